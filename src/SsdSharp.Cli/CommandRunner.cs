@@ -1,0 +1,44 @@
+using SsdSharp;
+using Spectre.Console;
+
+namespace SsdSharp.Cli;
+
+/// <summary>
+/// Runs a command body and turns bad input into one clear line on stderr with a non-zero exit
+/// code, never a stack trace. Unexpected exceptions still print their type and message.
+/// </summary>
+internal static class CommandRunner
+{
+    /// <summary>Exit code for bad input (missing file, invalid config, undecodable image…).</summary>
+    public const int InputError = 2;
+
+    /// <summary>Exit code for an unexpected failure.</summary>
+    public const int InternalError = 3;
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is SsdInputException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException)
+        {
+            WriteError(e.Message);
+            return InputError;
+        }
+        catch (OperationCanceledException)
+        {
+            WriteError("cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            WriteError($"unexpected {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("SSD_DEBUG") == "1") Console.Error.WriteLine(e);
+            return InternalError;
+        }
+    }
+
+    public static void WriteError(string message) =>
+        Console.Error.WriteLine($"ssd: error: {message}");
+}

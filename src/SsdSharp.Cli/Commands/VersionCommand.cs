@@ -1,0 +1,21 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd version</c>: the versions of SsdSharp and of the libtorch it runs on.</summary>
+internal static class VersionCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("version", "Print the versions of SsdSharp, TorchSharp and libtorch.");
+        command.SetAction(_ => CommandRunner.Run(() =>
+        {
+            var version = typeof(SsdInputException).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+            Console.WriteLine($"SsdSharp {version.Split('+')[0]}");
+            Console.WriteLine($"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchSharp.torch.__version__}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SsdSharp.Configuration;
+
+/// <summary>
+/// Everything that defines one SSD model: its classes, input size, network layout, default boxes
+/// and preprocessing. Immutable; <see cref="Validate"/> refuses inconsistent values with a message
+/// naming the field. Presets live in <see cref="SsdPresets"/>.
+/// </summary>
+public sealed record SsdConfig
+{
+    /// <summary>Name of the configuration, for display and file names.</summary>
+    public string Name { get; init; } = "custom";
+
+    /// <summary>Object class names, without the background class (id 0). Class id i + 1 is <c>ClassNames[i]</c>.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>Side of the square network input in pixels (300 or 512 in the paper).</summary>
+    public int InputSize { get; init; } = 300;
+
+    /// <summary>
+    /// VGG base layout as in the reference's <c>vgg(cfg)</c>: a number is a 3×3 convolution with that many
+    /// output channels (plus ReLU, and batch norm when <see cref="BatchNorm"/>), <c>"M"</c> a 2×2 max pool,
+    /// <c>"C"</c> a 2×2 max pool with ceil mode.
+    /// </summary>
+    public IReadOnlyList<string> BaseLayers { get; init; } = [];
+
+    /// <summary>Channels of the dilated conv6 and of conv7 (1024 in the reference).</summary>
+    public int FcChannels { get; init; } = 1024;
+
+    /// <summary>Whether the base has batch normalisation after every convolution (the reference's <c>batch_norm</c> switch).</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Extra feature layers after conv7; every second one is a source.</summary>
+    public IReadOnlyList<ExtraLayer> Extras { get; init; } = [];
+
+    /// <summary>Side of each source feature map for one input (derived from the network; checked by <see cref="Validate"/>).</summary>
+    public IReadOnlyList<int> FeatureMaps { get; init; } = [];
+
+    /// <summary>Stride in input pixels of each source, used to place default-box centres.</summary>
+    public IReadOnlyList<double> Steps { get; init; } = [];
+
+    /// <summary>Smallest default-box side per source, in input pixels.</summary>
+    public IReadOnlyList<double> MinSizes { get; init; } = [];
+
+    /// <summary>Size used for the extra square box per source (<c>sqrt(min·max)</c>), in input pixels.</summary>
+    public IReadOnlyList<double> MaxSizes { get; init; } = [];
+
+    /// <summary>Aspect ratios per source besides 1; each ratio r adds the boxes r and 1/r.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> AspectRatios { get; init; } = [];
+
+    /// <summary>Box-coding variances (centre, size); 0.1 and 0.2 in the reference.</summary>
+    public IReadOnlyList<double> Variances { get; init; } = [0.1, 0.2];
+
+    /// <summary>Whether default boxes are clamped to [0, 1].</summary>
+    public bool Clip { get; init; } = true;
+
+    /// <summary>Per-channel means subtracted from the input, in the order of <see cref="ChannelOrder"/>.</summary>
+    public IReadOnlyList<double> PixelMeans { get; init; } = [123, 117, 104];
+
+    /// <summary>Channel order the network sees: <c>"RGB"</c> (the reference) or <c>"BGR"</c>.</summary>
+    public string ChannelOrder { get; init; } = "RGB";
+
+    /// <summary>Number of classes including background.</summary>
+    [JsonIgnore]
+    public int NumClasses => ClassNames.Count + 1;
+
+    /// <summary>Default boxes per feature-map location for each source: 2 + 2 · (number of aspect ratios).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> BoxesPerLocation => AspectRatios.Select(r => 2 + 2 * r.Count).ToArray();
+
+    /// <summary>Total number of default boxes.</summary>
+    [JsonIgnore]
+    public int NumPriors => FeatureMaps.Select((f, k) => f * f * BoxesPerLocation[k]).Sum();
+
+    /// <summary>The label of a class id (0 is <c>"background"</c>).</summary>
+    public string LabelOf(int classId) => classId == 0 ? "background" : ClassNames[classId - 1];
+
+    /// <summary>A copy with <paramref name="count"/> object classes named <c>class1</c>…, for a model whose names are unknown.</summary>
+    public SsdConfig WithClassCount(int count)
+    {
+        if (count < 1)
+            throw new SsdConfigException("classes", $"must be at least 1 object class, got {count}");
+        return this with { ClassNames = Enumerable.Range(1, count).Select(i => $"class{i}").ToArray() };
+    }
+
+    /// <summary>Checks every field and the consistency between them.</summary>
+    /// <exception cref="SsdConfigException">Naming the first field that is wrong.</exception>
+    public SsdConfig Validate()
+    {
+        if (ClassNames.Count == 0) throw new SsdConfigException(nameof(ClassNames), "at least one class name is required");
+        var duplicate = ClassNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null) throw new SsdConfigException(nameof(ClassNames), $"class name '{duplicate.Key}' appears twice");
+        if (ClassNames.Any(string.IsNullOrWhiteSpace)) throw new SsdConfigException(nameof(ClassNames), "class names must not be empty");
+        if (ClassNames.Contains("background")) throw new SsdConfigException(nameof(ClassNames), "'background' is implicit (class 0) and must not be listed");
+        if (InputSize < 32) throw new SsdConfigException(nameof(InputSize), $"must be at least 32, got {InputSize}");
+        if (BaseLayers.Count == 0) throw new SsdConfigException(nameof(BaseLayers), "the VGG base needs at least one layer");
+        foreach (var layer in BaseLayers)
+        {
+            if (layer is "M" or "C") continue;
+            if (!int.TryParse(layer, out var c) || c <= 0)
+                throw new SsdConfigException(nameof(BaseLayers), $"'{layer}' is neither a positive channel count nor M or C");
+        }
+        if (BaseLayers.Count(l => l is not ("M" or "C")) < 10)
+            throw new SsdConfigException(nameof(BaseLayers), "needs at least 10 convolutions: the first source is the 10th (conv4_3)");
+        if (FcChannels <= 0) throw new SsdConfigException(nameof(FcChannels), $"must be positive, got {FcChannels}");
+        if (Extras.Count % 2 != 0) throw new SsdConfigException(nameof(Extras), "must come in pairs (1×1 reduce, then the source convolution)");
+        foreach (var (e, i) in Extras.Select((e, i) => (e, i)))
+        {
+            if (e.OutChannels <= 0 || e.Kernel <= 0 || e.Stride <= 0 || e.Padding < 0)
+                throw new SsdConfigException($"{nameof(Extras)}[{i}]", "channels, kernel and stride must be positive and padding non-negative");
+        }
+        int sources = 2 + Extras.Count / 2;
+        CheckCount(nameof(FeatureMaps), FeatureMaps.Count, sources);
+        CheckCount(nameof(Steps), Steps.Count, sources);
+        CheckCount(nameof(MinSizes), MinSizes.Count, sources);
+        CheckCount(nameof(MaxSizes), MaxSizes.Count, sources);
+        CheckCount(nameof(AspectRatios), AspectRatios.Count, sources);
+        for (int k = 0; k < sources; k++)
+        {
+            if (FeatureMaps[k] <= 0) throw new SsdConfigException($"{nameof(FeatureMaps)}[{k}]", $"must be positive, got {FeatureMaps[k]}");
+            if (Steps[k] <= 0) throw new SsdConfigException($"{nameof(Steps)}[{k}]", $"must be positive, got {Steps[k]}");
+            if (MinSizes[k] <= 0) throw new SsdConfigException($"{nameof(MinSizes)}[{k}]", $"must be positive, got {MinSizes[k]}");
+            if (MaxSizes[k] < MinSizes[k]) throw new SsdConfigException($"{nameof(MaxSizes)}[{k}]", $"must be at least MinSizes[{k}] = {MinSizes[k]}, got {MaxSizes[k]}");
+            if (AspectRatios[k].Any(r => r <= 0 || r == 1))
+                throw new SsdConfigException($"{nameof(AspectRatios)}[{k}]", "ratios must be positive and not 1 (ratio 1 is always present)");
+        }
+        CheckCount(nameof(Variances), Variances.Count, 2);
+        if (Variances.Any(v => v <= 0)) throw new SsdConfigException(nameof(Variances), "must be positive");
+        CheckCount(nameof(PixelMeans), PixelMeans.Count, 3);
+        if (ChannelOrder is not ("RGB" or "BGR")) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
+        return this;
+    }
+
+    private static void CheckCount(string field, int actual, int expected)
+    {
+        if (actual != expected)
+            throw new SsdConfigException(field, $"expected {expected} entries, got {actual}");
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The configuration as JSON (snake_case keys).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses and validates a configuration from JSON.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="source">Where it came from, for error messages.</param>
+    public static SsdConfig FromJson(string json, string source = "config")
+    {
+        SsdConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<SsdConfig>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is { Length: > 0 } ? $" at {e.Path}" : "";
+            throw new SsdConfigException(source, $"invalid JSON{where}: {e.Message.Split('.')[0]}");
+        }
+        if (config is null) throw new SsdConfigException(source, "is empty");
+        try
+        {
+            return config.Validate();
+        }
+        catch (SsdConfigException e)
+        {
+            throw new SsdConfigException($"{source}: {e.Field}", e.Reason);
+        }
+    }
+
+    /// <summary>Writes the configuration as JSON.</summary>
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    /// <summary>
+    /// Resolves a preset name (<c>voc300</c>, <c>coco300</c>, <c>voc512</c>, <c>coco512</c>, <c>shapes300</c>)
+    /// or loads a JSON file.
+    /// </summary>
+    public static SsdConfig Load(string nameOrPath)
+    {
+        if (SsdPresets.TryGet(nameOrPath, out var preset)) return preset;
+        if (!File.Exists(nameOrPath))
+            throw new SsdConfigException("config", $"'{nameOrPath}' is neither a preset ({string.Join(", ", SsdPresets.Names)}) nor an existing JSON file");
+        return FromJson(File.ReadAllText(nameOrPath), nameOrPath);
+    }
+}
+
+/// <summary>One extra feature layer: a convolution followed by ReLU.</summary>
+/// <param name="OutChannels">Output channels.</param>
+/// <param name="Kernel">Square kernel size.</param>
+/// <param name="Stride">Stride.</param>
+/// <param name="Padding">Zero padding on each side.</param>
+public sealed record ExtraLayer(int OutChannels, int Kernel, int Stride = 1, int Padding = 0);
+
+/// <summary>An invalid configuration value.</summary>
+public sealed class SsdConfigException(string field, string reason)
+    : SsdInputException($"{field}: {reason}")
+{
+    /// <summary>The offending field.</summary>
+    public string Field { get; } = field;
+
+    /// <summary>What is wrong with it.</summary>
+    public string Reason { get; } = reason;
+}

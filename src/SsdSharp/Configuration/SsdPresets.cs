@@ -1,0 +1,135 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SsdSharp.Configuration;
+
+/// <summary>
+/// The configurations of the SSD paper (Liu et al., ECCV 2016) as ssd.pytorch defines them
+/// (SPEC §1–§2), plus <c>shapes300</c>, our compact SSD300 for CPU training.
+/// </summary>
+public static class SsdPresets
+{
+    /// <summary>PASCAL VOC class names, ids 1–20 (SPEC §7).</summary>
+    public static readonly IReadOnlyList<string> VocClasses =
+    [
+        "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
+        "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
+    ];
+
+    /// <summary>The 80 COCO category names in the order of their ids, mapped to 1–80.</summary>
+    public static readonly IReadOnlyList<string> CocoClasses =
+    [
+        "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
+        "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
+        "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
+        "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket", "bottle",
+        "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple", "sandwich", "orange",
+        "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch", "potted plant", "bed",
+        "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven",
+        "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
+    ];
+
+    /// <summary>The classes of the synthetic shapes dataset (<c>ssd synth</c>).</summary>
+    public static readonly IReadOnlyList<string> ShapeClasses = ["circle", "square", "triangle", "star", "hexagon"];
+
+    private static readonly string[] VggLayers =
+        ["64", "64", "M", "128", "128", "M", "256", "256", "256", "C", "512", "512", "512", "M", "512", "512", "512"];
+
+    private static readonly ExtraLayer[] Extras300 =
+    [
+        new(256, 1), new(512, 3, 2, 1),
+        new(128, 1), new(256, 3, 2, 1),
+        new(128, 1), new(256, 3),
+        new(128, 1), new(256, 3),
+    ];
+
+    // SSD512 of the paper's Caffe model: the last source convolution is 4×4 with padding 1.
+    private static readonly ExtraLayer[] Extras512 =
+    [
+        new(256, 1), new(512, 3, 2, 1),
+        new(128, 1), new(256, 3, 2, 1),
+        new(128, 1), new(256, 3, 2, 1),
+        new(128, 1), new(256, 3, 2, 1),
+        new(128, 1), new(256, 4, 1, 1),
+    ];
+
+    private static readonly double[][] Ratios300 = [[2], [2, 3], [2, 3], [2, 3], [2], [2]];
+    private static readonly double[][] Ratios512 = [[2], [2, 3], [2, 3], [2, 3], [2, 3], [2], [2]];
+
+    /// <summary>SSD300 for PASCAL VOC (21 classes with background).</summary>
+    public static SsdConfig Voc300 { get; } = Ssd300("voc300", VocClasses,
+        minSizes: [30, 60, 111, 162, 213, 264], maxSizes: [60, 111, 162, 213, 264, 315]);
+
+    /// <summary>SSD300 for COCO (81 classes with background; the reference's 201 was a bug).</summary>
+    public static SsdConfig Coco300 { get; } = Ssd300("coco300", CocoClasses,
+        minSizes: [21, 45, 99, 153, 207, 261], maxSizes: [45, 99, 153, 207, 261, 315]);
+
+    /// <summary>SSD512 for PASCAL VOC.</summary>
+    public static SsdConfig Voc512 { get; } = Ssd512("voc512", VocClasses,
+        minSizes: [35.84, 76.8, 153.6, 230.4, 307.2, 384.0, 460.8],
+        maxSizes: [76.8, 153.6, 230.4, 307.2, 384.0, 460.8, 537.6]);
+
+    /// <summary>SSD512 for COCO.</summary>
+    public static SsdConfig Coco512 { get; } = Ssd512("coco512", CocoClasses,
+        minSizes: [20.48, 51.2, 133.12, 215.04, 296.96, 378.88, 460.8],
+        maxSizes: [51.2, 133.12, 215.04, 296.96, 378.88, 460.8, 542.72]);
+
+    /// <summary>
+    /// Our addition, not in the paper: SSD300's sources, default boxes and heads on a VGG base with
+    /// batch norm and a quarter of the channels, so that it trains on a CPU in reasonable time.
+    /// </summary>
+    public static SsdConfig Shapes300 { get; } = Voc300 with
+    {
+        Name = "shapes300",
+        ClassNames = ShapeClasses,
+        BaseLayers = ["16", "16", "M", "32", "32", "M", "64", "64", "64", "C", "128", "128", "128", "M", "128", "128", "128"],
+        FcChannels = 256,
+        BatchNorm = true,
+        Extras = [new(64, 1), new(128, 3, 2, 1), new(32, 1), new(64, 3, 2, 1), new(32, 1), new(64, 3), new(32, 1), new(64, 3)],
+    };
+
+    /// <summary>Names accepted by <see cref="TryGet"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["voc300", "coco300", "voc512", "coco512", "shapes300"];
+
+    /// <summary>Looks a preset up by name (case-insensitive).</summary>
+    public static bool TryGet(string name, [NotNullWhen(true)] out SsdConfig? config)
+    {
+        config = name.ToLowerInvariant() switch
+        {
+            "voc300" => Voc300,
+            "coco300" => Coco300,
+            "voc512" => Voc512,
+            "coco512" => Coco512,
+            "shapes300" => Shapes300,
+            _ => null,
+        };
+        return config != null;
+    }
+
+    private static SsdConfig Ssd300(string name, IReadOnlyList<string> classes, double[] minSizes, double[] maxSizes) => new SsdConfig
+    {
+        Name = name,
+        ClassNames = classes,
+        InputSize = 300,
+        BaseLayers = VggLayers,
+        Extras = Extras300,
+        FeatureMaps = [38, 19, 10, 5, 3, 1],
+        Steps = [8, 16, 32, 64, 100, 300],
+        MinSizes = minSizes,
+        MaxSizes = maxSizes,
+        AspectRatios = Ratios300,
+    }.Validate();
+
+    private static SsdConfig Ssd512(string name, IReadOnlyList<string> classes, double[] minSizes, double[] maxSizes) => new SsdConfig
+    {
+        Name = name,
+        ClassNames = classes,
+        InputSize = 512,
+        BaseLayers = VggLayers,
+        Extras = Extras512,
+        FeatureMaps = [64, 32, 16, 8, 4, 2, 1],
+        Steps = [8, 16, 32, 64, 128, 256, 512],
+        MinSizes = minSizes,
+        MaxSizes = maxSizes,
+        AspectRatios = Ratios512,
+    }.Validate();
+}

@@ -1,0 +1,64 @@
+using SsdSharp.Configuration;
+
+namespace SsdSharp.Tests.Configuration;
+
+public class SsdConfigTests
+{
+    [Theory]
+    [InlineData("voc300", 21)]
+    [InlineData("coco300", 81)]
+    [InlineData("voc512", 21)]
+    [InlineData("coco512", 81)]
+    public void PresetsHaveTheirClassCounts(string name, int classes) =>
+        Assert.Equal(classes, SsdConfig.Load(name).NumClasses);
+
+    [Fact]
+    public void BoxesPerLocationAreDerivedFromAspectRatios()
+    {
+        Assert.Equal(new[] { 4, 6, 6, 6, 4, 4 }, SsdPresets.Voc300.BoxesPerLocation);
+        Assert.Equal(new[] { 4, 6, 6, 6, 6, 4, 4 }, SsdPresets.Voc512.BoxesPerLocation);
+    }
+
+    [Fact]
+    public void JsonRoundTripKeepsEveryField()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            SsdPresets.Voc512.Save(path);
+            var loaded = SsdConfig.Load(path);
+            Assert.Equal(SsdPresets.Voc512.ToJson(), loaded.ToJson());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void MismatchedListIsRefusedNamingTheField()
+    {
+        var json = SsdPresets.Voc300.ToJson().Replace("\"steps\": [\n    8,", "\"steps\": [\n");
+        var e = Assert.Throws<SsdConfigException>(() => SsdConfig.FromJson(json, "my.json"));
+        Assert.Contains("my.json", e.Message);
+        Assert.Contains("Steps", e.Message);
+        Assert.Contains("expected 6 entries, got 5", e.Message);
+    }
+
+    [Fact]
+    public void UnknownFieldIsRefused()
+    {
+        var json = SsdPresets.Voc300.ToJson().Replace("\"clip\"", "\"clipp\"");
+        var e = Assert.Throws<SsdConfigException>(() => SsdConfig.FromJson(json, "typo.json"));
+        Assert.Contains("typo.json", e.Message);
+        Assert.Contains("clipp", e.Message);
+    }
+
+    [Fact]
+    public void UnknownPresetListsTheKnownOnes()
+    {
+        var e = Assert.Throws<SsdConfigException>(() => SsdConfig.Load("voc301"));
+        Assert.Contains("voc300", e.Message);
+        Assert.Contains("voc301", e.Message);
+    }
+}
