@@ -141,18 +141,20 @@ internal sealed class AnnotationValidator(ClassIndex classes, DatasetReadOptions
         if (cx1 >= cx2 || cy1 >= cy2)
             return (null, ObjectProblem(raw, o, $"box {box} lies entirely outside the {width}×{height} image"));
         if (options.Policy == ValidationPolicy.Fix)
-            return (((float)cx1, (float)cy1, (float)cx2, (float)cy2), Problem(raw.File, raw, o.Index, outside, ProblemAction.Clipped));
+            return (((float)cx1, (float)cy1, (float)cx2, (float)cy2), Problem(raw.File, raw, o.Index, Named(o, outside), ProblemAction.Clipped));
         return (null, ObjectProblem(raw, o, outside));
     }
 
     /// <summary>A problem with an object that cannot be repaired: the object or the image goes, or reading stops.</summary>
     private DatasetProblem ObjectProblem(RawImage raw, RawObject o, string message) =>
-        Problem(raw.File, raw, o.Index, o.Name is null ? message : $"'{o.Name}': {message}",
+        Problem(raw.File, raw, o.Index, Named(o, message),
             options.Policy == ValidationPolicy.SkipImage ? ProblemAction.ImageSkipped : ProblemAction.ObjectSkipped);
 
     /// <summary>A problem whose action is <paramref name="action"/>, or <see cref="ProblemAction.Failed"/> under <see cref="ValidationPolicy.Fail"/>.</summary>
     private DatasetProblem Problem(string file, RawImage raw, int? index, string message, ProblemAction action) =>
         new(file, raw.Id, index, message, options.Policy == ValidationPolicy.Fail ? ProblemAction.Failed : action);
+
+    private static string Named(RawObject o, string message) => o.Name is null ? message : $"'{o.Name}': {message}";
 
     private static string Box(double x1, double y1, double x2, double y2) =>
         string.Create(CultureInfo.InvariantCulture, $"({x1:G6}, {y1:G6}, {x2:G6}, {y2:G6})");
