@@ -6,6 +6,8 @@ foreach (var command in new Command[]
 {
     // One line per command; each lives in Commands/.
     VersionCommand.Create(),
+    SynthCommand.Create(),
+    DatasetCommand.Create(),
 })
 {
     root.Subcommands.Add(command);
