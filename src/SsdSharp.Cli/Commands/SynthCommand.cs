@@ -18,9 +18,14 @@ internal static class SynthCommand
             Description = "Comma-separated shape classes, in class-id order.",
             DefaultValueFactory = _ => string.Join(',', SsdPresets.ShapeClasses),
         };
+        var difficultBelow = new Option<double>("--difficult-below")
+        {
+            Description = "Mark objects difficult when their visible box's shorter side, resized to the 300-px network input, is below this many pixels.",
+            DefaultValueFactory = _ => new SyntheticDatasetOptions().DifficultBelow,
+        };
         var command = new Command("synth", "Generate a synthetic detection dataset of shapes (JPEG images, VOC xml, COCO json).")
         {
-            output, images, seed, classes,
+            output, images, seed, classes, difficultBelow,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -29,6 +34,7 @@ internal static class SynthCommand
                 Images = parse.GetValue(images),
                 Seed = parse.GetValue(seed),
                 ClassNames = parse.GetValue(classes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                DifficultBelow = parse.GetValue(difficultBelow),
             };
             options.Validate();
             var clock = Stopwatch.StartNew();
