@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using SsdSharp.Configuration;
 using SsdSharp.Data;
+using SsdSharp.Imaging;
 
 namespace SsdSharp.Cli.Commands;
 
@@ -113,7 +114,10 @@ internal static class DatasetCommand
         {
             // Spread over the whole dataset rather than its first images.
             var image = dataset.Images[(int)((long)k * dataset.Images.Count / n)];
-            GroundTruthPainter.Save(image, Path.Combine(outDir, image.Id + ".png"));
+            using var bitmap = ImageDecoder.Decode(image.ImagePath);
+            BoxPainter.Draw(bitmap, image.Objects.Select(o => new LabeledBox(o.X1, o.Y1, o.X2, o.Y2,
+                o.Difficult ? o.Label + " (difficult)" : o.Crowd ? o.Label + " (crowd)" : o.Label, o.ClassId)));
+            BoxPainter.Save(bitmap, Path.Combine(outDir, image.Id + ".png"));
         }
         AnsiConsole.WriteLine($"Drew {n} images with their ground truth into {outDir}");
     }
