@@ -4,11 +4,12 @@ using SsdSharp.Bench;
 return args.FirstOrDefault() switch
 {
     "detect" => DetectBenchmark.Run(args[1..]),
+    "loader" => LoaderBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader");
     return 2;
 }
