@@ -60,16 +60,22 @@ public static class CocoEvaluator
         var detectionCount = table.DtStart[^1];
         var matches = new Matches(new ushort[AreaRangeCount * detectionCount], new ushort[AreaRangeCount * detectionCount], detectionCount);
         var counts = new int[table.ClassCount * AreaRangeCount];
-        Parallel.For(0, table.ClassCount, () => new Scratch(), (k, _, scratch) =>
+        Parallel.For(0, table.ImageCount, () => new Scratch(table.ClassCount), (i, _, scratch) =>
         {
-            for (var i = 0; i < table.ImageCount; i++) MatchGroup(table, k * table.ImageCount + i, k, matches, counts, scratch);
+            for (var k = 0; k < table.ClassCount; k++) MatchGroup(table, table.Group(k, i), k, matches, scratch);
             return scratch;
-        }, _ => { });
+        }, scratch =>
+        {
+            lock (counts)
+            {
+                for (var j = 0; j < counts.Length; j++) counts[j] += scratch.Positives[j];
+            }
+        });
         positives = counts;
         return matches;
     }
 
-    private static void MatchGroup(EvaluationTable table, int group, int k, Matches matches, int[] positives, Scratch s)
+    private static void MatchGroup(EvaluationTable table, int group, int k, Matches matches, Scratch s)
     {
         int gtFrom = table.GtStart[group], gtCount = table.GtStart[group + 1] - gtFrom;
         int dtFrom = table.DtStart[group], dtCount = Math.Min(table.DtStart[group + 1] - dtFrom, MaxDetections);
@@ -87,7 +93,7 @@ public static class CocoEvaluator
             {
                 if (!IsIgnored(table, gtFrom + g, min, max)) s.Order[n++] = g;
             }
-            positives[k * AreaRangeCount + a] += n;
+            s.Positives[k * AreaRangeCount + a] += n;
             var firstIgnored = n;
             for (var g = 0; g < gtCount; g++)
             {
@@ -175,7 +181,7 @@ public static class CocoEvaluator
     private static ClassAccumulation Accumulate(EvaluationTable table, Matches matches, int[] positives, int k)
     {
         int thresholds = IouThresholds.Count, recallPoints = RecallThresholds.Count, limits = MaxDetectionSteps.Count;
-        // The category's detections by descending score, with their rank within their image.
+        // The category's detections by descending score (at most 100 per image), with their rank in their image.
         var from = table.ClassStart[k];
         var all = table.ClassStart[k + 1] - from;
         var slots = new int[all];
@@ -184,21 +190,27 @@ public static class CocoEvaluator
         for (var j = 0; j < all; j++)
         {
             var slot = table.ClassOrder[from + j];
-            var rank = slot - table.DtStart[k * table.ImageCount + table.DtImage[slot]];
-            if (rank >= MaxDetections) continue;
+            if (table.DtRank[slot] >= MaxDetections) continue;
             slots[n] = slot;
-            ranks[n++] = rank;
+            ranks[n++] = table.DtRank[slot];
         }
+        var tpBits = new ushort[n];
+        var fpBits = new ushort[n];
 
         var precision = new double[AreaRangeCount, limits][];
         var recall = new double[AreaRangeCount, limits][];
-        var rc = new double[n];
-        var pr = new double[n];
+        // Precision at each true positive, indexed by the count of true positives so far.
+        var atTruePositive = new double[n + 1];
         for (var a = 0; a < AreaRangeCount; a++)
         {
             var npig = positives[k * AreaRangeCount + a];
             if (npig == 0) continue;
             var offset = a * matches.DetectionCount;
+            for (var j = 0; j < n; j++)
+            {
+                tpBits[j] = matches.TruePositive[offset + slots[j]];
+                fpBits[j] = matches.FalsePositive[offset + slots[j]];
+            }
             for (var m = 0; m < limits; m++)
             {
                 var limit = MaxDetectionSteps[m];
@@ -206,29 +218,33 @@ public static class CocoEvaluator
                 var r = new double[thresholds];
                 for (var t = 0; t < thresholds; t++)
                 {
-                    double tp = 0, fp = 0;
-                    var nd = 0;
+                    // The API's precision envelope and recall search need precision only where recall rises (at
+                    // true positives): the envelope's maxima sit there, and the first point reaching a recall
+                    // threshold is one (or the first point, for threshold 0, whose envelope value is the same).
+                    var tp = 0;
+                    double fp = 0;
                     for (var j = 0; j < n; j++)
                     {
                         if (ranks[j] >= limit) continue;
-                        var slot = slots[j];
-                        if ((matches.TruePositive[offset + slot] >> t & 1) != 0) tp++;
-                        else if ((matches.FalsePositive[offset + slot] >> t & 1) != 0) fp++;
-                        rc[nd] = tp / npig;
-                        pr[nd++] = tp / (fp + tp + Float64.Epsilon);
+                        if ((tpBits[j] >> t & 1) != 0)
+                        {
+                            tp++;
+                            atTruePositive[tp] = tp / (fp + tp + Float64.Epsilon);
+                        }
+                        else if ((fpBits[j] >> t & 1) != 0) fp++;
                     }
-                    r[t] = nd > 0 ? rc[nd - 1] : 0;
-                    for (var i = nd - 1; i > 0; i--)
+                    r[t] = (double)tp / npig;
+                    for (var e = tp - 1; e > 0; e--)
                     {
-                        if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
+                        if (atTruePositive[e + 1] > atTruePositive[e]) atTruePositive[e] = atTruePositive[e + 1];
                     }
                     // np.searchsorted(rc, recThrs, side='left'): the first point whose recall reaches each threshold.
-                    var point = 0;
+                    var reached = 1;
                     for (var ri = 0; ri < recallPoints; ri++)
                     {
-                        while (point < nd && rc[point] < RecallThresholds[ri]) point++;
-                        if (point == nd) break;
-                        q[t * recallPoints + ri] = pr[point];
+                        while (reached <= tp && (double)reached / npig < RecallThresholds[ri]) reached++;
+                        if (reached > tp) break;
+                        q[t * recallPoints + ri] = atTruePositive[reached];
                     }
                 }
                 precision[a, m] = q;
@@ -319,8 +335,9 @@ public static class CocoEvaluator
     private sealed record ClassAccumulation(double[]?[,] Precision, double[]?[,] Recall, int Positives, int DetectionCount);
 
     /// <summary>Per-thread buffers for one (category, image) group, grown as needed.</summary>
-    private sealed class Scratch
+    private sealed class Scratch(int classCount)
     {
+        public readonly int[] Positives = new int[classCount * AreaRangeCount];
         public double[] Ious = [];
         public int[] Order = [];
         public bool[] Taken = [];

@@ -4,12 +4,13 @@ using SsdSharp.Inference;
 namespace SsdSharp.Evaluation;
 
 /// <summary>
-/// Ground truth and detections laid out flat for the evaluators: one group per (class, image), the
+/// Ground truth and detections laid out flat for the evaluators: one group per (image, class), the
 /// ground truth of a group in file order, its detections by descending score. Built once, read by both
 /// protocols, so that validation and ordering rules live in one place.
 /// </summary>
 /// <remarks>
-/// Group g = k * ImageCount + i for class index k (class id − 1) and image index i. Images are in the
+/// Groups are image-major (<see cref="Group"/>), so that building the table and matching within
+/// images touch memory in order; per-class work goes through <see cref="ClassOrder"/>. Images are in the
 /// order the COCO API uses (ascending COCO id when every image has one, otherwise the input order).
 /// Ties in score keep image order and then the order within the image, as the stable sorts of the COCO
 /// API do; the VOC devkit's unstable sort leaves tie order unspecified.
@@ -28,7 +29,7 @@ internal sealed class EvaluationTable
     /// <summary>Number of images.</summary>
     public int ImageCount { get; }
 
-    /// <summary>Offsets of each group's ground truth, length K·I + 1.</summary>
+    /// <summary>Offsets of each group's ground truth, length I·K + 1.</summary>
     public int[] GtStart { get; private set; } = [];
 
     /// <summary>Ground truth lefts; boxes are corner form in 0-based continuous pixels.</summary>
@@ -49,7 +50,7 @@ internal sealed class EvaluationTable
     /// <summary>Difficult (VOC) or crowd (COCO): ignored by both protocols, matched by each one's own rule.</summary>
     public bool[] GtIgnore { get; private set; } = [];
 
-    /// <summary>Offsets of each group's detections, length K·I + 1.</summary>
+    /// <summary>Offsets of each group's detections, length I·K + 1.</summary>
     public int[] DtStart { get; private set; } = [];
 
     /// <summary>Detection lefts; boxes are corner form in pixels.</summary>
@@ -69,6 +70,9 @@ internal sealed class EvaluationTable
 
     /// <summary>Image index of each detection.</summary>
     public int[] DtImage { get; private set; } = [];
+
+    /// <summary>Rank of each detection within its group (0 for the highest score of its class in its image).</summary>
+    public int[] DtRank { get; private set; } = [];
 
     /// <summary>Offsets into <see cref="ClassOrder"/> per class, length K + 1.</summary>
     public int[] ClassStart { get; private set; } = [];
@@ -96,6 +100,9 @@ internal sealed class EvaluationTable
         return table;
     }
 
+    /// <summary>The group of class index <paramref name="k"/> (class id − 1) in image <paramref name="i"/>.</summary>
+    public int Group(int k, int i) => i * ClassCount + k;
+
     private static ImageAnnotation[] OrderImages(IReadOnlyList<ImageAnnotation> groundTruth)
     {
         var images = groundTruth.ToArray();
@@ -108,23 +115,22 @@ internal sealed class EvaluationTable
         if (images.All(image => image.CocoId.HasValue))
         {
             var keys = images.Select(image => image.CocoId!.Value).ToArray();
-            var order = Enumerable.Range(0, images.Length).OrderBy(i => keys[i]).ToArray();
-            images = order.Select(i => images[i]).ToArray();
+            Array.Sort(keys, images);
         }
         return images;
     }
 
     private void LayOutGroundTruth(ImageAnnotation[] images)
     {
-        int imageCount = images.Length, groups = ClassCount * imageCount;
+        var groups = images.Length * ClassCount;
         var start = new int[groups + 1];
-        for (var i = 0; i < imageCount; i++)
+        for (var i = 0; i < images.Length; i++)
         {
             foreach (var obj in images[i].Objects)
             {
                 if (obj.ClassId < 1 || obj.ClassId > ClassCount)
                     throw new SsdInputException($"ground truth: image '{images[i].Id}' has an object of class id {obj.ClassId} ('{obj.Label}'); expected 1…{ClassCount}");
-                start[(obj.ClassId - 1) * imageCount + i + 1]++;
+                start[Group(obj.ClassId - 1, i) + 1]++;
             }
         }
         for (var g = 0; g < groups; g++) start[g + 1] += start[g];
@@ -134,11 +140,11 @@ internal sealed class EvaluationTable
         var ignore = new bool[n];
         var positives = new int[ClassCount];
         var fill = start[..groups];
-        for (var i = 0; i < imageCount; i++)
+        for (var i = 0; i < images.Length; i++)
         {
             foreach (var obj in images[i].Objects)
             {
-                var j = fill[(obj.ClassId - 1) * imageCount + i]++;
+                var j = fill[Group(obj.ClassId - 1, i)]++;
                 x1[j] = obj.X1; y1[j] = obj.Y1; x2[j] = obj.X2; y2[j] = obj.Y2;
                 area[j] = obj.Area ?? ((double)obj.X2 - obj.X1) * ((double)obj.Y2 - obj.Y1);
                 ignore[j] = obj.Difficult || obj.Crowd;
@@ -151,25 +157,15 @@ internal sealed class EvaluationTable
 
     private void LayOutDetections(ImageAnnotation[] images, IReadOnlyDictionary<string, IReadOnlyList<Detection>> detections)
     {
-        var imageIndex = new Dictionary<string, int>(images.Length, StringComparer.Ordinal);
-        for (var i = 0; i < images.Length; i++) imageIndex[images[i].Id] = i;
+        var perImage = DetectionsPerImage(images, detections);
 
-        // Gather every detection in (image, file order) and check it.
-        var perImage = new IReadOnlyList<Detection>?[images.Length];
-        var total = 0;
-        foreach (var (id, list) in detections)
-        {
-            if (!imageIndex.TryGetValue(id, out var i))
-                throw new SsdInputException($"detections: image '{id}' is not in the ground truth; expected one of its {images.Length} image ids");
-            perImage[i] = list;
-            total += list.Count;
-        }
-        var flat = new Detection[total];
-        var image = new int[total];
-        var n = 0;
+        // Count per group, checking every detection.
+        var groups = images.Length * ClassCount;
+        var start = new int[groups + 1];
+        var classStart = new int[ClassCount + 1];
         for (var i = 0; i < images.Length; i++)
         {
-            if (perImage[i] is not { } list) continue;
+            var list = perImage[i];
             for (var d = 0; d < list.Count; d++)
             {
                 var det = list[d];
@@ -177,51 +173,98 @@ internal sealed class EvaluationTable
                     throw new SsdInputException($"detections: image '{images[i].Id}', detection {d} has class id {det.ClassId}; expected 1…{ClassCount}");
                 if (!float.IsFinite(det.Score) || !float.IsFinite(det.Box.X1) || !float.IsFinite(det.Box.Y1) || !float.IsFinite(det.Box.X2) || !float.IsFinite(det.Box.Y2))
                     throw new SsdInputException($"detections: image '{images[i].Id}', detection {d} has a non-finite score or box; expected finite numbers");
-                flat[n] = det;
-                image[n++] = i;
+                start[Group(det.ClassId - 1, i) + 1]++;
+                classStart[det.ClassId]++;
             }
-        }
-
-        // One sort by descending score; unique keys (score, position) make the unstable sort act as a stable one.
-        var keys = new ulong[total];
-        var order = new int[total];
-        for (var j = 0; j < total; j++)
-        {
-            keys[j] = ((ulong)~SortableBits(flat[j].Score) << 32) | (uint)j;
-            order[j] = j;
-        }
-        Array.Sort(keys, order);
-
-        // Counting sort into groups and into classes; both stable, so each keeps descending score order.
-        int imageCount = images.Length, groups = ClassCount * imageCount;
-        var start = new int[groups + 1];
-        var classStart = new int[ClassCount + 1];
-        for (var j = 0; j < total; j++)
-        {
-            start[(flat[j].ClassId - 1) * imageCount + image[j] + 1]++;
-            classStart[flat[j].ClassId]++;
         }
         for (var g = 0; g < groups; g++) start[g + 1] += start[g];
         for (var k = 0; k < ClassCount; k++) classStart[k + 1] += classStart[k];
 
+        // Into groups in input order: writes stay within each image's block.
+        var total = start[groups];
         double[] x1 = new double[total], y1 = new double[total], x2 = new double[total], y2 = new double[total], score = new double[total];
-        var dtImage = new int[total];
-        var classOrder = new int[total];
+        var image = new int[total];
         var fill = start[..groups];
-        var classFill = classStart[..ClassCount];
-        foreach (var j in order)
+        for (var i = 0; i < images.Length; i++)
         {
-            var det = flat[j];
-            var k = det.ClassId - 1;
-            var slot = fill[k * imageCount + image[j]]++;
-            x1[slot] = det.Box.X1; y1[slot] = det.Box.Y1; x2[slot] = det.Box.X2; y2[slot] = det.Box.Y2;
-            score[slot] = det.Score;
-            dtImage[slot] = image[j];
-            classOrder[classFill[k]++] = slot;
+            foreach (var det in perImage[i])
+            {
+                var slot = fill[Group(det.ClassId - 1, i)]++;
+                x1[slot] = det.Box.X1; y1[slot] = det.Box.Y1; x2[slot] = det.Box.X2; y2[slot] = det.Box.Y2;
+                score[slot] = det.Score;
+                image[slot] = i;
+            }
         }
-        DtStart = start; DtX1 = x1; DtY1 = y1; DtX2 = x2; DtY2 = y2; DtScore = score; DtImage = dtImage;
+        DtStart = start; DtX1 = x1; DtY1 = y1; DtX2 = x2; DtY2 = y2; DtScore = score; DtImage = image;
+        SortGroupsByScore();
+
+        // Per class, in slot order (image, rank), then by descending score: ties keep image and rank order.
+        var classOrder = new int[total];
+        var classFill = classStart[..ClassCount];
+        for (var g = 0; g < groups; g++)
+        {
+            for (var slot = start[g]; slot < start[g + 1]; slot++) classOrder[classFill[g % ClassCount]++] = slot;
+        }
+        var keys = new ulong[total];
+        for (var j = 0; j < total; j++) keys[j] = DescendingKey(score[classOrder[j]], j);
+        for (var k = 0; k < ClassCount; k++) Array.Sort(keys, classOrder, classStart[k], classStart[k + 1] - classStart[k]);
         ClassStart = classStart; ClassOrder = classOrder;
     }
+
+    private static IReadOnlyList<Detection>[] DetectionsPerImage(ImageAnnotation[] images, IReadOnlyDictionary<string, IReadOnlyList<Detection>> detections)
+    {
+        var imageIndex = new Dictionary<string, int>(images.Length, StringComparer.Ordinal);
+        for (var i = 0; i < images.Length; i++) imageIndex[images[i].Id] = i;
+        var perImage = new IReadOnlyList<Detection>[images.Length];
+        Array.Fill(perImage, []);
+        foreach (var (id, list) in detections)
+        {
+            if (!imageIndex.TryGetValue(id, out var i))
+                throw new SsdInputException($"detections: image '{id}' is not in the ground truth; expected one of its {images.Length} image ids");
+            perImage[i] = list;
+        }
+        return perImage;
+    }
+
+    /// <summary>Sorts each group's detections by descending score, ties in input order, and records ranks.</summary>
+    private void SortGroupsByScore()
+    {
+        var rank = new int[DtScore.Length];
+        var keys = new ulong[16];
+        var order = new int[16];
+        var buffer = new double[16];
+        double[][] columns = [DtX1, DtY1, DtX2, DtY2, DtScore];
+        for (var g = 0; g + 1 < DtStart.Length; g++)
+        {
+            int from = DtStart[g], count = DtStart[g + 1] - from;
+            for (var r = 0; r < count; r++) rank[from + r] = r;
+            if (count < 2) continue;
+            if (keys.Length < count)
+            {
+                keys = new ulong[count * 2];
+                order = new int[count * 2];
+                buffer = new double[count * 2];
+            }
+            var sorted = true;
+            for (var r = 0; r < count; r++)
+            {
+                keys[r] = DescendingKey(DtScore[from + r], r);
+                order[r] = r;
+                sorted &= r == 0 || keys[r] > keys[r - 1];
+            }
+            if (sorted) continue;
+            Array.Sort(keys, order, 0, count);
+            foreach (var column in columns)
+            {
+                for (var r = 0; r < count; r++) buffer[r] = column[from + order[r]];
+                Array.Copy(buffer, 0, column, from, count);
+            }
+        }
+        DtRank = rank;
+    }
+
+    /// <summary>A key that sorts by descending score, then ascending <paramref name="position"/>; unique, so an unstable sort acts as a stable one.</summary>
+    private static ulong DescendingKey(double score, int position) => ((ulong)~SortableBits((float)score) << 32) | (uint)position;
 
     /// <summary>Maps a float to an unsigned integer with the same order (−0 and 0 as equal).</summary>
     private static uint SortableBits(float value)

@@ -50,7 +50,7 @@ public static class VocEvaluator
         for (var n = 0; n < count; n++)
         {
             var d = table.ClassOrder[from + n];
-            var group = k * table.ImageCount + table.DtImage[d];
+            var group = table.Group(k, table.DtImage[d]);
             var best = BestOverlap(table, d, table.GtStart[group], table.GtStart[group + 1], out var overlap);
             if (overlap > IouThreshold)
             {
