@@ -24,6 +24,25 @@ public sealed record CocoMetrics(double AP, double AP50, double AP75, double APs
 
     /// <summary>The twelve numbers in the order of <see cref="Names"/>.</summary>
     public IReadOnlyList<double> Values => [AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl];
+
+    /// <summary>The twelve lines exactly as the COCO API's <c>summarize()</c> prints them.</summary>
+    public IReadOnlyList<string> Summary()
+    {
+        (string Iou, string Area, int MaxDets)[] rows =
+        [
+            ("0.50:0.95", "all", 100), ("0.50", "all", 100), ("0.75", "all", 100),
+            ("0.50:0.95", "small", 100), ("0.50:0.95", "medium", 100), ("0.50:0.95", "large", 100),
+            ("0.50:0.95", "all", 1), ("0.50:0.95", "all", 10), ("0.50:0.95", "all", 100),
+            ("0.50:0.95", "small", 100), ("0.50:0.95", "medium", 100), ("0.50:0.95", "large", 100),
+        ];
+        var values = Values;
+        return rows.Select((row, i) =>
+        {
+            var title = i < 6 ? "Average Precision  (AP)" : "Average Recall     (AR)";
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $" {title} @[ IoU={row.Iou,-9} | area={row.Area,6} | maxDets={row.MaxDets,3} ] = {values[i]:0.000}");
+        }).ToArray();
+    }
 }
 
 /// <summary>The COCO evaluation of one category (all areas, 100 detections).</summary>
