@@ -6,6 +6,9 @@ foreach (var command in new Command[]
 {
     // One line per command; each lives in Commands/.
     VersionCommand.Create(),
+    SummaryCommand.Create(),
+    DetectCommand.Create(),
+    ConvertCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

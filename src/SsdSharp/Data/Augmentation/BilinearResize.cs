@@ -1,0 +1,133 @@
+namespace SsdSharp.Data.Augmentation;
+
+/// <summary>
+/// The last step of every pipeline: bilinear resize to the network's square input, mean subtraction,
+/// channel order and CHW layout in one pass.
+/// </summary>
+/// <remarks>
+/// Sampling follows OpenCV's <c>cv2.resize(..., INTER_LINEAR)</c> on float images, which the reference
+/// uses: source coordinate <c>(d + 0.5) · src/dst − 0.5</c>, edge pixels repeated, no antialiasing when
+/// shrinking; a horizontal pass per source row, then a vertical blend of two rows.
+/// </remarks>
+internal static class BilinearResize
+{
+    /// <summary>Writes <paramref name="image"/> as network input <c>[3, Size, Size]</c> into <paramref name="destination"/>.</summary>
+    public static void ToChw(AugmentedImage image, NetworkInputFormat format, Span<float> destination)
+    {
+        int size = format.Size;
+        if (destination.Length != format.Length)
+            throw new ArgumentException($"destination holds {destination.Length} floats, expected 3·{size}·{size}", nameof(destination));
+
+        var columns = Taps(image.Width, size);
+        var rows = Taps(image.Height, size);
+        var columnIndex0 = new int[size];
+        var columnIndex1 = new int[size];
+        for (int d = 0; d < size; d++)
+        {
+            columnIndex0[d] = image.ColumnOffset(columns.Index0[d]);
+            columnIndex1[d] = image.ColumnOffset(columns.Index1[d]);
+        }
+
+        var fill = image.Fill;
+        float fillR = fill[0], fillG = fill[1], fillB = fill[2];
+        var buffer0 = new float[size * 3];
+        var buffer1 = new float[size * 3];
+        int row0 = -1, row1 = -1;
+
+        int channelR = format.IsBgr ? 2 : 0, channelB = format.IsBgr ? 0 : 2;
+        float meanR = (float)format.Means[channelR], meanG = (float)format.Means[1], meanB = (float)format.Means[channelB];
+        var planeR = destination.Slice(channelR * size * size, size * size);
+        var planeG = destination.Slice(size * size, size * size);
+        var planeB = destination.Slice(channelB * size * size, size * size);
+
+        for (int dy = 0; dy < size; dy++)
+        {
+            int y0 = rows.Index0[dy], y1 = rows.Index1[dy];
+            // Rows advance monotonically: reuse the previous horizontal passes where possible.
+            if (y0 != row0)
+            {
+                if (y0 == row1)
+                {
+                    (buffer0, buffer1) = (buffer1, buffer0);
+                    row0 = row1;
+                    row1 = -1;
+                }
+                else
+                {
+                    HorizontalPass(image, y0, columns.Alpha, columnIndex0, columnIndex1, fillR, fillG, fillB, buffer0);
+                    row0 = y0;
+                }
+            }
+            if (y1 != row1)
+            {
+                if (y1 == row0) buffer0.CopyTo(buffer1, 0);
+                else HorizontalPass(image, y1, columns.Alpha, columnIndex0, columnIndex1, fillR, fillG, fillB, buffer1);
+                row1 = y1;
+            }
+
+            float beta1 = rows.Alpha[dy], beta0 = 1f - beta1;
+            var outR = planeR.Slice(dy * size, size);
+            var outG = planeG.Slice(dy * size, size);
+            var outB = planeB.Slice(dy * size, size);
+            for (int dx = 0, i = 0; dx < size; dx++, i += 3)
+            {
+                outR[dx] = buffer0[i] * beta0 + buffer1[i] * beta1 - meanR;
+                outG[dx] = buffer0[i + 1] * beta0 + buffer1[i + 1] * beta1 - meanG;
+                outB[dx] = buffer0[i + 2] * beta0 + buffer1[i + 2] * beta1 - meanB;
+            }
+        }
+    }
+
+    private static void HorizontalPass(AugmentedImage image, int viewY, float[] alpha, int[] index0, int[] index1,
+        float fillR, float fillG, float fillB, float[] output)
+    {
+        int rowStart = image.RowStart(viewY);
+        if (rowStart < 0)
+        {
+            for (int i = 0; i < output.Length; i += 3)
+            {
+                output[i] = fillR;
+                output[i + 1] = fillG;
+                output[i + 2] = fillB;
+            }
+            return;
+        }
+        var row = image.SourcePixels.AsSpan(rowStart);
+        for (int dx = 0, o = 0; dx < alpha.Length; dx++, o += 3)
+        {
+            float a1 = alpha[dx], a0 = 1f - a1;
+            int i0 = index0[dx], i1 = index1[dx];
+            float r0, g0, b0, r1, g1, b1;
+            if (i0 >= 0) { r0 = row[i0]; g0 = row[i0 + 1]; b0 = row[i0 + 2]; }
+            else { r0 = fillR; g0 = fillG; b0 = fillB; }
+            if (i1 >= 0) { r1 = row[i1]; g1 = row[i1 + 1]; b1 = row[i1 + 2]; }
+            else { r1 = fillR; g1 = fillG; b1 = fillB; }
+            output[o] = r0 * a0 + r1 * a1;
+            output[o + 1] = g0 * a0 + g1 * a1;
+            output[o + 2] = b0 * a0 + b1 * a1;
+        }
+    }
+
+    private sealed record TapTable(int[] Index0, int[] Index1, float[] Alpha);
+
+    // OpenCV's INTER_LINEAR coordinate mapping for one axis, window coordinates.
+    private static TapTable Taps(int sourceSize, int destinationSize)
+    {
+        var index0 = new int[destinationSize];
+        var index1 = new int[destinationSize];
+        var alpha = new float[destinationSize];
+        double scale = 1.0 / ((double)destinationSize / sourceSize);
+        for (int d = 0; d < destinationSize; d++)
+        {
+            float f = (float)((d + 0.5) * scale - 0.5);
+            int s = (int)MathF.Floor(f);
+            f -= s;
+            if (s < 0) { f = 0; s = 0; }
+            if (s >= sourceSize - 1) { f = 0; s = sourceSize - 1; }
+            index0[d] = s;
+            index1[d] = Math.Min(s + 1, sourceSize - 1);
+            alpha[d] = f;
+        }
+        return new TapTable(index0, index1, alpha);
+    }
+}

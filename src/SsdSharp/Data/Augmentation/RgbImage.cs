@@ -1,0 +1,100 @@
+using SkiaSharp;
+using SsdSharp.Imaging;
+
+namespace SsdSharp.Data.Augmentation;
+
+/// <summary>
+/// A decoded image as 32-bit floats: <c>Pixels[(y · Width + x) · 3 + c]</c>, channels R, G, B,
+/// values 0–255 when decoded (photometric distortion may leave that range, as in the reference,
+/// which works on float images without clipping).
+/// </summary>
+public sealed class RgbImage
+{
+    /// <summary>Wraps an existing interleaved RGB buffer (not copied).</summary>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="pixels">Row-major interleaved RGB, length <c>width · height · 3</c>.</param>
+    public RgbImage(int width, int height, float[] pixels)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ArgumentOutOfRangeException(nameof(width), $"image size must be positive, got {width}×{height}");
+        if (pixels.Length != width * height * 3)
+            throw new ArgumentException($"expected {width * height * 3} values for {width}×{height} RGB, got {pixels.Length}", nameof(pixels));
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+    }
+
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Row-major interleaved R, G, B values.</summary>
+    public float[] Pixels { get; }
+
+    /// <summary>An image of one colour.</summary>
+    public static RgbImage Filled(int width, int height, float r, float g, float b)
+    {
+        var pixels = new float[width * height * 3];
+        for (int i = 0; i < pixels.Length; i += 3)
+        {
+            pixels[i] = r;
+            pixels[i + 1] = g;
+            pixels[i + 2] = b;
+        }
+        return new RgbImage(width, height, pixels);
+    }
+
+    /// <summary>Decodes an image file (EXIF orientation applied) to floats.</summary>
+    /// <exception cref="ImageDecodeException">The file is missing, not an image, or truncated.</exception>
+    public static RgbImage Decode(string path)
+    {
+        using var bitmap = ImageDecoder.Decode(path);
+        return FromBitmap(bitmap);
+    }
+
+    /// <summary>
+    /// Converts a bitmap's colour to floats, dropping alpha. Premultiplied colours are divided by
+    /// alpha first, so that a translucent PNG gives the colours OpenCV's <c>imread</c> would.
+    /// </summary>
+    public static RgbImage FromBitmap(SKBitmap bitmap)
+    {
+        if (bitmap.ColorType is not (SKColorType.Rgba8888 or SKColorType.Bgra8888))
+        {
+            using var converted = bitmap.Copy(SKColorType.Rgba8888)
+                ?? throw new ArgumentException($"cannot convert a {bitmap.ColorType} bitmap to RGBA", nameof(bitmap));
+            return FromBitmap(converted);
+        }
+        int width = bitmap.Width, height = bitmap.Height, rowBytes = bitmap.RowBytes;
+        bool bgra = bitmap.ColorType == SKColorType.Bgra8888;
+        bool premultiplied = bitmap.AlphaType == SKAlphaType.Premul;
+        ReadOnlySpan<byte> source = bitmap.GetPixelSpan();
+        var pixels = new float[width * height * 3];
+        int r = bgra ? 2 : 0, b = bgra ? 0 : 2;
+        for (int y = 0; y < height; y++)
+        {
+            var row = source.Slice(y * rowBytes, width * 4);
+            var outRow = pixels.AsSpan(y * width * 3, width * 3);
+            for (int x = 0, i = 0, o = 0; x < width; x++, i += 4, o += 3)
+            {
+                byte alpha = row[i + 3];
+                if (premultiplied && alpha != 255)
+                {
+                    float scale = alpha == 0 ? 0 : 255f / alpha;
+                    outRow[o] = MathF.Min(255, row[i + r] * scale);
+                    outRow[o + 1] = MathF.Min(255, row[i + 1] * scale);
+                    outRow[o + 2] = MathF.Min(255, row[i + b] * scale);
+                }
+                else
+                {
+                    outRow[o] = row[i + r];
+                    outRow[o + 1] = row[i + 1];
+                    outRow[o + 2] = row[i + b];
+                }
+            }
+        }
+        return new RgbImage(width, height, pixels);
+    }
+}

@@ -1,0 +1,90 @@
+using SkiaSharp;
+using SsdSharp.Configuration;
+using SsdSharp.Data.Augmentation;
+
+namespace SsdSharp.Tests.Data.Augmentation;
+
+public class PreprocessTests
+{
+    private static readonly NetworkInputFormat Rgb300 = NetworkInputFormat.From(SsdPresets.Voc300);
+
+    private static RgbImage Image(int width, int height, Func<int, int, int, float> value)
+    {
+        var pixels = new float[width * height * 3];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                for (int c = 0; c < 3; c++)
+                    pixels[(y * width + x) * 3 + c] = value(x, y, c);
+        return new RgbImage(width, height, pixels);
+    }
+
+    [Fact]
+    public void Constant_image_becomes_colour_minus_means_in_rgb_order()
+    {
+        var input = Preprocess.ToNetworkInput(RgbImage.Filled(500, 375, 200, 100, 50), Rgb300);
+
+        Assert.Equal(3 * 300 * 300, input.Length);
+        Assert.All(input.AsSpan(0, 90000).ToArray(), v => Assert.Equal(200f - 123f, v, 4));
+        Assert.All(input.AsSpan(90000, 90000).ToArray(), v => Assert.Equal(100f - 117f, v, 4));
+        Assert.All(input.AsSpan(180000, 90000).ToArray(), v => Assert.Equal(50f - 104f, v, 4));
+    }
+
+    [Fact]
+    public void Bgr_network_gets_blue_first_with_its_own_means()
+    {
+        var format = new NetworkInputFormat(32, "BGR", [104, 117, 123]);
+        var input = Preprocess.ToNetworkInput(RgbImage.Filled(40, 30, 200, 100, 50), format);
+
+        Assert.Equal(50f - 104f, input[0], 4);
+        Assert.Equal(100f - 117f, input[32 * 32], 4);
+        Assert.Equal(200f - 123f, input[2 * 32 * 32], 4);
+        Assert.Equal([123f, 117f, 104f], format.MeanRgb);
+    }
+
+    [Fact]
+    public void Halving_averages_each_two_by_two_block_as_opencv_does()
+    {
+        var image = Image(600, 600, (x, y, c) => (x * 7 + y * 13 + c * 31) % 256);
+        var input = Preprocess.ToNetworkInput(image, Rgb300);
+
+        double[] means = [123, 117, 104];
+        for (int c = 0; c < 3; c++)
+        {
+            foreach (var (dx, dy) in new[] { (0, 0), (17, 150), (299, 299), (123, 5) })
+            {
+                int x = 2 * dx, y = 2 * dy;
+                float expected = (image.Pixels[(y * 600 + x) * 3 + c] + image.Pixels[(y * 600 + x + 1) * 3 + c]
+                    + image.Pixels[((y + 1) * 600 + x) * 3 + c] + image.Pixels[((y + 1) * 600 + x + 1) * 3 + c]) / 4;
+                Assert.Equal(expected - means[c], input[c * 90000 + dy * 300 + dx], 3);
+            }
+        }
+    }
+
+    [Fact]
+    public void Enlarging_interpolates_at_half_pixel_centres_and_repeats_the_edges()
+    {
+        // A horizontal ramp: value = column. OpenCV samples column (d + 0.5) · 100/300 − 0.5, clamped to [0, 99].
+        var image = Image(100, 10, (x, _, _) => x);
+        var input = Preprocess.ToNetworkInput(image, Rgb300);
+
+        for (int dx = 0; dx < 300; dx++)
+        {
+            double expected = Math.Clamp((dx + 0.5) / 3 - 0.5, 0, 99);
+            Assert.Equal(expected - 123, input[7 * 300 + dx], 3);
+        }
+    }
+
+    [Fact]
+    public void Bitmap_input_gives_the_same_values_as_its_float_pixels()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(64, 48, SKColorType.Rgba8888, SKAlphaType.Premul));
+        for (int y = 0; y < 48; y++)
+            for (int x = 0; x < 64; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)(x * 4), (byte)(y * 5), (byte)((x + y) % 256)));
+
+        var fromBitmap = Preprocess.ToNetworkInput(bitmap, SsdPresets.Voc300);
+        var fromFloats = Preprocess.ToNetworkInput(Image(64, 48, (x, y, c) => c switch { 0 => x * 4, 1 => y * 5, _ => (x + y) % 256 }), Rgb300);
+
+        Assert.Equal(fromFloats, fromBitmap);
+    }
+}
