@@ -6,6 +6,11 @@ foreach (var command in new Command[]
 {
     // One line per command; each lives in Commands/.
     VersionCommand.Create(),
+    SummaryCommand.Create(),
+    DetectCommand.Create(),
+    ConvertCommand.Create(),
+    SynthCommand.Create(),
+    DatasetCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using SsdSharp.Configuration;
+using SsdSharp.Weights;
+using Spectre.Console;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd convert</c>: imports an ssd.pytorch checkpoint into an SsdSharp model file.</summary>
+internal static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var from = new Option<string>("--from") { Description = "ssd.pytorch checkpoint (.pth, float32 or float16).", Required = true };
+        var config = new Option<string>("--config") { Description = "Preset or JSON config describing the checkpoint's network.", Required = true };
+        var output = new Option<string>("--output") { Description = "Model file to write (safetensors with the config embedded).", Required = true };
+        var command = new Command("convert", "Import a PyTorch (ssd.pytorch) checkpoint.") { from, config, output };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var c = SsdConfig.Load(parse.GetValue(config)!);
+            using var network = ReferenceWeights.LoadSsd(parse.GetValue(from)!, c);
+            var target = parse.GetValue(output)!;
+            ModelFile.Save(network, target);
+            Terminal.Error.MarkupLineInterpolated($"wrote {target}: {c.Name}, {c.NumClasses} classes, {network.parameters().Sum(p => p.numel()):N0} parameters");
+            return 0;
+        }));
+        return command;
+    }
+}

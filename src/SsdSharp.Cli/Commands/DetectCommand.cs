@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SsdSharp.Imaging;
+using SsdSharp.Inference;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd detect</c>: detections for image files and folders.</summary>
+internal static class DetectCommand
+{
+    public static Command Create()
+    {
+        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
+        var confThreshold = new Option<double>("--conf-threshold") { Description = "Minimum class score.", DefaultValueFactory = _ => 0.01 };
+        var nmsThreshold = new Option<double>("--nms-threshold") { Description = "NMS IoU threshold.", DefaultValueFactory = _ => 0.45 };
+        var topK = new Option<int>("--top-k") { Description = "Candidates and kept boxes per class.", DefaultValueFactory = _ => 200 };
+        var maxDetections = new Option<int>("--max-detections") { Description = "Most detections per image (0: no cap).", DefaultValueFactory = _ => 200 };
+        var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
+        var format = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "text");
+        var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
+        var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 };
+        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
+        var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last memory layout (often faster on CPU)." };
+        var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("detect", "Detect objects in images.")
+        {
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, batch, dtype, channelsLast, inputs,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var options = new DetectorOptions
+            {
+                Detection = new DetectionOptions
+                {
+                    ConfidenceThreshold = parse.GetValue(confThreshold),
+                    NmsThreshold = parse.GetValue(nmsThreshold),
+                    TopK = parse.GetValue(topK),
+                    MaxDetections = parse.GetValue(maxDetections) is > 0 and var m ? m : null,
+                    ClassAgnostic = parse.GetValue(classAgnostic),
+                }.Validate(),
+                BatchSize = parse.GetValue(batch),
+                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
+                Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
+            };
+            var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
+            using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+            var (results, failures) = Run(detector, paths);
+            var drawDir = parse.GetValue(draw);
+            if (drawDir != null) DrawAll(results, drawDir);
+            var text = parse.GetValue(format) == "json" ? ToJson(results) : ToText(results);
+            if (parse.GetValue(output) is { } file)
+            {
+                File.WriteAllText(file, text);
+                Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
+            }
+            else
+            {
+                Console.Out.Write(text);
+            }
+            return failures == 0 ? 0 : CommandRunner.InputError;
+        }));
+        return command;
+    }
+
+    private static (List<ImageDetections> Results, int Failures) Run(SsdDetector detector, List<string> paths)
+    {
+        var results = new List<ImageDetections>();
+        int failures = 0;
+        void OnError(ImageDecodeException e)
+        {
+            failures++;
+            CommandRunner.WriteError(e.Message);
+        }
+        if (paths.Count == 1)
+        {
+            results.AddRange(detector.DetectFiles(paths, OnError));
+            return (results, failures);
+        }
+        Terminal.Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"detecting in {paths.Count} images", maxValue: paths.Count);
+                foreach (var result in detector.DetectFiles(paths, e =>
+                {
+                    OnError(e);
+                    task.Increment(1);
+                }))
+                {
+                    results.Add(result);
+                    task.Increment(1);
+                }
+            });
+        return (results, failures);
+    }
+
+    private static void DrawAll(List<ImageDetections> results, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var result in results)
+        {
+            using var bitmap = ImageDecoder.Decode(result.Image);
+            BoxPainter.Draw(bitmap, result.Detections.Select(d =>
+                new LabeledBox(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2, $"{d.Label} {d.Score:F2}", d.ClassId)));
+            var target = Path.Combine(folder, Path.GetFileNameWithoutExtension(result.Image) + ".png");
+            BoxPainter.Save(bitmap, target);
+            Terminal.Error.MarkupLineInterpolated($"[grey]drew {target}[/]");
+        }
+    }
+
+    /// <summary>The documented JSON form: an array with one object per image.</summary>
+    internal static string ToJson(IEnumerable<ImageDetections> results)
+    {
+        var array = new JsonArray();
+        foreach (var r in results)
+        {
+            var detections = new JsonArray();
+            foreach (var d in r.Detections)
+            {
+                detections.Add(new JsonObject
+                {
+                    ["label"] = d.Label,
+                    ["class_id"] = d.ClassId,
+                    ["score"] = Math.Round(d.Score, 6),
+                    ["box"] = new JsonArray(Math.Round(d.Box.X1, 2), Math.Round(d.Box.Y1, 2), Math.Round(d.Box.X2, 2), Math.Round(d.Box.Y2, 2)),
+                });
+            }
+            array.Add(new JsonObject
+            {
+                ["image"] = r.Image,
+                ["width"] = r.Width,
+                ["height"] = r.Height,
+                ["detections"] = detections,
+            });
+        }
+        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+    }
+
+    private static string ToText(IEnumerable<ImageDetections> results)
+    {
+        var lines = new List<string>();
+        foreach (var r in results)
+        {
+            lines.Add($"{r.Image} ({r.Width}×{r.Height}): {r.Detections.Count} detection(s)");
+            lines.AddRange(r.Detections.Select(d =>
+                $"  {d.Label,-14} {d.Score:F3}  [{d.Box.X1:F1}, {d.Box.Y1:F1}, {d.Box.X2:F1}, {d.Box.Y2:F1}]"));
+        }
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+}

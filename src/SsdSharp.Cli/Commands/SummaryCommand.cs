@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json;
+using SsdSharp.Configuration;
+using SsdSharp.Modeling;
+using Spectre.Console;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd summary</c>: the classic analysis of an SSD network.</summary>
+internal static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON file.", DefaultValueFactory = _ => "voc300" };
+        var classes = new Option<int?>("--classes") { Description = "Number of object classes (without background), overriding the config's." };
+        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("summary", "Show every layer with its output shape, the source feature maps, default boxes, parameters and multiply-accumulates.")
+        {
+            config, classes, format,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var c = SsdConfig.Load(parse.GetValue(config)!);
+            if (parse.GetValue(classes) is int n) c = c.WithClassCount(n);
+            using var network = new SsdNetwork(c);
+            var summary = NetworkSummary.Of(network);
+            if (parse.GetValue(format) == "json")
+                Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
+            else
+                Render(summary);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Render(NetworkSummary s)
+    {
+        var console = Terminal.Out;
+        console.MarkupLine($"[bold]{Markup.Escape(s.Config)}[/]: input {Shape(s.InputShape)}, {s.Classes} classes (with background)");
+        var layers = new Table().Border(TableBorder.Simple)
+            .AddColumn("layer").AddColumn(new TableColumn("type").NoWrap()).AddColumn(new TableColumn("output").RightAligned())
+            .AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("MACs").RightAligned());
+        foreach (var l in s.Layers)
+            layers.AddRow(l.Name, Markup.Escape(l.Kind), Shape(l.OutputShape), l.Parameters == 0 ? "" : l.Parameters.ToString("N0"),
+                l.MultiplyAccumulates == 0 ? "" : $"{l.MultiplyAccumulates / 1e6:N1} M");
+        console.Write(layers);
+
+        var sources = new Table().Border(TableBorder.Simple).Title("sources")
+            .AddColumn("#").AddColumn(new TableColumn("feature map").RightAligned())
+            .AddColumn(new TableColumn("boxes/location").RightAligned()).AddColumn(new TableColumn("default boxes").RightAligned());
+        for (int k = 0; k < s.Sources.Count; k++)
+            sources.AddRow(k.ToString(), Shape(s.Sources[k].Shape), s.Sources[k].BoxesPerLocation.ToString(), s.Sources[k].Priors.ToString("N0"));
+        console.Write(sources);
+        console.WriteLine($"default boxes: {s.TotalPriors}");
+        console.WriteLine($"parameters: {s.TotalParameters:N0} ({s.TotalParameters / 1e6:F1} M)");
+        console.WriteLine($"multiply-accumulates: {s.TotalMultiplyAccumulates / 1e9:F2} G per image");
+    }
+
+    private static string Shape(long[] shape) => Markup.Escape($"[{string.Join(", ", shape)}]");
+}

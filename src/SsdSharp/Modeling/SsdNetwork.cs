@@ -1,0 +1,165 @@
+using SsdSharp.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace SsdSharp.Modeling;
+
+/// <summary>
+/// The SSD network (SPEC §1): VGG base, L2Norm on conv4_3, extra layers and the multibox heads.
+/// Submodule names equal the reference's state-dict keys (<c>vgg.{i}</c>, <c>L2Norm</c>,
+/// <c>extras.{i}</c>, <c>loc.{k}</c>, <c>conf.{k}</c>), so its checkpoints map one to one.
+/// Default boxes are not part of the module.
+/// </summary>
+public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
+{
+    [ComponentName(Name = "vgg")]
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> _vgg;
+
+    [ComponentName(Name = "L2Norm")]
+    private readonly L2Norm _l2Norm;
+
+    [ComponentName(Name = "extras")]
+    private readonly ModuleList<Conv2d> _extras;
+
+    [ComponentName(Name = "loc")]
+    private readonly ModuleList<Conv2d> _loc;
+
+    [ComponentName(Name = "conf")]
+    private readonly ModuleList<Conv2d> _conf;
+
+    private readonly int _conv4_3Index;
+
+    /// <summary>The configuration the network was built from.</summary>
+    public SsdConfig Config { get; }
+
+    /// <summary>Builds the network with libtorch's default initialisation; load weights or call <see cref="Initialize"/>.</summary>
+    public SsdNetwork(SsdConfig config) : base("SSD")
+    {
+        Config = config.Validate();
+        var baseLayers = VggBase.Create(config, out _conv4_3Index, out var baseChannels);
+        _vgg = nn.ModuleList(baseLayers.ToArray());
+        _l2Norm = new L2Norm(baseChannels.Conv4_3);
+
+        var extras = new List<Conv2d>();
+        var sourceChannels = new List<int> { baseChannels.Conv4_3, baseChannels.Fc7 };
+        int channels = baseChannels.Fc7;
+        for (int i = 0; i < config.Extras.Count; i++)
+        {
+            var e = config.Extras[i];
+            extras.Add(nn.Conv2d(channels, e.OutChannels, e.Kernel, stride: e.Stride, padding: e.Padding));
+            channels = e.OutChannels;
+            if (i % 2 == 1) sourceChannels.Add(channels);
+        }
+        _extras = nn.ModuleList(extras.ToArray());
+
+        var boxes = config.BoxesPerLocation;
+        _loc = nn.ModuleList(sourceChannels.Select((c, k) => nn.Conv2d(c, boxes[k] * 4, 3, padding: 1)).ToArray());
+        _conf = nn.ModuleList(sourceChannels.Select((c, k) => nn.Conv2d(c, boxes[k] * config.NumClasses, 3, padding: 1)).ToArray());
+        SourceChannels = sourceChannels;
+        RegisterComponents();
+    }
+
+    /// <summary>Channels of each source feature map.</summary>
+    public IReadOnlyList<int> SourceChannels { get; }
+
+    /// <summary>
+    /// Runs the network on <c>[N, 3, S, S]</c> preprocessed images (SPEC §1). Returns
+    /// <c>loc [N, P, 4]</c> (encoded offsets) and <c>conf [N, P, classes]</c> (raw logits), P the number of default boxes.
+    /// </summary>
+    public override (Tensor Loc, Tensor Conf) forward(Tensor x) => Forward(x, null);
+
+    /// <summary>
+    /// <see cref="forward"/> that also reports every layer's output to <paramref name="observe"/>
+    /// (name as in the state dict, the module, its output), e.g. for <see cref="NetworkSummary"/>.
+    /// </summary>
+    public (Tensor Loc, Tensor Conf) Forward(Tensor x, Action<string, nn.Module, Tensor>? observe)
+    {
+        using var scope = NewDisposeScope();
+        var sources = new List<Tensor>();
+        for (int i = 0; i < _vgg.Count; i++)
+        {
+            x = _vgg[i].call(x);
+            observe?.Invoke($"vgg.{i}", _vgg[i], x);
+            if (i == _conv4_3Index)
+            {
+                var s = _l2Norm.call(x);
+                observe?.Invoke("L2Norm", _l2Norm, s);
+                sources.Add(s);
+            }
+        }
+        sources.Add(x);
+        for (int i = 0; i < _extras.Count; i++)
+        {
+            x = nn.functional.relu(_extras[i].call(x));
+            observe?.Invoke($"extras.{i}", _extras[i], x);
+            if (i % 2 == 1) sources.Add(x);
+        }
+
+        long n = x.shape[0];
+        var locs = new List<Tensor>();
+        var confs = new List<Tensor>();
+        for (int k = 0; k < sources.Count; k++)
+        {
+            var l = _loc[k].call(sources[k]);
+            var c = _conf[k].call(sources[k]);
+            observe?.Invoke($"loc.{k}", _loc[k], l);
+            observe?.Invoke($"conf.{k}", _conf[k], c);
+            // Permute output from (N, A*K, H, W) to (N, H, W, A*K) so that flattening orders boxes by row, column, box.
+            locs.Add(l.permute(0, 2, 3, 1).reshape(n, -1));
+            confs.Add(c.permute(0, 2, 3, 1).reshape(n, -1));
+        }
+        var loc = cat(locs, 1).view(n, -1, 4);
+        var conf = cat(confs, 1).view(n, -1, Config.NumClasses);
+        return (loc.MoveToOuterDisposeScope(), conf.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The source feature maps' shapes for one input, in order.</summary>
+    public IReadOnlyList<long[]> SourceShapes(int batch = 1)
+    {
+        var shapes = new List<long[]>();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var input = zeros(batch, 3, Config.InputSize, Config.InputSize, dtype: FirstParameterType, device: FirstParameterDevice);
+        Forward(input, (name, _, output) =>
+        {
+            if (name.StartsWith("loc.", StringComparison.Ordinal))
+            {
+                var s = output.shape;
+                shapes.Add([s[0], SourceChannels[shapes.Count], s[2], s[3]]);
+            }
+        });
+        return shapes;
+    }
+
+    private ScalarType FirstParameterType => parameters().First().dtype;
+
+    private Device FirstParameterDevice => parameters().First().device;
+
+    /// <summary>
+    /// The reference's initialisation for training: Xavier-uniform weights and zero biases in the
+    /// extras and heads (and in the base, which a pretrained VGG usually overwrites), L2Norm scale 20,
+    /// batch-norm scale 1 and shift 0. Draws from libtorch's global generator: seed it with
+    /// <c>torch.manual_seed</c> for a reproducible start.
+    /// </summary>
+    public void Initialize()
+    {
+        using var _ = no_grad();
+        foreach (var module in modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    nn.init.xavier_uniform_(conv.weight!);
+                    conv.bias?.zero_();
+                    break;
+                case BatchNorm2d bn:
+                    bn.weight?.fill_(1);
+                    bn.bias?.zero_();
+                    break;
+            }
+        }
+        _l2Norm.Weight.fill_(20);
+    }
+}

@@ -1,0 +1,47 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SsdSharp.Weights;
+
+/// <summary>
+/// Copies a state dict into a module strictly: every parameter and buffer must be present with
+/// the same shape and no key may be left over, so that nothing is silently left at random.
+/// Values are converted to each parameter's dtype (a float16 checkpoint loads into float32).
+/// </summary>
+public static class StateDictLoader
+{
+    /// <summary>Loads <paramref name="stateDict"/> into <paramref name="module"/>.</summary>
+    /// <param name="module">The target.</param>
+    /// <param name="stateDict">Names to tensors.</param>
+    /// <param name="source">The file it came from, for the error message.</param>
+    /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, with both shapes.</exception>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
+    {
+        var target = module.state_dict();
+        // BatchNorm's step counter is bookkeeping that the reference's checkpoints may lack.
+        var required = target.Keys.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var missing = required.Where(k => !stateDict.ContainsKey(k)).ToList();
+        var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        var misShaped = stateDict.Where(kv => target.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
+            .Select(kv => $"{kv.Key} (file {Shape(kv.Value.shape)}, network {Shape(target[kv.Key].shape)})").ToList();
+        if (missing.Count + unexpected.Count + misShaped.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing {Summarise(missing)}");
+            if (unexpected.Count > 0) parts.Add($"unexpected {Summarise(unexpected)}");
+            if (misShaped.Count > 0) parts.Add($"mis-shaped {Summarise(misShaped)}");
+            throw new WeightsException($"{source}: does not fit the network: {string.Join("; ", parts)}");
+        }
+        using var _ = no_grad();
+        foreach (var (key, value) in stateDict)
+        {
+            var t = target[key];
+            t.copy_(value.to(t.dtype, t.device));
+        }
+    }
+
+    private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
+
+    private static string Summarise(List<string> keys) =>
+        keys.Count <= 8 ? string.Join(", ", keys) : $"{string.Join(", ", keys.Take(8))} and {keys.Count - 8} more";
+}
