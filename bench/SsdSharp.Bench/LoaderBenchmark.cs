@@ -30,11 +30,16 @@ internal static class LoaderBenchmark
         foreach (int workers in new[] { 1, 2 })
         {
             var options = new LoaderOptions { BatchSize = batchSize, Workers = workers, Seed = 1 };
-            using var loader = new TrainingLoader(images, format, options);
-            for (int i = 0; i < 2; i++) loader.Next().Dispose();
+            using var stream = new TrainingLoader(images, format, options).Batches(0, CancellationToken.None).GetEnumerator();
+            void Take()
+            {
+                stream.MoveNext();
+                stream.Current.Dispose();
+            }
+            for (int i = 0; i < 2; i++) Take();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < batches; i++) loader.Next().Dispose();
+            for (int i = 0; i < batches; i++) Take();
             double seconds = clock.Elapsed.TotalSeconds;
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             int delivered = batches * batchSize;
@@ -45,8 +50,8 @@ internal static class LoaderBenchmark
         // Determinism: the first batches with one and with two workers, compared value by value.
         var checksums = new[] { 1, 2 }.Select(workers =>
         {
-            using var loader = new TrainingLoader(images, format, new LoaderOptions { BatchSize = batchSize, Workers = workers, Seed = 1 });
-            return Enumerable.Range(0, 3).Sum(_ => Checksum(loader.Next()));
+            var loader = new TrainingLoader(images, format, new LoaderOptions { BatchSize = batchSize, Workers = workers, Seed = 1 });
+            return loader.Batches(0, CancellationToken.None).Take(3).Sum(Checksum);
         }).ToArray();
         bool identical = checksums[0] == checksums[1];
         Console.WriteLine(identical
@@ -55,15 +60,15 @@ internal static class LoaderBenchmark
         return identical ? 0 : 1;
     }
 
-    private static double Checksum(TrainingBatch batch)
+    private static double Checksum(Training.TrainingBatch batch)
     {
         using (batch)
         {
+            using var scope = TorchSharp.torch.NewDisposeScope();
             // Position-weighted sum: any difference in any value or order shows.
-            using var weights = TorchSharp.torch.arange(batch.Images.numel(), TorchSharp.torch.float64).remainder(1009).reshape(batch.Images.shape);
-            using var product = batch.Images.to_type(TorchSharp.torch.ScalarType.Float64) * weights;
-            using var sum = product.sum();
-            return sum.item<double>() + batch.Targets.Sum(t => t.Boxes.Sum() + t.Labels.Sum());
+            var weights = TorchSharp.torch.arange(batch.Images.numel(), TorchSharp.torch.float64).remainder(1009).reshape(batch.Images.shape);
+            double images = (batch.Images.to_type(TorchSharp.torch.ScalarType.Float64) * weights).sum().item<double>();
+            return images + batch.Targets.Sum(t => t.Boxes.sum().item<float>() + t.Labels.sum().item<long>());
         }
     }
 
