@@ -7,7 +7,7 @@ namespace SsdSharp.Data.Augmentation;
 /// The reference's photometric distortion (SPEC §6 step 1), each part drawn with probability
 /// <see cref="Probability"/>: brightness + U(−δ, δ); then either contrast first or contrast last
 /// (even odds) around a round trip through HSV in which saturation is scaled and hue shifted (wrapped
-/// to [0, 360)); then a random permutation of the three channels. Values are not clipped, as in the
+/// back into [0, 360]); then a random permutation of the three channels. Values are not clipped, as in the
 /// reference, which distorts float images.
 /// </summary>
 /// <remarks>

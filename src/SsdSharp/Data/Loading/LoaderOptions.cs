@@ -11,7 +11,7 @@ public sealed record LoaderOptions
     /// <summary>Threads that decode and augment ahead of the trainer.</summary>
     public int Workers { get; init; } = 2;
 
-    /// <summary>Batches each worker may hold ready; memory is bounded by Workers · Prefetch batches.</summary>
+    /// <summary>Batches each worker may hold ready; at most about Workers · (Prefetch + 1) batches exist at once.</summary>
     public int Prefetch { get; init; } = 2;
 
     /// <summary>Seed of the epoch orders and of every sample's augmentation.</summary>
