@@ -9,6 +9,8 @@ foreach (var command in new Command[]
     SummaryCommand.Create(),
     DetectCommand.Create(),
     ConvertCommand.Create(),
+    SynthCommand.Create(),
+    DatasetCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

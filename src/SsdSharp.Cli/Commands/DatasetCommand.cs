@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SsdSharp.Configuration;
+using SsdSharp.Data;
+using SsdSharp.Imaging;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd dataset stats</c>: what a dataset holds and what is wrong with it, optionally drawn.</summary>
+internal static class DatasetCommand
+{
+    private const int ProblemsShown = 20;
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
+        var split = new Option<string>("--split") { Description = "VOC split (ImageSets/Main/{split}.txt).", DefaultValueFactory = _ => "trainval" };
+        var classes = new Option<string?>("--classes") { Description = "Comma-separated class names in id order (default: --config's, else found in the data)." };
+        var config = new Option<string?>("--config") { Description = "Preset or config JSON whose class names to use." };
+        var policy = new Option<string>("--policy") { Description = "Problem policy: fix, skip-object, skip-image or fail.", DefaultValueFactory = _ => "fix" };
+        var noVerify = new Option<bool>("--no-verify") { Description = "Do not decode every image (faster; only checks that files exist)." };
+        var draw = new Option<int>("--draw") { Description = "Write this many images, spread over the dataset, with their boxes drawn (PNG)." };
+        var output = new Option<string?>("--out") { Description = "Folder for --draw." };
+        var stats = new Command("stats", "Count images and objects per class, box size and aspect histograms, and the problems found.")
+        {
+            data, split, classes, config, policy, noVerify, draw, output,
+        };
+        stats.SetAction(parse => CommandRunner.Run(() =>
+        {
+            int drawCount = parse.GetValue(draw);
+            var outDir = parse.GetValue(output);
+            if (drawCount < 0) throw new SsdInputException($"--draw: must not be negative, got {drawCount}");
+            if (drawCount > 0 && string.IsNullOrEmpty(outDir)) throw new SsdInputException("--draw needs --out DIR");
+            var options = DatasetReadOptions.ForEvaluation(ClassNames(parse.GetValue(classes), parse.GetValue(config)), parse.GetValue(split)!) with
+            {
+                Policy = ParsePolicy(parse.GetValue(policy)!),
+                VerifyImages = !parse.GetValue(noVerify),
+            };
+            var dataset = DatasetReader.Read(parse.GetValue(data)!, options);
+            Print(dataset, DatasetStatistics.Compute(dataset));
+            if (drawCount > 0) Draw(dataset, drawCount, outDir!);
+            return 0;
+        }));
+        return new Command("dataset", "Inspect detection datasets.") { stats };
+    }
+
+    private static IReadOnlyList<string>? ClassNames(string? classes, string? config)
+    {
+        if (classes != null) return classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return config is null ? null : SsdConfig.Load(config).ClassNames;
+    }
+
+    private static ValidationPolicy ParsePolicy(string text) => text switch
+    {
+        "fix" => ValidationPolicy.Fix,
+        "skip-object" => ValidationPolicy.SkipObject,
+        "skip-image" => ValidationPolicy.SkipImage,
+        "fail" => ValidationPolicy.Fail,
+        _ => throw new SsdInputException($"--policy: '{text}' is not one of fix, skip-object, skip-image, fail"),
+    };
+
+    private static void Print(AnnotatedDataset dataset, DatasetStatistics stats)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(dataset.Spec.ToString())}[/]");
+        AnsiConsole.WriteLine($"{stats.Images} images ({stats.EmptyImages} without objects), {stats.Objects} objects, " +
+            $"image sizes {stats.MinImageSize.Width}–{stats.MaxImageSize.Width} × {stats.MinImageSize.Height}–{stats.MaxImageSize.Height} px");
+
+        var classes = new Table().AddColumns("id", "class", "objects", "difficult", "crowd", "images");
+        foreach (var (c, i) in stats.Classes.Select((c, i) => (c, i)))
+            classes.AddRow($"{i + 1}", Markup.Escape(c.Name), $"{c.Objects}", $"{c.Difficult}", $"{c.Crowd}", $"{c.Images}");
+        AnsiConsole.Write(classes);
+
+        AnsiConsole.Write(HistogramTable("box size √(w·h), px", stats.BoxSizes, v => v.ToString("0", CultureInfo.InvariantCulture), stats.Objects));
+        AnsiConsole.Write(HistogramTable("aspect w / h", stats.AspectRatios, v => v.ToString("0.##", CultureInfo.InvariantCulture), stats.Objects));
+
+        if (dataset.Problems.Count == 0)
+        {
+            AnsiConsole.WriteLine("No problems found.");
+            return;
+        }
+        AnsiConsole.WriteLine($"{dataset.Problems.Count} problems: " + string.Join(", ", stats.Problems.Select(p => $"{p.Value} {Describe(p.Key)}")));
+        foreach (var problem in dataset.Problems.Take(ProblemsShown)) AnsiConsole.WriteLine("  " + problem);
+        if (dataset.Problems.Count > ProblemsShown) AnsiConsole.WriteLine($"  … and {dataset.Problems.Count - ProblemsShown} more");
+    }
+
+    private static string Describe(ProblemAction action) => action switch
+    {
+        ProblemAction.Clipped => "boxes clipped",
+        ProblemAction.SizeFromImage => "sizes taken from the image",
+        ProblemAction.ObjectSkipped => "objects skipped",
+        ProblemAction.ImageSkipped => "images skipped",
+        _ => "fatal",
+    };
+
+    private static Table HistogramTable(string title, Histogram histogram, Func<double, string> format, int total)
+    {
+        var table = new Table().AddColumns(title, "objects", "share", "");
+        var labels = histogram.Labels(format);
+        int most = Math.Max(1, histogram.Counts.Max());
+        for (int i = 0; i < labels.Count; i++)
+        {
+            int count = histogram.Counts[i];
+            table.AddRow(labels[i], $"{count}", total == 0 ? "–" : $"{100.0 * count / total:F1} %", new string('█', (int)Math.Round(30.0 * count / most)));
+        }
+        return table;
+    }
+
+    private static void Draw(AnnotatedDataset dataset, int count, string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        int n = Math.Min(count, dataset.Images.Count);
+        for (int k = 0; k < n; k++)
+        {
+            // Spread over the whole dataset rather than its first images.
+            var image = dataset.Images[(int)((long)k * dataset.Images.Count / n)];
+            using var bitmap = ImageDecoder.Decode(image.ImagePath);
+            BoxPainter.Draw(bitmap, image.Objects.Select(o => new LabeledBox(o.X1, o.Y1, o.X2, o.Y2,
+                o.Difficult ? o.Label + " (difficult)" : o.Crowd ? o.Label + " (crowd)" : o.Label, o.ClassId)));
+            BoxPainter.Save(bitmap, Path.Combine(outDir, image.Id + ".png"));
+        }
+        AnsiConsole.WriteLine($"Drew {n} images with their ground truth into {outDir}");
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SsdSharp.Configuration;
+using SsdSharp.Data.Synthetic;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd synth</c>: writes the synthetic shapes dataset in VOC and COCO form.</summary>
+internal static class SynthCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Dataset root to write (VOC layout plus instances_{split}.json).", Required = true };
+        var images = new Option<int>("--images") { Description = "Number of images.", Required = true };
+        var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same dataset.", DefaultValueFactory = _ => 0 };
+        var classes = new Option<string>("--classes")
+        {
+            Description = "Comma-separated shape classes, in class-id order.",
+            DefaultValueFactory = _ => string.Join(',', SsdPresets.ShapeClasses),
+        };
+        var difficultBelow = new Option<double>("--difficult-below")
+        {
+            Description = "Mark objects difficult when their visible box's shorter side, resized to the 300-px network input, is below this many pixels.",
+            DefaultValueFactory = _ => new SyntheticDatasetOptions().DifficultBelow,
+        };
+        var command = new Command("synth", "Generate a synthetic detection dataset of shapes (JPEG images, VOC xml, COCO json).")
+        {
+            output, images, seed, classes, difficultBelow,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var options = new SyntheticDatasetOptions
+            {
+                Images = parse.GetValue(images),
+                Seed = parse.GetValue(seed),
+                ClassNames = parse.GetValue(classes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                DifficultBelow = parse.GetValue(difficultBelow),
+            };
+            options.Validate();
+            var clock = Stopwatch.StartNew();
+            int reported = 0;
+            var progress = new Progress<int>(done =>
+            {
+                // Progress callbacks arrive out of order from parallel workers; print each tenth once.
+                int tenth = done * 10 / options.Images;
+                if (tenth > Volatile.Read(ref reported) && Interlocked.Exchange(ref reported, tenth) < tenth)
+                    Console.Error.Write($"\r{done}/{options.Images} images");
+            });
+            var summary = SyntheticDataset.Generate(parse.GetValue(output)!, options, progress);
+            Console.Error.WriteLine();
+            Console.WriteLine($"Wrote {summary.Images} images in {clock.Elapsed.TotalSeconds:F1} s to {summary.Directory}");
+            Console.WriteLine("Splits: " + string.Join(", ", summary.ImagesPerSplit.Select(p => $"{p.Key} {p.Value}")));
+            Console.WriteLine("Objects: " + string.Join(", ", summary.ClassNames.Zip(summary.ObjectsPerClass, (n, c) => $"{n} {c}"))
+                + $" ({summary.Difficult} difficult)");
+            Console.WriteLine($"Read it with --data {summary.VocSpec} (--split train|val|test|trainval) or --data {summary.CocoSpec("trainval")}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,213 @@
+using SsdSharp.Data;
+
+namespace SsdSharp.Tests.Data;
+
+/// <summary>Each malformed or degenerate input gives its documented problem, with file and object index, under each policy.</summary>
+public class ValidationTests : IDisposable
+{
+    private static readonly string[] Classes = ["circle", "square"];
+    private readonly TempDataset _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private AnnotatedDataset ReadVoc(ValidationPolicy policy, bool verify = false) =>
+        VocReader.Read([_data.Root], new DatasetReadOptions { ClassNames = Classes, Split = "train", Policy = policy, VerifyImages = verify });
+
+    /// <summary>One 100×80 image: a good box, one reaching past the right edge, one inverted.</summary>
+    private void WriteMixedImage()
+    {
+        _data.WriteImage("a", 100, 80);
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"), ("square", "61", "11", "121", "41"), ("circle", "51", "11", "41", "31"));
+        _data.WriteSplit("train", "a");
+    }
+
+    [Fact]
+    public void Fix_clips_what_leaves_the_image_and_skips_what_cannot_be_repaired()
+    {
+        WriteMixedImage();
+        var data = ReadVoc(ValidationPolicy.Fix);
+        var image = Assert.Single(data.Images);
+        Assert.Equal(2, image.Objects.Count);
+        Assert.Equal((60f, 10f, 100f, 40f), (image.Objects[1].X1, image.Objects[1].Y1, image.Objects[1].X2, image.Objects[1].Y2));
+        Assert.Equal(2, data.Problems.Count);
+        Assert.Equal((1, ProblemAction.Clipped), (data.Problems[0].ObjectIndex!.Value, data.Problems[0].Action));
+        Assert.Contains("extends outside the 100×80 image", data.Problems[0].Message);
+        Assert.Equal((2, ProblemAction.ObjectSkipped), (data.Problems[1].ObjectIndex!.Value, data.Problems[1].Action));
+        Assert.Equal($"{_data.Xml("a")}: object[2]: 'circle': inverted box (50, 10, 40, 30): x1 > x2 or y1 > y2 (object skipped)", data.Problems[1].ToString());
+    }
+
+    [Fact]
+    public void SkipObject_drops_every_problem_object()
+    {
+        WriteMixedImage();
+        var data = ReadVoc(ValidationPolicy.SkipObject);
+        var o = Assert.Single(Assert.Single(data.Images).Objects);
+        Assert.Equal(10f, o.Y1);
+        Assert.All(data.Problems, p => Assert.Equal(ProblemAction.ObjectSkipped, p.Action));
+    }
+
+    [Fact]
+    public void SkipImage_drops_the_image()
+    {
+        WriteMixedImage();
+        var data = ReadVoc(ValidationPolicy.SkipImage);
+        Assert.Empty(data.Images);
+        Assert.Equal(2, data.Problems.Count);
+        Assert.All(data.Problems, p => Assert.Equal(ProblemAction.ImageSkipped, p.Action));
+    }
+
+    [Fact]
+    public void Fail_stops_at_the_first_problem_naming_file_and_object()
+    {
+        WriteMixedImage();
+        var e = Assert.Throws<DatasetValidationException>(() => ReadVoc(ValidationPolicy.Fail));
+        Assert.StartsWith($"{_data.Xml("a")}: object[1]: 'square': box (60, 10, 120, 40) extends outside the 100×80 image", e.Message);
+        Assert.Equal(1, e.Problem.ObjectIndex);
+    }
+
+    [Theory]
+    [InlineData("11", "11", "11", "31", "zero-area box (10, 10, 10, 30)")]
+    [InlineData("11", "31", "31", "11", "inverted box (10, 30, 30, 10)")]
+    [InlineData("201", "11", "221", "31", "lies entirely outside the 100×80 image")]
+    [InlineData("-20", "11", "0", "31", "lies entirely outside the 100×80 image")]
+    [InlineData("abc", "11", "21", "31", "<bndbox><xmin> 'abc' is not a number")]
+    [InlineData("", "11", "21", "31", "<bndbox><xmin> missing")]
+    public void Degenerate_and_malformed_boxes_never_pass(string xmin, string ymin, string xmax, string ymax, string message)
+    {
+        _data.WriteImage("a", 100, 80);
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"), ("square", xmin, ymin, xmax, ymax));
+        _data.WriteSplit("train", "a");
+        foreach (var policy in new[] { ValidationPolicy.Fix, ValidationPolicy.SkipObject })
+        {
+            var data = ReadVoc(policy);
+            Assert.Single(Assert.Single(data.Images).Objects);
+            var problem = Assert.Single(data.Problems);
+            Assert.Equal((1, ProblemAction.ObjectSkipped), (problem.ObjectIndex!.Value, problem.Action));
+            Assert.Contains(message, problem.Message);
+        }
+        var e = Assert.Throws<DatasetValidationException>(() => ReadVoc(ValidationPolicy.Fail));
+        Assert.Contains("a.xml: object[1]: 'square': ", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Malformed_xml_skips_the_image_or_fails()
+    {
+        _data.WriteImage("a", 100, 80);
+        _data.WriteImage("b", 100, 80);
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"));
+        File.WriteAllText(_data.Xml("b"), "<annotation><object><name>circle</name>");
+        _data.WriteSplit("train", "a", "b");
+
+        var data = ReadVoc(ValidationPolicy.Fix);
+        Assert.Equal("a", Assert.Single(data.Images).Id);
+        var problem = Assert.Single(data.Problems);
+        Assert.Equal((_data.Xml("b"), (int?)null, ProblemAction.ImageSkipped), (problem.File, problem.ObjectIndex, problem.Action));
+        Assert.StartsWith("malformed XML", problem.Message);
+        var e = Assert.Throws<DatasetValidationException>(() => ReadVoc(ValidationPolicy.Fail));
+        Assert.StartsWith($"{_data.Xml("b")}: malformed XML", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_image_is_skipped()
+    {
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"));
+        _data.WriteSplit("train", "a");
+        var problem = Assert.Single(ReadVoc(ValidationPolicy.Fix).Problems);
+        Assert.Equal((_data.Jpeg("a"), "image file not found", ProblemAction.ImageSkipped), (problem.File, problem.Message, problem.Action));
+    }
+
+    [Fact]
+    public void An_undecodable_image_is_found_when_images_are_verified()
+    {
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"));
+        File.WriteAllBytes(_data.Jpeg("a"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+        _data.WriteSplit("train", "a");
+
+        Assert.Single(ReadVoc(ValidationPolicy.Fix).Images);
+        var data = ReadVoc(ValidationPolicy.Fix, verify: true);
+        Assert.Empty(data.Images);
+        var problem = Assert.Single(data.Problems);
+        Assert.Equal((_data.Jpeg("a"), ProblemAction.ImageSkipped), (problem.File, problem.Action));
+        Assert.StartsWith("image will not decode", problem.Message);
+        Assert.Throws<DatasetValidationException>(() => ReadVoc(ValidationPolicy.Fail, verify: true));
+    }
+
+    [Fact]
+    public void A_missing_size_is_read_from_the_image_under_fix_only()
+    {
+        _data.WriteImage("a", 100, 80);
+        _data.WriteVoc("a", 0, 80, ("circle", "11", "11", "31", "31"));
+        _data.WriteSplit("train", "a");
+
+        var data = ReadVoc(ValidationPolicy.Fix);
+        Assert.Equal((100, 80), (data.Images[0].Width, data.Images[0].Height));
+        Assert.Equal(ProblemAction.SizeFromImage, Assert.Single(data.Problems).Action);
+        Assert.Empty(ReadVoc(ValidationPolicy.SkipObject).Images);
+    }
+
+    [Fact]
+    public void A_wrong_size_is_found_when_images_are_verified()
+    {
+        _data.WriteImage("a", 100, 80);
+        _data.WriteVoc("a", 120, 80, ("circle", "11", "11", "31", "31"));
+        _data.WriteSplit("train", "a");
+
+        var data = ReadVoc(ValidationPolicy.Fix, verify: true);
+        Assert.Equal(100, data.Images[0].Width);
+        Assert.Equal("image is 100×80 but annotated 120×80", Assert.Single(data.Problems).Message);
+        Assert.Empty(ReadVoc(ValidationPolicy.SkipImage, verify: true).Images);
+    }
+
+    private AnnotatedDataset ReadCoco(string json, ValidationPolicy policy = ValidationPolicy.Fix) =>
+        CocoReader.Read(_data.WriteFile("instances.json", json), Path.Combine(_data.Root, "JPEGImages"),
+            new DatasetReadOptions { ClassNames = Classes, Policy = policy });
+
+    private const string CocoHead = """
+        {"categories": [{"id": 4, "name": "circle"}, {"id": 2, "name": "square"}],
+         "images": [{"id": 7, "file_name": "a.jpg", "width": 100, "height": 80}],
+        """;
+
+    [Fact]
+    public void Malformed_json_always_fails_with_its_line()
+    {
+        _data.WriteImage("a", 100, 80);
+        var e = Assert.Throws<DatasetValidationException>(() => ReadCoco(CocoHead + "\n \"annotations\": [}"));
+        Assert.Contains("instances.json: malformed JSON at line 3", e.Message);
+        var missing = Assert.Throws<DatasetValidationException>(() => ReadCoco("""{"images": []}"""));
+        Assert.Contains("'categories' array missing", missing.Message);
+    }
+
+    [Fact]
+    public void Coco_object_problems_name_their_annotation_index()
+    {
+        _data.WriteImage("a", 100, 80);
+        var json = CocoHead + """
+             "annotations": [
+               {"id": 1, "image_id": 7, "category_id": 4, "bbox": [10, 10, 20, 20], "area": 400, "iscrowd": 0},
+               {"id": 2, "image_id": 7, "category_id": 3, "bbox": [10, 10, 20, 20]},
+               {"id": 3, "image_id": 7, "category_id": 2, "bbox": [10, 10, 20]},
+               {"id": 4, "image_id": 8, "category_id": 2, "bbox": [10, 10, 20, 20]},
+               {"id": 5, "image_id": 7, "category_id": 2, "bbox": [50, 10, -20, 20]},
+               {"id": 6, "image_id": 7, "category_id": 2, "bbox": [90, 70, 20, 20]}
+             ]}
+            """;
+        var data = ReadCoco(json);
+        var image = Assert.Single(data.Images);
+        Assert.Equal(("7", 7L), (image.Id, image.CocoId!.Value));
+        Assert.Equal(2, image.Objects.Count);
+        Assert.Equal((1, "circle", 400.0), (image.Objects[0].ClassId, image.Objects[0].Label, image.Objects[0].Area!.Value));
+        Assert.Equal((2, 90f, 100f, 80f), (image.Objects[1].ClassId, image.Objects[1].X1, image.Objects[1].X2, image.Objects[1].Y2));
+        Assert.Equal(
+            [
+                "annotations[3]: image_id 8 is not in 'images' (object skipped)",
+                "annotations[1]: category_id 3 is not in 'categories' (object skipped)",
+                "annotations[2]: 'square': 'bbox' is not 4 numbers [x, y, w, h] (object skipped)",
+                "annotations[4]: 'square': inverted box (50, 10, 30, 30): x1 > x2 or y1 > y2 (object skipped)",
+                "annotations[5]: 'square': box (90, 70, 110, 90) extends outside the 100×80 image (clipped to the image)",
+            ],
+            data.Problems.Select(p => p.ToString()[(Path.Combine(_data.Root, "instances.json").Length + 2)..]));
+        var e = Assert.Throws<DatasetValidationException>(() => ReadCoco(json, ValidationPolicy.Fail));
+        Assert.EndsWith("instances.json: annotations[3]: image_id 8 is not in 'images'", e.Message);
+    }
+}
