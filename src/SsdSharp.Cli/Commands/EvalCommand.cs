@@ -44,16 +44,17 @@ internal static class EvalCommand
             EvaluationReport report;
             if (weightsFile is not null)
             {
-                var options = new DetectorOptions { BatchSize = parse.GetValue(batch) };
+                // The reference evaluates every detection it keeps per class: no global cap per image (SPEC §5).
+                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Detection = new DetectionOptions { MaxDetections = null } };
                 using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);
                 var results = EvalDetection.Run(detector, truth);
                 if (parse.GetValue(saveDetections) is { } file)
                 {
-                    File.WriteAllText(file, DetectCommand.ToJson(results.Values));
+                    File.WriteAllText(file, DetectCommand.ToJson(results.Select(r => r.Detections)));
                     Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
                 }
-                report = Evaluate(truth, results.ToDictionary(pair => pair.Key, pair => pair.Value.Detections), parse.GetValue(metric));
+                report = Evaluate(truth, results.ToDictionary(r => r.Id, r => r.Detections.Detections), parse.GetValue(metric));
             }
             else
             {
