@@ -90,7 +90,10 @@ internal static class EvalCommand
             Terminal.Error.MarkupLineInterpolated($"[yellow]{truth.Problems.Count} problem(s) in the ground truth (ssd dataset stats lists them); first: {truth.Problems[0]}[/]");
         }
         if (truth.Images.Count == 0)
-            throw new SsdInputException(spec.Format == DatasetFormat.Voc ? $"{spec}: split '{split}' has no images" : $"{spec}: no images");
+        {
+            var what = spec.Format == DatasetFormat.Voc ? $"{spec}: split '{split}' has no images" : $"{spec}: no images";
+            throw new SsdInputException(truth.Problems.Count == 0 ? what : $"{what} left after {truth.Problems.Count} problem(s); first: {truth.Problems[0]}");
+        }
         return truth;
     }
 
