@@ -5,11 +5,18 @@ return args.FirstOrDefault() switch
 {
     "detect" => DetectBenchmark.Run(args[1..]),
     "loader" => LoaderBenchmark.Run(args[1..]),
+    "eval" => Completed(() => EvalBench.Run(args[1..])),
     _ => Usage(),
 };
 
+static int Completed(Action run)
+{
+    run();
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval");
     return 2;
 }
