@@ -11,6 +11,7 @@ foreach (var command in new Command[]
     ConvertCommand.Create(),
     SynthCommand.Create(),
     DatasetCommand.Create(),
+    TrainCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -104,7 +104,7 @@ public sealed class Trainer : IDisposable
     /// is cancelled (a checkpoint is then written, and the result says <see cref="TrainingOutcome.Cancelled"/>).
     /// </summary>
     /// <param name="source">The batches; must have been built with <see cref="TrainingOptions.Seed"/> for a resumed run to be exact.</param>
-    /// <param name="progress">Receives a report after every iteration.</param>
+    /// <param name="progress">Receives a report after every iteration, on the training thread (see <see cref="SynchronousProgress{T}"/>).</param>
     /// <param name="cancellationToken">Stops the run after the current step.</param>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; no checkpoint is written.</exception>
     public TrainingResult Run(IBatchSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -53,19 +53,13 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
     }
 }
 
-/// <summary>Reports synchronously on the training thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
-
 internal static class TinyConfig
 {
     /// <summary>SSD300's sources and default boxes on a base of 4–16 channels: trains a step in tens of milliseconds.</summary>
-    public static SsdConfig Create() => SsdPresets.Shapes300 with
+    public static SsdConfig Create(IReadOnlyList<string>? classNames = null) => SsdPresets.Shapes300 with
     {
         Name = "tiny300",
-        ClassNames = ["a", "b"],
+        ClassNames = classNames ?? ["a", "b"],
         BaseLayers = ["4", "4", "M", "8", "8", "M", "8", "8", "8", "C", "8", "8", "8", "M", "8", "8", "8"],
         FcChannels = 16,
         Extras = [new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3), new(8, 1), new(8, 3)],
