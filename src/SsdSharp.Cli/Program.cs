@@ -12,6 +12,7 @@ foreach (var command in new Command[]
     SynthCommand.Create(),
     DatasetCommand.Create(),
     EvalCommand.Create(),
+    TrainCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
+using SsdSharp.Data.Loading;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
@@ -103,7 +104,7 @@ public sealed class Trainer : IDisposable
     /// is cancelled (a checkpoint is then written, and the result says <see cref="TrainingOutcome.Cancelled"/>).
     /// </summary>
     /// <param name="source">The batches; must have been built with <see cref="TrainingOptions.Seed"/> for a resumed run to be exact.</param>
-    /// <param name="progress">Receives a report after every iteration.</param>
+    /// <param name="progress">Receives a report after every iteration, on the training thread (see <see cref="SynchronousProgress{T}"/>).</param>
     /// <param name="cancellationToken">Stops the run after the current step.</param>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; no checkpoint is written.</exception>
     public TrainingResult Run(IBatchSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -146,7 +147,9 @@ public sealed class Trainer : IDisposable
                 int images;
                 using (var batch = batches.Current)
                 {
-                    images = batch.Count;
+                    if (batch.Iteration != Iteration)
+                        throw new InvalidOperationException($"the batch source gave batch {batch.Iteration} for iteration {Iteration}");
+                    images = batch.Targets.Count;
                     (lossL, lossC) = Step(batch, lr, checkpoint);
                 }
                 Iteration++;
@@ -200,18 +203,19 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
         _optimizer.zero_grad();
         var (loc, conf) = Network.call(batch.Images.to(_device));
-        using var targets = _matcher.Match(batch.Targets);
+        var truths = batch.Targets.Select(t => new ImageTargets(tensor(t.Boxes, [t.Count, 4]), tensor(t.Labels))).ToList();
+        using var targets = _matcher.Match(truths);
         using var losses = _loss.Compute(loc, conf, targets);
         double lossL = losses.Localization.item<float>();
         double lossC = losses.Confidence.item<float>();
         if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
-            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, checkpoint);
+            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.Targets.Select(t => t.ImageId).ToList(), checkpoint);
         losses.Total().backward();
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);
             if (!double.IsFinite(norm))
-                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.ImageIds, checkpoint);
+                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.Targets.Select(t => t.ImageId).ToList(), checkpoint);
         }
         _optimizer.step();
         return (lossL, lossC);

@@ -48,7 +48,8 @@ public sealed class TrainingLog : IDisposable
         if (p.Evaluation is { } metrics)
         {
             var eval = new JsonObject();
-            foreach (var (name, value) in metrics) eval[name] = value;
+            // JSON has no NaN: a metric that is undefined (no ground truth) is written as null.
+            foreach (var (name, value) in metrics) eval[name] = double.IsFinite(value) ? value : null;
             entry["eval"] = eval;
         }
         _writer.WriteLine(entry.ToJsonString());

@@ -15,7 +15,7 @@ public sealed class Shapes300StabilityTests : IDisposable
         var options = TrainingOptions.For(config) with { Iterations = 50, BatchSize = 8, CheckpointEvery = 1_000 };
         var losses = new List<double>();
         using var trainer = Trainer.Create(config, options, _dir);
-        var result = trainer.Run(new SyntheticBatches(config, options.BatchSize, seed: 11), new SyncProgress<TrainingProgress>(p => losses.Add(p.Loss)));
+        var result = trainer.Run(new SyntheticBatches(config, options.BatchSize, seed: 11), new SynchronousProgress<TrainingProgress>(p => losses.Add(p.Loss)));
         Assert.All(losses, l => Assert.True(double.IsFinite(l)));
         double first = losses.Take(5).Average(), last = losses.TakeLast(5).Average();
         Assert.True(last < 0.7 * first, $"loss went from {first:F3} to {last:F3} (mean of 5 iterations)");

@@ -1,5 +1,6 @@
 using SsdSharp.Configuration;
-using SsdSharp.Matching;
+using SsdSharp.Data.Augmentation;
+using SsdSharp.Data.Loading;
 using SsdSharp.Training;
 using static TorchSharp.torch;
 
@@ -26,13 +27,12 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
         var random = new Random(HashCode.Combine(seed, iteration));
         int size = config.InputSize;
         var images = zeros(batchSize, 3, size, size);
-        var targets = new List<ImageTargets>();
-        var ids = new List<string>();
+        var targets = new List<SampleTargets>();
         for (int b = 0; b < batchSize; b++)
         {
             int objects = random.Next(1, 4);
             var boxes = new float[objects * 4];
-            var labels = new long[objects];
+            var labels = new int[objects];
             for (int o = 0; o < objects; o++)
             {
                 int w = random.Next(size / 6, size / 2), h = random.Next(size / 6, size / 2);
@@ -46,27 +46,20 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
                 boxes[o * 4 + 3] = (float)(y + h) / size;
                 labels[o] = label;
             }
-            targets.Add(new ImageTargets(tensor(boxes).reshape(objects, 4).MoveToOuterDisposeScope(), tensor(labels).MoveToOuterDisposeScope()));
-            ids.Add($"synthetic-{iteration}-{b}");
+            targets.Add(new SampleTargets($"synthetic-{iteration}-{b}", boxes, labels));
         }
         if (poisoned?.Invoke(iteration) == true) images[0, 0, 0, 0] = tensor(float.NaN);
-        return new TrainingBatch(images.MoveToOuterDisposeScope(), targets, ids);
+        return new TrainingBatch(iteration, images.MoveToOuterDisposeScope(), targets);
     }
-}
-
-/// <summary>Reports synchronously on the training thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }
 
 internal static class TinyConfig
 {
     /// <summary>SSD300's sources and default boxes on a base of 4–16 channels: trains a step in tens of milliseconds.</summary>
-    public static SsdConfig Create() => SsdPresets.Shapes300 with
+    public static SsdConfig Create(IReadOnlyList<string>? classNames = null) => SsdPresets.Shapes300 with
     {
         Name = "tiny300",
-        ClassNames = ["a", "b"],
+        ClassNames = classNames ?? ["a", "b"],
         BaseLayers = ["4", "4", "M", "8", "8", "M", "8", "8", "8", "C", "8", "8", "8", "M", "8", "8", "8"],
         FcChannels = 16,
         Extras = [new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3), new(8, 1), new(8, 3)],

@@ -42,7 +42,7 @@ public sealed class TrainerTests : IDisposable
         {
             // Cancelled after iteration 3, between two checkpoints, as Ctrl-C would.
             first = trainer.Run(new SyntheticBatches(config, 2, seed: 3),
-                new SyncProgress<TrainingProgress>(p => { if (p.Iteration == 3) cancel.Cancel(); }), cancel.Token);
+                new SynchronousProgress<TrainingProgress>(p => { if (p.Iteration == 3) cancel.Cancel(); }), cancel.Token);
         }
         Assert.Equal(TrainingOutcome.Cancelled, first.Outcome);
         Assert.Equal(3, first.Iteration);
@@ -93,7 +93,7 @@ public sealed class TrainerTests : IDisposable
         var dir = Dir("outputs");
         var reports = new List<TrainingProgress>();
         using var trainer = Trainer.Create(config, Options(5) with { KeepCheckpoints = 2 }, dir);
-        var result = trainer.Run(new SyntheticBatches(config, 2, seed: 5), new SyncProgress<TrainingProgress>(reports.Add));
+        var result = trainer.Run(new SyntheticBatches(config, 2, seed: 5), new SynchronousProgress<TrainingProgress>(reports.Add));
 
         Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), reports.Select(r => r.Iteration));
         Assert.All(reports, r => Assert.True(double.IsFinite(r.Loss) && r.ImagesPerSecond > 0 && r.DataWaitShare is >= 0 and <= 1));
@@ -125,7 +125,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = Trainer.Create(config, Options(8) with { CheckpointEvery = 100 }, Dir("leak"));
         var live = new List<long>();
         trainer.Run(new SyntheticBatches(config, 2, seed: 0),
-            new SyncProgress<TrainingProgress>(_ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount)));
+            new SynchronousProgress<TrainingProgress>(_ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount)));
         // After the first steps have created the momentum buffers, the count of live tensors stays flat.
         Assert.Equal(live[2], live[^2]);
     }

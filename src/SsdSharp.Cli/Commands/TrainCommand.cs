@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using SsdSharp.Configuration;
+using SsdSharp.Data;
+using SsdSharp.Data.Augmentation;
+using SsdSharp.Data.Loading;
+using SsdSharp.Training;
+using Spectre.Console;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd train</c>: trains a model, resumably, with a progress display.</summary>
+internal static class TrainCommand
+{
+    private const int PlainReportEvery = 10;
+
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; not with --resume." };
+        var data = new Option<string>("--data") { Description = "Training set: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
+        var split = new Option<string>("--split") { Description = "VOC image set to train on.", DefaultValueFactory = _ => "trainval" };
+        var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model (new runs)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run whose output directory this is." };
+        var iterations = new Option<long?>("--iterations") { Description = "Optimiser steps of the whole run (default: the config's recipe)." };
+        var batch = new Option<int?>("--batch") { Description = "Images per batch (default 32)." };
+        var lr = new Option<double?>("--lr") { Description = "Base learning rate." };
+        var lrSteps = new Option<string?>("--lr-steps") { Description = "Comma-separated iterations at which the rate is multiplied by --gamma." };
+        var gamma = new Option<double?>("--gamma") { Description = "Learning-rate decay factor (0.1)." };
+        var warmup = new Option<long?>("--warmup") { Description = "Iterations of linear warm-up from a third of the rate." };
+        var clip = new Option<double?>("--clip") { Description = "Clip the global gradient norm to this value (0: off)." };
+        var workers = new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => 2 };
+        var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth); not with --resume." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (0)." };
+        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Checkpoint period in iterations." };
+        var evalEvery = new Option<long?>("--eval-every") { Description = "Evaluate VOC mAP on --eval-data every this many iterations." };
+        var evalData = new Option<string?>("--eval-data") { Description = "Evaluation set for --eval-every (same forms as --data)." };
+        var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
+        var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
+        {
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, seed,
+            checkpointEvery, evalEvery, evalData, evalSplit,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            TrainingOptions Adjust(TrainingOptions o) => o with
+            {
+                Iterations = parse.GetValue(iterations) ?? o.Iterations,
+                BatchSize = parse.GetValue(batch) ?? o.BatchSize,
+                LearningRate = parse.GetValue(lr) ?? o.LearningRate,
+                LearningRateSteps = parse.GetValue(lrSteps) is { } steps ? ParseSteps(steps) : o.LearningRateSteps,
+                Gamma = parse.GetValue(gamma) ?? o.Gamma,
+                WarmupIterations = parse.GetValue(warmup) ?? o.WarmupIterations,
+                MaxGradientNorm = parse.GetValue(clip) is { } c ? (c > 0 ? c : null) : o.MaxGradientNorm,
+                Seed = parse.GetValue(seed) ?? o.Seed,
+                CheckpointEvery = parse.GetValue(checkpointEvery) ?? o.CheckpointEvery,
+                EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
+            };
+
+            using var trainer = parse.GetValue(resume) is { } resumeDir
+                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust)
+                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust);
+            var options = trainer.Options;
+            var classNames = trainer.Network.Config.ClassNames;
+
+            var dataset = DatasetReader.Read(parse.GetValue(data)!, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!));
+            Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ProblemNote(dataset)}[/]");
+            if (options.EvaluateEvery > 0)
+            {
+                var evalSpec = parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC");
+                var evalSet = DatasetReader.Read(evalSpec, DatasetReadOptions.ForEvaluation(classNames, parse.GetValue(evalSplit)!));
+                Terminal.Error.MarkupLineInterpolated($"[grey]evaluation set: {evalSet.Images.Count} images from {evalSet.Spec}, every {options.EvaluateEvery} iterations[/]");
+                trainer.Evaluator = VocEvaluationHook.Create(evalSet.Images);
+            }
+
+            var source = new LoaderBatchSource(dataset.Images, NetworkInputFormat.From(trainer.Network.Config),
+                new LoaderOptions { BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip },
+                message => Terminal.Error.MarkupLineInterpolated($"[yellow]warning: {message}[/]"));
+            Terminal.Error.MarkupLineInterpolated(
+                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, output {trainer.OutputDirectory}[/]");
+
+            using var cancel = new CancellationTokenSource();
+            TrainingResult result;
+            using (CancelOnSignals(cancel))
+            {
+                try
+                {
+                    result = RunWithDisplay(trainer, source, cancel.Token);
+                }
+                catch (TrainingDivergedException e)
+                {
+                    CommandRunner.WriteError($"{e.Message}. Lower --lr, add --warmup or --clip, then continue with --resume {trainer.OutputDirectory}");
+                    return 1;
+                }
+            }
+
+            if (result.Outcome == TrainingOutcome.Cancelled)
+            {
+                Console.Error.WriteLine($"interrupted at iteration {result.Iteration}; checkpoint {result.CheckpointPath}");
+                Console.Error.WriteLine($"continue with: ssd train --resume {trainer.OutputDirectory} --data {parse.GetValue(data)}");
+                return 130;
+            }
+            // Plain lines: paths must not be wrapped at the console width.
+            Console.WriteLine($"trained {result.Iteration} iterations: model {result.ModelPath}");
+            Console.WriteLine($"log {result.LogPath}");
+            Console.WriteLine($"loss curve {result.LossCurvePath}");
+            Console.WriteLine($"checkpoint {result.CheckpointPath}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.ImagesPerSecond:F1} images/s, {result.DataWaitShare:P1} of the time waiting for data"));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust)
+    {
+        if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
+        if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
+        var config = SsdConfig.Load(configName);
+        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
+    }
+
+    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust)
+    {
+        if (config != null || vggBase != null)
+            throw new SsdInputException("--config and --base come from the checkpoint; leave them out with --resume");
+        if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
+            throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
+        var stored = TrainingCheckpoint.Read(directory).Options;
+        return Trainer.Resume(directory, o =>
+        {
+            var adjusted = adjust(o);
+            // The data stream is a function of batch size and seed: changing them would not continue the run.
+            if (adjusted.BatchSize != stored.BatchSize || adjusted.Seed != stored.Seed)
+                throw new SsdInputException($"--batch and --seed cannot change on --resume (the run has batch {stored.BatchSize}, seed {stored.Seed})");
+            return adjusted;
+        });
+    }
+
+    private static IReadOnlyList<long> ParseSteps(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return parts.Select(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new SsdInputException($"--lr-steps: '{p}' is not an iteration number (expected e.g. 80000,100000)")).ToArray();
+    }
+
+    private static string ProblemNote(AnnotatedDataset dataset) =>
+        dataset.Problems.Count == 0 ? "" : $" ({dataset.Problems.Count} annotation problems fixed or skipped; `ssd dataset` lists them)";
+
+    /// <summary>Ctrl-C and SIGTERM cancel the token once (the trainer then saves a checkpoint); a second Ctrl-C ends the process.</summary>
+    private static IDisposable CancelOnSignals(CancellationTokenSource cancel)
+    {
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            Terminal.Error.MarkupLine("[yellow]stopping after this step and saving a checkpoint (Ctrl-C again to abort)[/]");
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += handler;
+        var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
+        return new Unsubscribe(() =>
+        {
+            Console.CancelKeyPress -= handler;
+            term.Dispose();
+        });
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
+    private static TrainingResult RunWithDisplay(Trainer trainer, IBatchSource source, CancellationToken cancellationToken)
+    {
+        if (!Terminal.Error.Profile.Capabilities.Interactive)
+        {
+            return trainer.Run(source, new SynchronousProgress<TrainingProgress>(p =>
+            {
+                if (p.Iteration % PlainReportEvery == 0 || p.Iteration == p.TotalIterations || p.Evaluation != null || p.CheckpointPath != null)
+                    Console.Error.WriteLine(Describe(p));
+            }), cancellationToken);
+        }
+        TrainingResult? result = null;
+        Terminal.Error.Progress()
+            .AutoClear(false)
+            .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Start(context =>
+            {
+                var task = context.AddTask("starting", maxValue: trainer.Options.Iterations);
+                task.Value = trainer.Iteration;
+                result = trainer.Run(source, new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Iteration;
+                    task.Description = Markup.Escape(Describe(p));
+                    if (p.Evaluation != null || p.CheckpointPath != null) context.Refresh();
+                }), cancellationToken);
+            });
+        return result!;
+    }
+
+    private static string Describe(TrainingProgress p)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"it {p.Iteration}/{p.TotalIterations}  loss_l {p.LocalizationLoss:F3}  loss_c {p.ConfidenceLoss:F3}  lr {p.LearningRate:G3}  {p.ImagesPerSecond:F1} img/s  data wait {p.DataWaitShare:P0}  ETA {FormatDuration(p.Remaining)}");
+        if (p.Evaluation != null) text += "  eval " + string.Join(" ", p.Evaluation.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F4}")));
+        if (p.CheckpointPath != null) text += $"  saved {Path.GetFileName(p.CheckpointPath)}";
+        return text;
+    }
+
+    private static string FormatDuration(TimeSpan t) =>
+        t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:D2}s" : $"{t.Seconds}s";
+}

@@ -1,0 +1,39 @@
+using SsdSharp.Data;
+using SsdSharp.Evaluation;
+using SsdSharp.Inference;
+using SsdSharp.Modeling;
+using SsdSharp.Weights;
+
+namespace SsdSharp.Training;
+
+/// <summary>An evaluation hook for <see cref="Trainer.Evaluator"/>: VOC mAP of the network on a held-out set.</summary>
+public static class VocEvaluationHook
+{
+    /// <summary>
+    /// A hook that detects objects in <paramref name="images"/> with a copy of the network being trained
+    /// and returns its VOC mAP: <c>map07</c> (11-point, VOC2007) and <c>map_area</c> (VOC2010+), NaN when
+    /// no class has ground truth.
+    /// </summary>
+    /// <param name="images">Evaluation images with their ground truth (difficult objects kept; the evaluator ignores them).</param>
+    /// <param name="options">How to detect; the reference's test settings when null.</param>
+    public static Func<SsdNetwork, CancellationToken, IReadOnlyDictionary<string, double>> Create(IReadOnlyList<ImageAnnotation> images, DetectorOptions? options = null)
+    {
+        var idOfPath = images.ToDictionary(i => i.ImagePath, i => i.Id);
+        return (network, cancellationToken) =>
+        {
+            // The detector owns (and may convert) its network, so it gets a copy of the weights.
+            var copy = new SsdNetwork(network.Config);
+            StateDictLoader.Load(copy, network.state_dict(), "the network being trained");
+            using var detector = new SsdDetector(copy, options);
+            var detections = new Dictionary<string, IReadOnlyList<Detection>>();
+            foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), cancellationToken: cancellationToken))
+                detections[idOfPath[result.Image]] = result.Detections;
+            var voc = VocEvaluator.Evaluate(images, detections, network.Config.ClassNames);
+            return new Dictionary<string, double>
+            {
+                ["map07"] = voc.Map07 ?? double.NaN,
+                ["map_area"] = voc.MapArea ?? double.NaN,
+            };
+        };
+    }
+}

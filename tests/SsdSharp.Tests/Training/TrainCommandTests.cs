@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using SsdSharp.Configuration;
+using SsdSharp.Data.Synthetic;
+using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Training;
+
+namespace SsdSharp.Tests.Training;
+
+/// <summary>End-to-end smoke tests of <c>ssd train</c> on a tiny configuration and a tiny synthetic set.</summary>
+public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyDataset>
+{
+    private readonly TinyDataset _data;
+
+    public TrainCommandTests(TinyDataset data) => _data = data;
+
+    /// <summary>Twenty small synthetic images and a tiny configuration file, shared by the tests.</summary>
+    public sealed class TinyDataset : IDisposable
+    {
+        public string Root { get; } = Directory.CreateTempSubdirectory("ssd-train-cli").FullName;
+
+        public string Spec => $"VOC:{Path.Combine(Root, "shapes")}";
+
+        public string ConfigFile => Path.Combine(Root, "tiny300.json");
+
+        public TinyDataset()
+        {
+            SyntheticDataset.Generate(Path.Combine(Root, "shapes"), new SyntheticDatasetOptions { Images = 20, Seed = 4, MinSide = 96, MaxSide = 160, MaxObjects = 3 });
+            TinyConfig.Create(SsdPresets.ShapeClasses).Save(ConfigFile);
+        }
+
+        public string NewDirectory() => Path.Combine(Root, Guid.NewGuid().ToString("N"));
+
+        public void Dispose() => Directory.Delete(Root, recursive: true);
+    }
+
+    [Fact]
+    public void TrainsAFewIterationsThenResumes()
+    {
+        var output = _data.NewDirectory();
+        var first = CliRunner.Run("train", "--config", _data.ConfigFile, "--data", _data.Spec, "--out", output,
+            "--iterations", "3", "--batch", "2", "--workers", "1", "--checkpoint-every", "2", "--lr", "0.001");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("trained 3 iterations", first.Stdout);
+        Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, LossCurve.FileName)));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, TrainingLog.FileName)).Length);
+
+        var second = CliRunner.Run("train", "--resume", output, "--data", _data.Spec, "--iterations", "4", "--workers", "1");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal(4, TrainingCheckpoint.Read(output).Iteration);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, TrainingLog.FileName)).Length);
+    }
+
+    [Fact]
+    public async Task TerminationSavesACheckpointAndExitsWith130()
+    {
+        var output = _data.NewDirectory();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ssd.dll"));
+        foreach (var a in new[] { "train", "--config", _data.ConfigFile, "--data", _data.Spec, "--out", output, "--iterations", "100000", "--batch", "2", "--workers", "1" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var log = Path.Combine(output, TrainingLog.FileName);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!(File.Exists(log) && new FileInfo(log).Length > 0) && DateTime.UtcNow < deadline && !process.HasExited) await Task.Delay(100);
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        var errors = await stderr;
+        Assert.True(process.ExitCode == 130, errors);
+        Assert.Contains("--resume", errors);
+        Assert.True(TrainingCheckpoint.Read(output).Iteration >= 1);
+    }
+
+    [Fact]
+    public void NewRunWithoutConfigIsRefusedInOneLine()
+    {
+        var result = CliRunner.Run("train", "--data", _data.Spec, "--out", _data.NewDirectory());
+        Assert.Equal(CliExit.InputError, result.ExitCode);
+        Assert.Contains("--config is required", result.Stderr);
+        Assert.DoesNotContain(" at ", result.Stderr);
+    }
+
+    [Fact]
+    public void ResumeRefusesAChangedBatchSize()
+    {
+        var output = _data.NewDirectory();
+        Assert.Equal(0, CliRunner.Run("train", "--config", _data.ConfigFile, "--data", _data.Spec, "--out", output, "--iterations", "1", "--batch", "2", "--workers", "1").ExitCode);
+        var result = CliRunner.Run("train", "--resume", output, "--data", _data.Spec, "--iterations", "2", "--batch", "4");
+        Assert.Equal(CliExit.InputError, result.ExitCode);
+        Assert.Contains("--batch and --seed cannot change", result.Stderr);
+    }
+
+    private static class CliExit
+    {
+        public const int InputError = 2;
+    }
+}
