@@ -67,14 +67,14 @@ public static class PostProcessor
         var candidates = boxes[priorIndex].unsqueeze(0);
         var valid = (topScores > options.ConfidenceThreshold).unsqueeze(0);
         var kept = Nms.BatchedGreedy(candidates, valid, options.NmsThreshold, options.TopK);
-        var classIds = flatIndex.remainder(classes).cpu().data<long>().ToArray();
+        var classIds = HostCopy.ToArray<long>(flatIndex.remainder(classes));
         return Collect(kept, topScores.unsqueeze(0), candidates, classOf: (_, i) => (int)classIds[i] + 1);
     }
 
     private static NormalizedDetection[] Collect(int[][] kept, Tensor scores, Tensor boxes, Func<int, int, int> classOf)
     {
-        var hostScores = scores.cpu().data<float>().ToArray();
-        var hostBoxes = boxes.cpu().data<float>().ToArray();
+        var hostScores = HostCopy.ToArray<float>(scores);
+        var hostBoxes = HostCopy.ToArray<float>(boxes);
         int k = (int)scores.shape[1];
         var detections = new List<NormalizedDetection>();
         for (int g = 0; g < kept.Length; g++)

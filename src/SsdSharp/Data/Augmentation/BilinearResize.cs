@@ -27,6 +27,7 @@ internal static class BilinearResize
             columnIndex0[d] = image.ColumnOffset(columns.Index0[d]);
             columnIndex1[d] = image.ColumnOffset(columns.Index1[d]);
         }
+        bool columnsInside = columnIndex0.All(i => i >= 0) && columnIndex1.All(i => i >= 0);
 
         var fill = image.Fill;
         float fillR = fill[0], fillG = fill[1], fillB = fill[2];
@@ -54,14 +55,14 @@ internal static class BilinearResize
                 }
                 else
                 {
-                    HorizontalPass(image, y0, columns.Alpha, columnIndex0, columnIndex1, fillR, fillG, fillB, buffer0);
+                    HorizontalPass(image, y0, columns.Alpha, columnIndex0, columnIndex1, columnsInside, fillR, fillG, fillB, buffer0);
                     row0 = y0;
                 }
             }
             if (y1 != row1)
             {
                 if (y1 == row0) buffer0.CopyTo(buffer1, 0);
-                else HorizontalPass(image, y1, columns.Alpha, columnIndex0, columnIndex1, fillR, fillG, fillB, buffer1);
+                else HorizontalPass(image, y1, columns.Alpha, columnIndex0, columnIndex1, columnsInside, fillR, fillG, fillB, buffer1);
                 row1 = y1;
             }
 
@@ -78,21 +79,36 @@ internal static class BilinearResize
         }
     }
 
-    private static void HorizontalPass(AugmentedImage image, int viewY, float[] alpha, int[] index0, int[] index1,
+    private static void HorizontalPass(AugmentedImage image, int viewY, float[] alpha, int[] index0, int[] index1, bool columnsInside,
         float fillR, float fillG, float fillB, float[] output)
     {
         int rowStart = image.RowStart(viewY);
         if (rowStart < 0)
         {
-            for (int i = 0; i < output.Length; i += 3)
+            // Blended like image pixels (not copied) so that values match a materialised canvas bit for bit.
+            for (int dx = 0, o = 0; dx < alpha.Length; dx++, o += 3)
             {
-                output[i] = fillR;
-                output[i + 1] = fillG;
-                output[i + 2] = fillB;
+                float a1 = alpha[dx], a0 = 1f - a1;
+                output[o] = fillR * a0 + fillR * a1;
+                output[o + 1] = fillG * a0 + fillG * a1;
+                output[o + 2] = fillB * a0 + fillB * a1;
             }
             return;
         }
         var row = image.SourcePixels.AsSpan(rowStart);
+        if (columnsInside)
+        {
+            // No fill column: the common case, kept free of branches.
+            for (int dx = 0, o = 0; dx < alpha.Length; dx++, o += 3)
+            {
+                float a1 = alpha[dx], a0 = 1f - a1;
+                int i0 = index0[dx], i1 = index1[dx];
+                output[o] = row[i0] * a0 + row[i1] * a1;
+                output[o + 1] = row[i0 + 1] * a0 + row[i1 + 1] * a1;
+                output[o + 2] = row[i0 + 2] * a0 + row[i1 + 2] * a1;
+            }
+            return;
+        }
         for (int dx = 0, o = 0; dx < alpha.Length; dx++, o += 3)
         {
             float a1 = alpha[dx], a0 = 1f - a1;

@@ -70,31 +70,44 @@ public sealed class RgbImage
         int width = bitmap.Width, height = bitmap.Height, rowBytes = bitmap.RowBytes;
         bool bgra = bitmap.ColorType == SKColorType.Bgra8888;
         bool premultiplied = bitmap.AlphaType == SKAlphaType.Premul;
-        ReadOnlySpan<byte> source = bitmap.GetPixelSpan();
         var pixels = new float[width * height * 3];
-        int r = bgra ? 2 : 0, b = bgra ? 0 : 2;
-        for (int y = 0; y < height; y++)
+        unsafe
         {
-            var row = source.Slice(y * rowBytes, width * 4);
-            var outRow = pixels.AsSpan(y * width * 3, width * 3);
-            for (int x = 0, i = 0, o = 0; x < width; x++, i += 4, o += 3)
+            byte* source = (byte*)bitmap.GetPixels();
+            fixed (float* destination = pixels)
             {
-                byte alpha = row[i + 3];
-                if (premultiplied && alpha != 255)
+                for (int y = 0; y < height; y++)
                 {
-                    float scale = alpha == 0 ? 0 : 255f / alpha;
-                    outRow[o] = MathF.Min(255, row[i + r] * scale);
-                    outRow[o + 1] = MathF.Min(255, row[i + 1] * scale);
-                    outRow[o + 2] = MathF.Min(255, row[i + b] * scale);
-                }
-                else
-                {
-                    outRow[o] = row[i + r];
-                    outRow[o + 1] = row[i + 1];
-                    outRow[o + 2] = row[i + b];
+                    byte* p = source + (long)y * rowBytes;
+                    float* o = destination + (long)y * width * 3;
+                    if (bgra) CopyRow(p, o, width, 2, 0);
+                    else CopyRow(p, o, width, 0, 2);
+                    if (premultiplied)
+                    {
+                        for (int x = 0; x < width; x++)
+                        {
+                            if (p[x * 4 + 3] != 255) Unpremultiply(o + x * 3, p[x * 4 + 3]);
+                        }
+                    }
                 }
             }
         }
         return new RgbImage(width, height, pixels);
+    }
+
+    private static unsafe void CopyRow(byte* source, float* destination, int width, int r, int b)
+    {
+        for (int x = 0; x < width; x++, source += 4, destination += 3)
+        {
+            destination[0] = source[r];
+            destination[1] = source[1];
+            destination[2] = source[b];
+        }
+    }
+
+    private static unsafe void Unpremultiply(float* rgb, byte alpha)
+    {
+        float scale = alpha == 0 ? 0 : 255f / alpha;
+        for (int c = 0; c < 3; c++) rgb[c] = MathF.Min(255, rgb[c] * scale);
     }
 }

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+
+namespace SsdSharp.Bench;
+
+/// <summary>Timing helpers: warm-up runs, then the median of measured runs.</summary>
+internal static class Measure
+{
+    /// <summary>Median wall-clock milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> unmeasured ones.</summary>
+    public static double MedianMs(Action action, int runs, int warmup = 2)
+    {
+        for (int i = 0; i < warmup; i++) action();
+        var samples = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            samples[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(samples);
+        return runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2;
+    }
+
+    /// <summary>Peak resident memory of this process so far, in MB.</summary>
+    public static double PeakMb() => Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+}

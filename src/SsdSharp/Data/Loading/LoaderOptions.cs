@@ -1,0 +1,45 @@
+using SsdSharp.Data.Augmentation;
+
+namespace SsdSharp.Data.Loading;
+
+/// <summary>How <see cref="TrainingLoader"/> samples, augments and batches.</summary>
+public sealed record LoaderOptions
+{
+    /// <summary>Images per batch (32 in the reference).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Threads that decode and augment ahead of the trainer.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Batches each worker may hold ready; memory is bounded by Workers · Prefetch batches.</summary>
+    public int Prefetch { get; init; } = 2;
+
+    /// <summary>Seed of the epoch orders and of every sample's augmentation.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>The first iteration (batch number) to deliver: a resumed run gives the batches an uninterrupted run gives from there.</summary>
+    public long StartIteration { get; init; }
+
+    /// <summary>The augmentation steps; <see cref="AugmentationOptions.None"/> gives resize and means only.</summary>
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Reference;
+
+    /// <summary>Whether VOC <c>difficult</c> objects are trained on (the reference drops them).</summary>
+    public bool KeepDifficult { get; init; }
+
+    /// <summary>Whether COCO <c>iscrowd</c> objects are trained on (dropped by default).</summary>
+    public bool KeepCrowd { get; init; }
+
+    /// <summary>What to do with an image that does not decode.</summary>
+    public CorruptImagePolicy CorruptImages { get; init; } = CorruptImagePolicy.Fail;
+
+    /// <summary>Checks the values, naming the first wrong one.</summary>
+    /// <exception cref="SsdInputException">A value is out of range.</exception>
+    public LoaderOptions Validate()
+    {
+        if (BatchSize < 1) throw new SsdInputException($"loader: batch size must be at least 1, got {BatchSize}");
+        if (Workers < 1) throw new SsdInputException($"loader: workers must be at least 1, got {Workers}");
+        if (Prefetch < 1) throw new SsdInputException($"loader: prefetch must be at least 1, got {Prefetch}");
+        if (StartIteration < 0) throw new SsdInputException($"loader: start iteration must not be negative, got {StartIteration}");
+        return this;
+    }
+}

@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace SsdSharp.Matching;
+
+/// <summary>
+/// Training targets of a batch after matching default boxes to ground truth (SPEC §3).
+/// Disposing it disposes the tensors.
+/// </summary>
+/// <param name="Loc"><c>[B, P, 4]</c> float32: the matched truth of every prior encoded against it
+/// (meaningful only where <paramref name="Labels"/> is positive).</param>
+/// <param name="Labels"><c>[B, P]</c> int64: class id of every prior, 0 for background.</param>
+/// <param name="NumPositives"><c>[B]</c> int64: number of priors with a non-zero label in each image.</param>
+public sealed record MatchedTargets(Tensor Loc, Tensor Labels, Tensor NumPositives) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Loc.Dispose();
+        Labels.Dispose();
+        NumPositives.Dispose();
+    }
+}

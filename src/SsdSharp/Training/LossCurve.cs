@@ -1,0 +1,53 @@
+namespace SsdSharp.Training;
+
+/// <summary>Draws the losses of a training log as a PNG line chart.</summary>
+public static class LossCurve
+{
+    /// <summary>File name of the chart in the output directory.</summary>
+    public const string FileName = "loss_curve.png";
+
+    /// <summary>
+    /// Plots <c>loss_l</c>, <c>loss_c</c> and their sum against the iteration, each smoothed by a
+    /// moving average over about a hundredth of the run, as the raw per-batch losses are noisy.
+    /// </summary>
+    /// <param name="entries">(iteration, loss_l, loss_c) in iteration order, as <see cref="TrainingLog.ReadLosses"/> returns.</param>
+    /// <param name="path">The PNG to write.</param>
+    /// <param name="title">Chart title, e.g. the configuration's name.</param>
+    public static void Save(IReadOnlyList<(long Iteration, double LocalizationLoss, double ConfidenceLoss)> entries, string path, string title)
+    {
+        var plot = new ScottPlot.Plot();
+        if (entries.Count > 0)
+        {
+            int window = Math.Max(1, entries.Count / 100);
+            var xs = entries.Select(e => (double)e.Iteration).ToArray();
+            Add(plot, xs, Smooth(entries.Select(e => e.LocalizationLoss + e.ConfidenceLoss).ToArray(), window), "loss");
+            Add(plot, xs, Smooth(entries.Select(e => e.LocalizationLoss).ToArray(), window), "loss_l");
+            Add(plot, xs, Smooth(entries.Select(e => e.ConfidenceLoss).ToArray(), window), "loss_c");
+            plot.ShowLegend();
+        }
+        plot.Title(title);
+        plot.XLabel("iteration");
+        plot.YLabel("loss");
+        plot.SavePng(path, 900, 500);
+    }
+
+    private static void Add(ScottPlot.Plot plot, double[] xs, double[] ys, string label)
+    {
+        var line = plot.Add.ScatterLine(xs, ys);
+        line.LegendText = label;
+    }
+
+    /// <summary>Trailing moving average over <paramref name="window"/> values.</summary>
+    private static double[] Smooth(double[] values, int window)
+    {
+        var result = new double[values.Length];
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += values[i];
+            if (i >= window) sum -= values[i - window];
+            result[i] = sum / Math.Min(i + 1, window);
+        }
+        return result;
+    }
+}

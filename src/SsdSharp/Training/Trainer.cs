@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using SsdSharp.Boxes;
+using SsdSharp.Configuration;
+using SsdSharp.Loss;
+using SsdSharp.Matching;
+using SsdSharp.Modeling;
+using SsdSharp.Weights;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SsdSharp.Training;
+
+/// <summary>
+/// Trains an <see cref="SsdNetwork"/> with MultiBoxLoss and SGD (momentum, weight decay) for a fixed
+/// number of iterations, with a warm-up and step-decay learning rate, optional gradient clipping,
+/// resumable checkpoints, a JSON-lines log, a loss chart and an optional evaluation hook.
+/// Create it with <see cref="Create"/> (a new run) or <see cref="Resume"/>, then call <see cref="Run"/>.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private const int ThroughputWindow = 20;
+
+    private readonly SGD _optimizer;
+    private readonly List<(string Name, Parameter Parameter)> _parameters;
+    private readonly PriorMatcher _matcher;
+    private readonly MultiBoxLoss _loss;
+    private readonly Device _device;
+    private double _elapsedBefore;
+
+    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, Device? device)
+    {
+        _device = device ?? CPU;
+        Network = network;
+        network.to(_device);
+        Options = options;
+        OutputDirectory = outputDirectory;
+        _parameters = network.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        _optimizer = optim.SGD(_parameters.Select(p => p.Parameter), options.LearningRate,
+            momentum: options.Momentum, weight_decay: options.WeightDecay);
+        using var priors = PriorBoxes.Create(network.Config, _device);
+        _matcher = new PriorMatcher(priors, new BoxCoder(network.Config.Variances[0], network.Config.Variances[1]), options.MatchThreshold);
+        _loss = new MultiBoxLoss(options.NegativesPerPositive);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public SsdNetwork Network { get; }
+
+    /// <summary>The options of the run.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>Directory of checkpoints, log, chart and final model.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>Optimiser steps completed; the next batch is the one with this 0-based number.</summary>
+    public long Iteration { get; private set; }
+
+    /// <summary>
+    /// Optional hook run every <see cref="TrainingOptions.EvaluateEvery"/> iterations with the network in
+    /// eval mode; its metrics (for example <c>map</c>) are logged and reported.
+    /// </summary>
+    public Func<SsdNetwork, CancellationToken, IReadOnlyDictionary<string, double>>? Evaluator { get; set; }
+
+    /// <summary>
+    /// Starts a new run: seeds libtorch with <see cref="TrainingOptions.Seed"/>, builds the network
+    /// with the reference's initialisation (<see cref="SsdNetwork.Initialize"/>) and, when given, loads
+    /// the ImageNet VGG base (<c>vgg16_reducedfc.pth</c>).
+    /// </summary>
+    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint.</exception>
+    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, Device? device = null)
+    {
+        options.Validate();
+        if (TrainingCheckpoint.Exists(outputDirectory))
+            throw new SsdInputException($"{outputDirectory}: already holds a training checkpoint; continue it with --resume {outputDirectory} or choose another output directory");
+        manual_seed(options.Seed);
+        var network = new SsdNetwork(config);
+        network.Initialize();
+        if (vggBasePath != null) ReferenceWeights.LoadVggBase(network, vggBasePath);
+        return new Trainer(network, options, outputDirectory, device);
+    }
+
+    /// <summary>
+    /// Continues the run whose newest checkpoint is in <paramref name="directory"/>: weights, momentum
+    /// buffers, RNG state and iteration are restored, so that with the same batches the run goes on
+    /// exactly as if it had not stopped.
+    /// </summary>
+    /// <param name="directory">The output directory of the interrupted run (it stays the output directory).</param>
+    /// <param name="adjust">Changes the stored options, for example to extend <see cref="TrainingOptions.Iterations"/>.</param>
+    /// <param name="device">Where to train.</param>
+    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, Device? device = null)
+    {
+        var info = TrainingCheckpoint.Read(directory);
+        var options = (adjust?.Invoke(info.Options) ?? info.Options).Validate();
+        var trainer = new Trainer(new SsdNetwork(info.Config), options, directory, device);
+        TrainingCheckpoint.Restore(info, trainer.Network, trainer._optimizer, trainer._parameters);
+        trainer.Iteration = info.Iteration;
+        trainer._elapsedBefore = info.ElapsedSeconds;
+        return trainer;
+    }
+
+    /// <summary>
+    /// Trains until <see cref="TrainingOptions.Iterations"/> or until <paramref name="cancellationToken"/>
+    /// is cancelled (a checkpoint is then written, and the result says <see cref="TrainingOutcome.Cancelled"/>).
+    /// </summary>
+    /// <param name="source">The batches; must have been built with <see cref="TrainingOptions.Seed"/> for a resumed run to be exact.</param>
+    /// <param name="progress">Receives a report after every iteration.</param>
+    /// <param name="cancellationToken">Stops the run after the current step.</param>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; no checkpoint is written.</exception>
+    public TrainingResult Run(IBatchSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(OutputDirectory);
+        string? checkpoint = TrainingCheckpoint.Exists(OutputDirectory) ? TrainingCheckpoint.Read(OutputDirectory).File : null;
+        long checkpointIteration = checkpoint is null ? -1 : Iteration;
+        var session = Stopwatch.StartNew();
+        long sessionStart = Iteration, sessionImages = 0;
+        double waitSeconds = 0;
+        var recent = new Queue<(double Seconds, int Images)>();
+        var outcome = TrainingOutcome.Completed;
+        string logPath;
+
+        Network.train();
+        using (var log = new TrainingLog(OutputDirectory, Iteration))
+        using (var batches = source.Batches(Iteration, cancellationToken).GetEnumerator())
+        {
+            logPath = log.Path;
+            while (Iteration < Options.Iterations)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    outcome = TrainingOutcome.Cancelled;
+                    break;
+                }
+                var stepWatch = Stopwatch.StartNew();
+                try
+                {
+                    if (!batches.MoveNext()) throw new InvalidOperationException($"the batch source ended at iteration {Iteration}; it must be endless");
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    outcome = TrainingOutcome.Cancelled;
+                    break;
+                }
+                double wait = stepWatch.Elapsed.TotalSeconds;
+                double lr = Options.LearningRateAt(Iteration);
+                double lossL, lossC;
+                int images;
+                using (var batch = batches.Current)
+                {
+                    images = batch.Count;
+                    (lossL, lossC) = Step(batch, lr, checkpoint);
+                }
+                Iteration++;
+                waitSeconds += wait;
+                sessionImages += images;
+                recent.Enqueue((stepWatch.Elapsed.TotalSeconds, images));
+                if (recent.Count > ThroughputWindow) recent.Dequeue();
+
+                string? written = null;
+                if (Iteration % Options.CheckpointEvery == 0 || Iteration == Options.Iterations)
+                {
+                    checkpoint = written = SaveCheckpoint(session);
+                    checkpointIteration = Iteration;
+                }
+                IReadOnlyDictionary<string, double>? metrics = null;
+                if (Evaluator != null && Options.EvaluateEvery > 0 && Iteration % Options.EvaluateEvery == 0)
+                    metrics = Evaluate(cancellationToken);
+
+                double windowSeconds = recent.Sum(r => r.Seconds);
+                var report = new TrainingProgress(Iteration, Options.Iterations, lossL, lossC, lr,
+                    recent.Sum(r => r.Images) / windowSeconds,
+                    waitSeconds / session.Elapsed.TotalSeconds,
+                    TimeSpan.FromSeconds(windowSeconds / recent.Count * (Options.Iterations - Iteration)),
+                    metrics, written);
+                log.Write(report);
+                progress?.Report(report);
+            }
+        }
+
+        if (checkpointIteration != Iteration || checkpoint is null)
+        {
+            checkpoint = SaveCheckpoint(session);
+        }
+        string? modelPath = null;
+        if (outcome == TrainingOutcome.Completed)
+        {
+            modelPath = Path.Combine(OutputDirectory, "model.safetensors");
+            ModelFile.Save(Network, modelPath);
+        }
+        var curvePath = Path.Combine(OutputDirectory, LossCurve.FileName);
+        LossCurve.Save(TrainingLog.ReadLosses(logPath), curvePath, $"{Network.Config.Name}: training loss");
+        double seconds = session.Elapsed.TotalSeconds;
+        return new TrainingResult(outcome, Iteration, checkpoint, modelPath, logPath, curvePath,
+            Iteration > sessionStart ? sessionImages / seconds : 0, seconds > 0 ? waitSeconds / seconds : 0);
+    }
+
+    /// <summary>One optimiser step; returns (loss_l, loss_c).</summary>
+    private (double, double) Step(TrainingBatch batch, double lr, string? checkpoint)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+        _optimizer.zero_grad();
+        var (loc, conf) = Network.call(batch.Images.to(_device));
+        using var targets = _matcher.Match(batch.Targets);
+        using var losses = _loss.Compute(loc, conf, targets);
+        double lossL = losses.Localization.item<float>();
+        double lossC = losses.Confidence.item<float>();
+        if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
+            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, checkpoint);
+        losses.Total().backward();
+        if (Options.MaxGradientNorm is { } maxNorm)
+        {
+            double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);
+            if (!double.IsFinite(norm))
+                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.ImageIds, checkpoint);
+        }
+        _optimizer.step();
+        return (lossL, lossC);
+    }
+
+    private IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken)
+    {
+        Network.eval();
+        try
+        {
+            return Evaluator!(Network, cancellationToken);
+        }
+        finally
+        {
+            Network.train();
+        }
+    }
+
+    private string SaveCheckpoint(Stopwatch session) =>
+        TrainingCheckpoint.Save(OutputDirectory, Network, _optimizer, _parameters, Options, Iteration, _elapsedBefore + session.Elapsed.TotalSeconds);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        Network.Dispose();
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SsdSharp.Configuration;
+using SsdSharp.Modeling;
+using SsdSharp.Weights;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SsdSharp.Training;
+
+/// <summary>
+/// What a checkpoint holds besides tensors, as read from its JSON sidecar <c>checkpoint.json</c>.
+/// </summary>
+/// <param name="Iteration">Optimiser steps completed; the run continues with the batch of this 0-based number.</param>
+/// <param name="File">Full path of the tensor file (safetensors: model state, momentum buffers, libtorch RNG state).</param>
+/// <param name="Config">The network's configuration.</param>
+/// <param name="Options">The training options of the run.</param>
+/// <param name="ElapsedSeconds">Training time spent up to this checkpoint, over all resumed sessions.</param>
+public sealed record CheckpointInfo(long Iteration, string File, SsdConfig Config, TrainingOptions Options, double ElapsedSeconds);
+
+/// <summary>
+/// Resumable training state in a directory: a safetensors file per checkpoint, named after the
+/// configuration and iteration (<c>shapes300-iter0005000.safetensors</c>), holding the model's state
+/// dict (<c>model.*</c>), the SGD momentum buffers (<c>momentum.*</c>) and libtorch's RNG state; and the
+/// sidecar <c>checkpoint.json</c> naming the newest complete one. Both are written to a temporary file
+/// and renamed, the sidecar last, so an interruption at any moment leaves the previous checkpoint usable.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    /// <summary>File name of the sidecar that points at the newest checkpoint.</summary>
+    public const string SidecarName = "checkpoint.json";
+
+    private const string Format = "ssdsharp-training-checkpoint/1";
+    private const string ModelPrefix = "model.";
+    private const string MomentumPrefix = "momentum.";
+    private const string RngKey = "rng.torch";
+
+    /// <summary>Whether <paramref name="directory"/> holds a checkpoint.</summary>
+    public static bool Exists(string directory) => System.IO.File.Exists(Path.Combine(directory, SidecarName));
+
+    /// <summary>Reads the sidecar of the newest checkpoint in <paramref name="directory"/>.</summary>
+    /// <exception cref="SsdInputException">No checkpoint there, or a damaged sidecar; the message names the file.</exception>
+    public static CheckpointInfo Read(string directory)
+    {
+        var sidecar = Path.Combine(directory, SidecarName);
+        if (!System.IO.File.Exists(sidecar))
+            throw new SsdInputException($"{directory}: no training checkpoint ({SidecarName} not found)");
+        try
+        {
+            var root = JsonNode.Parse(System.IO.File.ReadAllText(sidecar))?.AsObject() ?? throw new SsdInputException($"{sidecar}: empty");
+            if (root["format"]?.GetValue<string>() != Format)
+                throw new SsdInputException($"{sidecar}: 'format' is not '{Format}'");
+            var file = Path.Combine(directory, root["file"]!.GetValue<string>());
+            if (!System.IO.File.Exists(file))
+                throw new SsdInputException($"{sidecar}: names '{Path.GetFileName(file)}', which does not exist");
+            return new CheckpointInfo(
+                root["iteration"]!.GetValue<long>(),
+                file,
+                SsdConfig.FromJson(root["config"]!.ToJsonString(), $"{sidecar}: config"),
+                TrainingOptions.FromJson(root["options"]!.ToJsonString(), $"{sidecar}: options"),
+                root["elapsed_seconds"]!.GetValue<double>());
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new SsdInputException($"{sidecar}: damaged checkpoint sidecar ({e.Message})");
+        }
+    }
+
+    /// <summary>Writes a checkpoint and points the sidecar at it; then deletes all but the newest <see cref="TrainingOptions.KeepCheckpoints"/>.</summary>
+    /// <returns>Path of the tensor file.</returns>
+    internal static string Save(string directory, SsdNetwork network, SGD optimizer, IReadOnlyList<(string Name, Parameter Parameter)> parameters,
+        TrainingOptions options, long iteration, double elapsedSeconds)
+    {
+        Directory.CreateDirectory(directory);
+        var name = $"{network.Config.Name}-iter{iteration.ToString("D7", CultureInfo.InvariantCulture)}.safetensors";
+        var path = Path.Combine(directory, name);
+        using (var scope = NewDisposeScope())
+        {
+            var tensors = new Dictionary<string, Tensor>();
+            foreach (var (key, value) in network.state_dict()) tensors[ModelPrefix + key] = value;
+            var states = optimizer.state_dict().State;
+            // The optimiser's states are in the order of the parameters it was given.
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (((SGD.State)states[i]).momentum_buffer is { } buffer) tensors[MomentumPrefix + parameters[i].Name] = buffer;
+            }
+            tensors[RngKey] = get_rng_state();
+            SafeTensors.Save(path, tensors, new Dictionary<string, string>
+            {
+                ["format"] = Format,
+                ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
+            });
+        }
+
+        var sidecar = new JsonObject
+        {
+            ["format"] = Format,
+            ["iteration"] = iteration,
+            ["file"] = name,
+            ["elapsed_seconds"] = elapsedSeconds,
+            ["created"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["config"] = JsonNode.Parse(network.Config.ToJson()),
+            ["options"] = JsonNode.Parse(options.ToJson()),
+        };
+        var sidecarPath = Path.Combine(directory, SidecarName);
+        var temp = sidecarPath + $".{Environment.ProcessId}.tmp";
+        System.IO.File.WriteAllText(temp, sidecar.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        System.IO.File.Move(temp, sidecarPath, overwrite: true);
+
+        var prefix = $"{network.Config.Name}-iter";
+        foreach (var old in Directory.GetFiles(directory, $"{prefix}*.safetensors").Order(StringComparer.Ordinal).SkipLast(options.KeepCheckpoints))
+        {
+            if (!string.Equals(old, path, StringComparison.Ordinal)) System.IO.File.Delete(old);
+        }
+        return path;
+    }
+
+    /// <summary>Loads the model state, momentum buffers and RNG state of <paramref name="info"/>.</summary>
+    internal static void Restore(CheckpointInfo info, SsdNetwork network, SGD optimizer, IReadOnlyList<(string Name, Parameter Parameter)> parameters)
+    {
+        var (tensors, metadata) = SafeTensors.Load(info.File);
+        try
+        {
+            if (!metadata.TryGetValue("iteration", out var stored) || stored != info.Iteration.ToString(CultureInfo.InvariantCulture))
+                throw new SsdInputException($"{info.File}: holds iteration {stored ?? "?"}, the sidecar says {info.Iteration}");
+            var model = tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+            StateDictLoader.Load(network, model, info.File);
+            var states = optimizer.state_dict().State;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (!tensors.TryGetValue(MomentumPrefix + parameters[i].Name, out var buffer)) continue;
+                var state = (SGD.State)states[i];
+                state.momentum_buffer?.Dispose();
+                state.momentum_buffer = buffer.to(parameters[i].Parameter.device, copy: true).DetachFromDisposeScope();
+            }
+            if (tensors.TryGetValue(RngKey, out var rng)) set_rng_state(rng);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+}

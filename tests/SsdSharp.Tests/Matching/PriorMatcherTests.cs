@@ -1,0 +1,96 @@
+using SsdSharp.Boxes;
+using SsdSharp.Configuration;
+using SsdSharp.Matching;
+using SsdSharp.Tests.Infrastructure;
+using static TorchSharp.torch;
+
+namespace SsdSharp.Tests.Matching;
+
+public class PriorMatcherTests
+{
+    private static PriorMatcher Voc300Matcher()
+    {
+        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
+        return new PriorMatcher(priors, new BoxCoder());
+    }
+
+    private static ImageTargets Targets(float[,] boxes, long[] labels) =>
+        new(tensor(boxes), tensor(labels));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public void MatchesReferenceTargets(int seed)
+    {
+        using var scope = NewDisposeScope();
+        using var reference = new ReferenceCase(seed);
+        using var matched = Voc300Matcher().Match(reference.Targets());
+        Assert.Equal(reference["conf_target"].shape, matched.Labels.shape);
+        Assert.Equal(0L, reference["conf_target"].ne(matched.Labels).sum().item<long>());
+        Assert.Equal(reference["num_pos"].data<long>().ToArray(), matched.NumPositives.data<long>().ToArray());
+        TensorAssert.Close(reference["loc_target"], matched.Loc, atol: 1e-6, what: "location targets");
+    }
+
+    [Fact]
+    public void EveryTruthGetsItsBestPriorEvenBelowThreshold()
+    {
+        using var scope = NewDisposeScope();
+        var matcher = Voc300Matcher();
+        // The 4-pixel box overlaps no prior by 0.5 but must still be matched to its best prior.
+        var image = Targets(new float[,] { { 0.10f, 0.10f, 0.40f, 0.45f }, { 0.60f, 0.55f, 0.95f, 0.90f }, { 0.50f, 0.20f, 0.513f, 0.213f } }, [3, 7, 12]);
+        using var matched = matcher.Match([image]);
+        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
+        var bestPrior = BoxOps.Iou(image.Boxes, BoxOps.CenterToCorner(priors)).argmax(1);
+        for (int t = 0; t < 3; t++)
+        {
+            long p = bestPrior[t].item<long>();
+            Assert.Equal(image.Labels[t].item<long>(), matched.Labels[0, p].item<long>());
+            TensorAssert.Close(image.Boxes[t], new BoxCoder().Decode(matched.Loc[0, p], priors[p]), atol: 1e-5, what: $"truth {t} decoded from its best prior");
+        }
+        Assert.True(BoxOps.Iou(image.Boxes[2..3], BoxOps.CenterToCorner(priors)).max().item<float>() < 0.5f);
+    }
+
+    [Fact]
+    public void SharedBestPriorGoesToTheLaterTruth()
+    {
+        using var scope = NewDisposeScope();
+        var matcher = Voc300Matcher();
+        // Truths 0 and 2 are the same box, so they share every overlap and the best prior; truth 1 lies elsewhere.
+        var image = Targets(new float[,] { { 0.2f, 0.2f, 0.5f, 0.6f }, { 0.6f, 0.1f, 0.9f, 0.3f }, { 0.2f, 0.2f, 0.5f, 0.6f } }, [4, 9, 15]);
+        using var matched = matcher.Match([image]);
+        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
+        var overlaps = BoxOps.Iou(image.Boxes, BoxOps.CenterToCorner(priors));
+        long shared = overlaps[0].argmax().item<long>();
+        Assert.Equal(shared, overlaps[2].argmax().item<long>());
+        Assert.Equal(15L, matched.Labels[0, shared].item<long>());
+        // Elsewhere an overlap tie goes to the first truth, as in the reference's max over truths.
+        var tiedAboveThreshold = (overlaps[0] >= 0.5f).nonzero().flatten();
+        Assert.True(tiedAboveThreshold.numel() > 1);
+        foreach (var p in tiedAboveThreshold.data<long>().Where(p => p != shared))
+        {
+            Assert.Equal(4L, matched.Labels[0, p].item<long>());
+        }
+    }
+
+    [Fact]
+    public void ImageWithoutObjectsIsAllBackgroundWithFiniteTargets()
+    {
+        using var scope = NewDisposeScope();
+        var empty = new ImageTargets(zeros(0, 4), zeros(0, ScalarType.Int64));
+        var one = Targets(new float[,] { { 0.1f, 0.1f, 0.6f, 0.7f } }, [2]);
+        using var matched = Voc300Matcher().Match([empty, one]);
+        Assert.Equal(0L, matched.NumPositives[0].item<long>());
+        Assert.True(matched.NumPositives[1].item<long>() > 0);
+        Assert.Equal(0L, matched.Labels[0].count_nonzero().item<long>());
+        Assert.True(matched.Loc.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void MismatchedBoxAndLabelCountsAreRefused()
+    {
+        using var scope = NewDisposeScope();
+        var bad = new ImageTargets(zeros(2, 4), zeros(1, ScalarType.Int64));
+        var e = Assert.Throws<ArgumentException>(() => Voc300Matcher().Match([bad]));
+        Assert.Contains("image 0", e.Message);
+    }
+}

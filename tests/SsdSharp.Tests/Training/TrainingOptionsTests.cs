@@ -1,0 +1,46 @@
+using SsdSharp.Configuration;
+using SsdSharp.Training;
+
+namespace SsdSharp.Tests.Training;
+
+public class TrainingOptionsTests
+{
+    [Fact]
+    public void ReferenceScheduleDecaysTenfoldAtEachStep()
+    {
+        var options = TrainingOptions.For(SsdPresets.Voc300);
+        Assert.Equal(120_000, options.Iterations);
+        Assert.Equal(1e-3, options.LearningRateAt(0), 15);
+        Assert.Equal(1e-3, options.LearningRateAt(79_999), 15);
+        Assert.Equal(1e-4, options.LearningRateAt(80_000), 15);
+        Assert.Equal(1e-5, options.LearningRateAt(100_000), 15);
+        Assert.Equal([280_000L, 360_000L], TrainingOptions.For(SsdPresets.Coco300).LearningRateSteps);
+    }
+
+    [Fact]
+    public void WarmupRisesLinearlyFromItsFactor()
+    {
+        var options = new TrainingOptions { LearningRate = 0.3, WarmupIterations = 10, WarmupFactor = 0.1 };
+        Assert.Equal(0.03, options.LearningRateAt(0), 12);
+        Assert.Equal(0.3 * (0.1 + 0.9 * 0.5), options.LearningRateAt(5), 12);
+        Assert.Equal(0.3, options.LearningRateAt(10), 12);
+    }
+
+    [Fact]
+    public void InvalidOptionsNameTheField()
+    {
+        var e = Assert.Throws<SsdInputException>(() => new TrainingOptions { LearningRateSteps = [100, 50] }.Validate());
+        Assert.Contains("LearningRateSteps", e.Message);
+        e = Assert.Throws<SsdInputException>(() => new TrainingOptions { BatchSize = 0 }.Validate());
+        Assert.Contains("BatchSize", e.Message);
+    }
+
+    [Fact]
+    public void JsonRoundTripKeepsEveryField()
+    {
+        var options = TrainingOptions.For(SsdPresets.Shapes300) with { Seed = 42, MaxGradientNorm = 5 };
+        var back = TrainingOptions.FromJson(options.ToJson(), "test");
+        Assert.Equal(options.ToJson(), back.ToJson());
+        Assert.Equal(42, back.Seed);
+    }
+}
