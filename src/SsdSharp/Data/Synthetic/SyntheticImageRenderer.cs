@@ -124,8 +124,9 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
     private PlacedShape? Place(SyntheticRandom rng, int width, int height, List<PlacedShape> placed)
     {
         var kind = rng.Pick(kinds);
-        // Sizes are drawn in network-input pixels, mostly 24–220 with a tail of small ones, then scaled to this image.
-        double networkSize = rng.Chance(0.15) ? rng.LogUniform(8, 24) : rng.LogUniform(24, 220);
+        // Sizes are drawn in network-input pixels, mostly 30–220 (what SSD300's sources cover, from conv4_3's 30-px
+        // boxes up) with a tail of small ones, most of which end up difficult; then scaled to this image.
+        double networkSize = rng.Chance(0.1) ? rng.LogUniform(8, 20) : rng.LogUniform(30, 220);
         double size = networkSize * Math.Sqrt((double)width * height) / options.NetworkInputSize;
         double aspect = rng.LogUniform(0.6, 1 / 0.6);
         double rx = size * Math.Sqrt(aspect) / 2, ry = size / Math.Sqrt(aspect) / 2;
