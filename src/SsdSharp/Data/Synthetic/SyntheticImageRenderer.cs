@@ -211,7 +211,7 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
         }
         SKColor best = default;
         double bestDistance = -1;
-        for (int attempt = 0; attempt < 12 && bestDistance < 120; attempt++)
+        for (int attempt = 0; attempt < 20 && bestDistance < 140; attempt++)
         {
             var candidate = SKColor.FromHsv((float)rng.Uniform(0, 360), (float)rng.Uniform(50, 100), (float)rng.Uniform(35, 100));
             double distance = Math.Sqrt(Square(candidate.Red - r) + Square(candidate.Green - g) + Square(candidate.Blue - b));
