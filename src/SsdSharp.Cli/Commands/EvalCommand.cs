@@ -17,7 +17,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set (ImageSets/Main/SPLIT.txt); COCO files are one split.", DefaultValueFactory = _ => "test" };
         var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list." };
-        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config)." };
+        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config). Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass (with --weights).", DefaultValueFactory = _ => 8 };
         var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
@@ -35,15 +35,16 @@ internal static class EvalCommand
         {
             var detectionsFile = parse.GetValue(detections);
             var weightsFile = parse.GetValue(weights);
-            if ((detectionsFile is null) == (weightsFile is null))
-                throw new SsdInputException("eval: give either --detections FILE or --weights MODEL");
-            if (parse.GetValue(saveDetections) is not null && weightsFile is null)
-                throw new SsdInputException("eval: --save-detections needs --weights (it saves the model's detections)");
+            if (detectionsFile is not null && weightsFile is not null)
+                throw new SsdInputException("eval: give either --detections FILE or --weights MODEL, not both");
+            if (parse.GetValue(saveDetections) is not null && detectionsFile is not null)
+                throw new SsdInputException("eval: --save-detections saves a model's detections; it does not go with --detections");
 
             var spec = DatasetSpec.Parse(parse.GetValue(data)!);
             EvaluationReport report;
-            if (weightsFile is not null)
+            if (detectionsFile is null)
             {
+                // Without --weights the bundled model runs.
                 // The reference evaluates every detection it keeps per class: no global cap per image (SPEC §5).
                 var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Detection = new DetectionOptions { MaxDetections = null } };
                 using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);

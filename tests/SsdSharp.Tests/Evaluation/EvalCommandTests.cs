@@ -63,10 +63,9 @@ public class EvalCommandTests
     }
 
     [Theory]
-    [InlineData(new string[0], "give either --detections FILE or --weights MODEL")]
-    [InlineData(new[] { "--detections", "a.json", "--weights", "m.safetensors" }, "give either --detections FILE or --weights MODEL")]
-    [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections needs --weights")]
-    public void DetectionSourceMustBeOneOfTwo(string[] args, string message)
+    [InlineData(new[] { "--detections", "a.json", "--weights", "m.safetensors" }, "give either --detections FILE or --weights MODEL, not both")]
+    [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections saves a model's detections")]
+    public void DetectionSourceIsAModelOrAFile(string[] args, string message)
     {
         var result = CliRunner.Run(["eval", "--data", CaseA.VocSpec, .. args]);
         Assert.Equal(2, result.ExitCode);
