@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "detect" => DetectBenchmark.Run(args[1..]),
     "loader" => LoaderBenchmark.Run(args[1..]),
     "eval" => Completed(() => EvalBench.Run(args[1..])),
+    "train" => TrainBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -17,6 +18,6 @@ static int Completed(Action run)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train");
     return 2;
 }

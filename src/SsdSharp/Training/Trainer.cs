@@ -152,10 +152,11 @@ public sealed class Trainer : IDisposable
                     images = batch.Targets.Count;
                     (lossL, lossC) = Step(batch, lr, checkpoint);
                 }
+                double stepSeconds = stepWatch.Elapsed.TotalSeconds;
                 Iteration++;
                 waitSeconds += wait;
                 sessionImages += images;
-                recent.Enqueue((stepWatch.Elapsed.TotalSeconds, images));
+                recent.Enqueue((stepSeconds, images));
                 if (recent.Count > ThroughputWindow) recent.Dequeue();
 
                 string? written = null;
@@ -173,7 +174,7 @@ public sealed class Trainer : IDisposable
                     recent.Sum(r => r.Images) / windowSeconds,
                     waitSeconds / session.Elapsed.TotalSeconds,
                     TimeSpan.FromSeconds(windowSeconds / recent.Count * (Options.Iterations - Iteration)),
-                    metrics, written);
+                    stepSeconds, wait, metrics, written);
                 log.Write(report);
                 progress?.Report(report);
             }
