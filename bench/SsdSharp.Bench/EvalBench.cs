@@ -12,7 +12,7 @@ namespace SsdSharp.Bench;
 /// </summary>
 internal static class EvalBench
 {
-    public static void Run(string[] args)
+    public static int Run(string[] args)
     {
         var images = args.Length > 0 ? int.Parse(args[0]) : 5000;
         var perImage = args.Length > 1 ? int.Parse(args[1]) : 100;
@@ -22,6 +22,7 @@ internal static class EvalBench
 
         Measure("VOC (11-point + area)", runs, () => VocEvaluator.Evaluate(truth, detections, classes).Map07!.Value);
         Measure("COCO (12 numbers)", runs, () => CocoEvaluator.Evaluate(truth, detections, classes).Metrics.AP);
+        return 0;
     }
 
     private static void Measure(string name, int runs, Func<double> evaluate)

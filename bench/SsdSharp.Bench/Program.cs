@@ -5,16 +5,10 @@ return args.FirstOrDefault() switch
 {
     "detect" => DetectBenchmark.Run(args[1..]),
     "loader" => LoaderBenchmark.Run(args[1..]),
-    "eval" => Completed(() => EvalBench.Run(args[1..])),
+    "eval" => EvalBench.Run(args[1..]),
     "train" => TrainBenchmark.Run(args[1..]),
     _ => Usage(),
 };
-
-static int Completed(Action run)
-{
-    run();
-    return 0;
-}
 
 static int Usage()
 {

@@ -33,7 +33,7 @@ internal static class TrainBenchmark
             var images = DatasetReader.Read($"VOC:{Path.Combine(root, "data")}", DatasetReadOptions.ForTraining(SsdPresets.ShapeClasses)).Images;
             var options = TrainingOptions.For(config) with { Iterations = iterations + 1, BatchSize = batch, CheckpointEvery = 1_000_000 };
             using var trainer = Trainer.Create(config, options, Path.Combine(root, "run"));
-            var source = new LoaderBatchSource(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = batch, Workers = workers, Seed = 1 });
+            var source = new TrainingLoader(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = batch, Workers = workers, Seed = 1 });
             var steps = new List<TrainingProgress>();
             trainer.Run(source, new SynchronousProgress<TrainingProgress>(p =>
             {

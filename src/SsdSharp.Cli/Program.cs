@@ -11,6 +11,7 @@ foreach (var command in new Command[]
     ConvertCommand.Create(),
     SynthCommand.Create(),
     DatasetCommand.Create(),
+    EvalCommand.Create(),
     TrainCommand.Create(),
 })
 {

@@ -62,8 +62,9 @@ internal static class DatasetCommand
 
     private static void Print(AnnotatedDataset dataset, DatasetStatistics stats)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(dataset.Spec.ToString())}[/]");
-        AnsiConsole.WriteLine($"{stats.Images} images ({stats.EmptyImages} without objects), {stats.Objects} objects, " +
+        // Plain lines are not wrapped at the console width, so file paths stay whole for grep and copy.
+        Console.WriteLine(dataset.Spec.ToString());
+        Console.WriteLine($"{stats.Images} images ({stats.EmptyImages} without objects), {stats.Objects} objects, " +
             $"image sizes {stats.MinImageSize.Width}–{stats.MaxImageSize.Width} × {stats.MinImageSize.Height}–{stats.MaxImageSize.Height} px");
 
         var classes = new Table().AddColumns("id", "class", "objects", "difficult", "crowd", "images");
@@ -76,12 +77,12 @@ internal static class DatasetCommand
 
         if (dataset.Problems.Count == 0)
         {
-            AnsiConsole.WriteLine("No problems found.");
+            Console.WriteLine("No problems found.");
             return;
         }
-        AnsiConsole.WriteLine($"{dataset.Problems.Count} problems: " + string.Join(", ", stats.Problems.Select(p => $"{p.Value} {Describe(p.Key)}")));
-        foreach (var problem in dataset.Problems.Take(ProblemsShown)) AnsiConsole.WriteLine("  " + problem);
-        if (dataset.Problems.Count > ProblemsShown) AnsiConsole.WriteLine($"  … and {dataset.Problems.Count - ProblemsShown} more");
+        Console.WriteLine($"{dataset.Problems.Count} problems: " + string.Join(", ", stats.Problems.Select(p => $"{p.Value} {Describe(p.Key)}")));
+        foreach (var problem in dataset.Problems.Take(ProblemsShown)) Console.WriteLine("  " + problem);
+        if (dataset.Problems.Count > ProblemsShown) Console.WriteLine($"  … and {dataset.Problems.Count - ProblemsShown} more");
     }
 
     private static string Describe(ProblemAction action) => action switch
@@ -119,6 +120,6 @@ internal static class DatasetCommand
                 o.Difficult ? o.Label + " (difficult)" : o.Crowd ? o.Label + " (crowd)" : o.Label, o.ClassId)));
             BoxPainter.Save(bitmap, Path.Combine(outDir, image.Id + ".png"));
         }
-        AnsiConsole.WriteLine($"Drew {n} images with their ground truth into {outDir}");
+        Console.WriteLine($"Drew {n} images with their ground truth into {outDir}");
     }
 }

@@ -38,14 +38,7 @@ internal static class SynthCommand
             };
             options.Validate();
             var clock = Stopwatch.StartNew();
-            int reported = 0;
-            var progress = new Progress<int>(done =>
-            {
-                // Progress callbacks arrive out of order from parallel workers; print each tenth once.
-                int tenth = done * 10 / options.Images;
-                if (tenth > Volatile.Read(ref reported) && Interlocked.Exchange(ref reported, tenth) < tenth)
-                    Console.Error.Write($"\r{done}/{options.Images} images");
-            });
+            var progress = new TenthsProgress(options.Images);
             var summary = SyntheticDataset.Generate(parse.GetValue(output)!, options, progress);
             Console.Error.WriteLine();
             Console.WriteLine($"Wrote {summary.Images} images in {clock.Elapsed.TotalSeconds:F1} s to {summary.Directory}");
@@ -56,5 +49,20 @@ internal static class SynthCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Prints "done/total images" at each tenth, synchronously so that it ends before the summary.</summary>
+    private sealed class TenthsProgress(int total) : IProgress<int>
+    {
+        private int _reported;
+
+        public void Report(int done)
+        {
+            int tenth = done * 10 / total;
+            // Workers finish out of order; only the first to pass a tenth prints it.
+            int seen = Volatile.Read(ref _reported);
+            if (tenth > seen && Interlocked.CompareExchange(ref _reported, tenth, seen) == seen)
+                Console.Error.Write($"\r{done}/{total} images");
+        }
     }
 }

@@ -73,7 +73,7 @@ internal static class TrainCommand
                 trainer.Evaluator = VocEvaluationHook.Create(evalSet.Images);
             }
 
-            var source = new LoaderBatchSource(dataset.Images, NetworkInputFormat.From(trainer.Network.Config),
+            var source = new TrainingLoader(dataset.Images, NetworkInputFormat.From(trainer.Network.Config),
                 new LoaderOptions { BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip },
                 message => Terminal.Error.MarkupLineInterpolated($"[yellow]warning: {message}[/]"));
             Terminal.Error.MarkupLineInterpolated(

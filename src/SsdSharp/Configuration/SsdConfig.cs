@@ -102,8 +102,9 @@ public sealed record SsdConfig
             if (!int.TryParse(layer, out var c) || c <= 0)
                 throw new SsdConfigException(nameof(BaseLayers), $"'{layer}' is neither a positive channel count nor M or C");
         }
-        if (BaseLayers.Count(l => l is not ("M" or "C")) < 10)
-            throw new SsdConfigException(nameof(BaseLayers), "needs at least 10 convolutions: the first source is the 10th (conv4_3)");
+        int lastPool = BaseLayers.ToList().FindLastIndex(l => l is "M" or "C");
+        if (lastPool < 0 || !BaseLayers.Take(lastPool).Any(l => l is not ("M" or "C")))
+            throw new SsdConfigException(nameof(BaseLayers), "needs a convolution before a last max pool: the first source is the last convolution before it (conv4_3)");
         if (FcChannels <= 0) throw new SsdConfigException(nameof(FcChannels), $"must be positive, got {FcChannels}");
         if (Extras.Count % 2 != 0) throw new SsdConfigException(nameof(Extras), "must come in pairs (1×1 reduce, then the source convolution)");
         foreach (var (e, i) in Extras.Select((e, i) => (e, i)))
@@ -126,11 +127,44 @@ public sealed record SsdConfig
             if (AspectRatios[k].Any(r => r <= 0 || r == 1))
                 throw new SsdConfigException($"{nameof(AspectRatios)}[{k}]", "ratios must be positive and not 1 (ratio 1 is always present)");
         }
+        var actual = SourceSizes();
+        for (int k = 0; k < sources; k++)
+        {
+            if (actual[k] != FeatureMaps[k])
+                throw new SsdConfigException($"{nameof(FeatureMaps)}[{k}]",
+                    $"the network gives a {actual[k]}×{actual[k]} source for a {InputSize}-pixel input, the config says {FeatureMaps[k]} (sources: {string.Join(", ", actual)})");
+        }
         CheckCount(nameof(Variances), Variances.Count, 2);
         if (Variances.Any(v => v <= 0)) throw new SsdConfigException(nameof(Variances), "must be positive");
         CheckCount(nameof(PixelMeans), PixelMeans.Count, 3);
         if (ChannelOrder is not ("RGB" or "BGR")) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
         return this;
+    }
+
+    /// <summary>Side of each source feature map, worked out from the layer list (3×3 convolutions with padding 1 keep the size).</summary>
+    private int[] SourceSizes()
+    {
+        var sizes = new List<int>();
+        int size = InputSize;
+        int lastPool = BaseLayers.ToList().FindLastIndex(l => l is "M" or "C");
+        for (int i = 0; i < BaseLayers.Count; i++)
+        {
+            if (i == lastPool) sizes.Add(size);
+            size = BaseLayers[i] switch
+            {
+                "M" => size / 2,
+                "C" => (size + 1) / 2,
+                _ => size,
+            };
+        }
+        sizes.Add(size); // conv7: pool5 (3×3, stride 1, pad 1) and the dilated conv6 keep the size.
+        for (int i = 0; i < Extras.Count; i++)
+        {
+            var e = Extras[i];
+            size = (size + 2 * e.Padding - e.Kernel) / e.Stride + 1;
+            if (i % 2 == 1) sizes.Add(size);
+        }
+        return sizes.ToArray();
     }
 
     private static void CheckCount(string field, int actual, int expected)

@@ -23,7 +23,7 @@ public static class DetectionFileReader
     /// <param name="truth">The ground truth the detections refer to.</param>
     /// <returns>Detections keyed by <see cref="ImageAnnotation.Id"/>; images without detections have no entry.</returns>
     /// <exception cref="SsdInputException">The file is missing or malformed, or an item names an unknown image or class; the message names the file and the item.</exception>
-    public static IReadOnlyDictionary<string, IReadOnlyList<Detection>> Read(string path, GroundTruthSet truth)
+    public static IReadOnlyDictionary<string, IReadOnlyList<Detection>> Read(string path, AnnotatedDataset truth)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(truth);
@@ -156,7 +156,7 @@ public static class DetectionFileReader
         private readonly Dictionary<long, int> _classByCategory = [];
         private readonly Dictionary<string, List<Detection>> _detections = new(StringComparer.Ordinal);
 
-        public Context(string path, GroundTruthSet truth)
+        public Context(string path, AnnotatedDataset truth)
         {
             Path = path;
             Truth = truth;
@@ -171,13 +171,15 @@ public static class DetectionFileReader
             for (var k = 0; k < truth.ClassNames.Count; k++)
             {
                 ClassByName[truth.ClassNames[k]] = k + 1;
-                _classByCategory[truth.CategoryIds is { } ids ? ids[k] : k + 1] = k + 1;
+                // Category id 0 marks a class the COCO file lacks.
+                if (truth.CocoCategoryIds is not { } ids) _classByCategory[k + 1] = k + 1;
+                else if (ids[k] != 0) _classByCategory[ids[k]] = k + 1;
             }
         }
 
         public string Path { get; }
 
-        public GroundTruthSet Truth { get; }
+        public AnnotatedDataset Truth { get; }
 
         public Dictionary<string, int> ClassByName { get; } = new(StringComparer.Ordinal);
 
@@ -208,8 +210,8 @@ public static class DetectionFileReader
         public int ClassByCategory(long categoryId, string where) =>
             _classByCategory.TryGetValue(categoryId, out var classId)
                 ? classId
-                : throw Error(where, Truth.CategoryIds is { } ids
-                    ? $"has unknown category_id {categoryId}; expected one of {string.Join(", ", ids)}"
+                : throw Error(where, Truth.CocoCategoryIds is { } ids
+                    ? $"has unknown category_id {categoryId}; expected one of {string.Join(", ", ids.Where(id => id != 0))}"
                     : $"has unknown category_id {categoryId}; expected a class id 1…{Truth.ClassNames.Count}");
 
         public void Add(string imageId, int classId, double score, double x1, double y1, double x2, double y2, string where)

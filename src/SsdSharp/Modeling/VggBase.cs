@@ -13,17 +13,19 @@ public static class VggBase
 {
     /// <summary>The layers of the base, in order, ending with conv6 (dilated), ReLU, conv7, ReLU.</summary>
     /// <param name="config">Supplies <see cref="SsdConfig.BaseLayers"/>, <see cref="SsdConfig.BatchNorm"/> and <see cref="SsdConfig.FcChannels"/>.</param>
-    /// <param name="conv4_3Index">Index of the layer whose output is the first source (the ReLU after the 10th convolution).</param>
+    /// <param name="conv4_3Index">Index of the layer whose output is the first source: the ReLU after the
+    /// last convolution before the last max pool (conv4_3 in VGG16, <c>vgg.22</c>).</param>
     /// <param name="outChannels">Channels of conv4_3 and of conv7, the first two sources.</param>
     public static List<nn.Module<Tensor, Tensor>> Create(SsdConfig config, out int conv4_3Index, out (int Conv4_3, int Fc7) outChannels)
     {
         var layers = new List<nn.Module<Tensor, Tensor>>();
         int channels = 3;
-        int convs = 0;
         int conv4_3Channels = 0;
         conv4_3Index = -1;
-        foreach (var entry in config.BaseLayers)
+        int lastPool = config.BaseLayers.ToList().FindLastIndex(l => l is "M" or "C");
+        for (int position = 0; position < config.BaseLayers.Count; position++)
         {
+            var entry = config.BaseLayers[position];
             switch (entry)
             {
                 case "M":
@@ -38,7 +40,7 @@ public static class VggBase
                     if (config.BatchNorm) layers.Add(nn.BatchNorm2d(width));
                     layers.Add(nn.ReLU());
                     channels = width;
-                    if (++convs == 10)
+                    if (position < lastPool)
                     {
                         conv4_3Index = layers.Count - 1;
                         conv4_3Channels = width;

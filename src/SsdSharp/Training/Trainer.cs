@@ -147,9 +147,7 @@ public sealed class Trainer : IDisposable
                 int images;
                 using (var batch = batches.Current)
                 {
-                    if (batch.Iteration != Iteration)
-                        throw new InvalidOperationException($"the batch source gave batch {batch.Iteration} for iteration {Iteration}");
-                    images = batch.Targets.Count;
+                    images = batch.Count;
                     (lossL, lossC) = Step(batch, lr, checkpoint);
                 }
                 double stepSeconds = stepWatch.Elapsed.TotalSeconds;
@@ -204,19 +202,19 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
         _optimizer.zero_grad();
         var (loc, conf) = Network.call(batch.Images.to(_device));
-        var truths = batch.Targets.Select(t => new ImageTargets(tensor(t.Boxes, [t.Count, 4]), tensor(t.Labels))).ToList();
+        var truths = batch.Targets.Select(t => new ImageTargets(t.Boxes.to(_device), t.Labels.to(_device))).ToList();
         using var targets = _matcher.Match(truths);
         using var losses = _loss.Compute(loc, conf, targets);
         double lossL = losses.Localization.item<float>();
         double lossC = losses.Confidence.item<float>();
         if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
-            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.Targets.Select(t => t.ImageId).ToList(), checkpoint);
+            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, checkpoint);
         losses.Total().backward();
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);
             if (!double.IsFinite(norm))
-                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.Targets.Select(t => t.ImageId).ToList(), checkpoint);
+                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.ImageIds, checkpoint);
         }
         _optimizer.step();
         return (lossL, lossC);

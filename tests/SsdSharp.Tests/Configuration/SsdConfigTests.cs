@@ -62,3 +62,28 @@ public class SsdConfigTests
         Assert.Contains("voc301", e.Message);
     }
 }
+
+public class SsdConfigSourceSizeTests
+{
+    [Fact]
+    public void FeatureMapsThatTheNetworkCannotProduceAreRefused()
+    {
+        // Dropping a pool makes conv4_3 76×76 instead of 38×38.
+        var config = SsdPresets.Voc300 with { BaseLayers = ["64", "64", "128", "128", "M", "256", "256", "256", "C", "512", "512", "512", "M", "512", "512", "512"] };
+        var e = Assert.Throws<SsdConfigException>(() => config.Validate());
+        Assert.Equal("FeatureMaps[0]", e.Field);
+        Assert.Contains("75×75", e.Message);
+    }
+
+    [Theory]
+    [InlineData("voc300")]
+    [InlineData("voc512")]
+    [InlineData("shapes300")]
+    public void NetworkOutputCoversEveryDefaultBox(string name)
+    {
+        var config = SsdConfig.Load(name);
+        using var network = new SsdSharp.Modeling.SsdNetwork(config);
+        var shapes = network.SourceShapes();
+        Assert.Equal(config.FeatureMaps, shapes.Select(s => (int)s[2]));
+    }
+}

@@ -4,7 +4,7 @@ namespace SsdSharp.Tests.Evaluation;
 
 public class DetectionFileReaderTests
 {
-    private static SsdInputException ReadFails(string json, GroundTruthSet truth)
+    private static SsdInputException ReadFails(string json, SsdSharp.Data.AnnotatedDataset truth)
     {
         var path = Path.Combine(Path.GetTempPath(), $"dets-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);
@@ -20,7 +20,7 @@ public class DetectionFileReaderTests
         }
     }
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<SsdSharp.Inference.Detection>> Read(string json, GroundTruthSet truth)
+    private static IReadOnlyDictionary<string, IReadOnlyList<SsdSharp.Inference.Detection>> Read(string json, SsdSharp.Data.AnnotatedDataset truth)
     {
         var path = Path.Combine(Path.GetTempPath(), $"dets-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);

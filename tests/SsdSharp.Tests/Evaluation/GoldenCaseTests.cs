@@ -12,7 +12,7 @@ public class GoldenCaseTests
         { "coco", "detections.json" },
     };
 
-    private static (GroundTruthSet Truth, IReadOnlyDictionary<string, IReadOnlyList<SsdSharp.Inference.Detection>> Detections) Load(string data, string file)
+    private static (SsdSharp.Data.AnnotatedDataset Truth, IReadOnlyDictionary<string, IReadOnlyList<SsdSharp.Inference.Detection>> Detections) Load(string data, string file)
     {
         var truth = data == "voc" ? CaseA.Voc() : CaseA.Coco();
         return (truth, DetectionFileReader.Read(CaseA.File(file), truth));

@@ -1,6 +1,5 @@
 using SsdSharp.Configuration;
-using SsdSharp.Data.Augmentation;
-using SsdSharp.Data.Loading;
+using SsdSharp.Matching;
 using SsdSharp.Training;
 using static TorchSharp.torch;
 
@@ -27,7 +26,8 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
         var random = new Random(HashCode.Combine(seed, iteration));
         int size = config.InputSize;
         var images = zeros(batchSize, 3, size, size);
-        var targets = new List<SampleTargets>();
+        var targets = new List<ImageTargets>();
+        var ids = new List<string>();
         for (int b = 0; b < batchSize; b++)
         {
             int objects = random.Next(1, 4);
@@ -46,10 +46,11 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
                 boxes[o * 4 + 3] = (float)(y + h) / size;
                 labels[o] = label;
             }
-            targets.Add(new SampleTargets($"synthetic-{iteration}-{b}", boxes, labels));
+            targets.Add(new ImageTargets(tensor(boxes, [objects, 4]).MoveToOuterDisposeScope(), tensor(labels.Select(l => (long)l).ToArray()).MoveToOuterDisposeScope()));
+            ids.Add($"synthetic-{iteration}-{b}");
         }
         if (poisoned?.Invoke(iteration) == true) images[0, 0, 0, 0] = tensor(float.NaN);
-        return new TrainingBatch(iteration, images.MoveToOuterDisposeScope(), targets);
+        return new TrainingBatch(images.MoveToOuterDisposeScope(), targets, ids);
     }
 }
 
@@ -60,7 +61,7 @@ internal static class TinyConfig
     {
         Name = "tiny300",
         ClassNames = classNames ?? ["a", "b"],
-        BaseLayers = ["4", "4", "M", "8", "8", "M", "8", "8", "8", "C", "8", "8", "8", "M", "8", "8", "8"],
+        BaseLayers = ["4", "M", "8", "M", "8", "C", "8", "M", "8"],
         FcChannels = 16,
         Extras = [new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3), new(8, 1), new(8, 3)],
     };

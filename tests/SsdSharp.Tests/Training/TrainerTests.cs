@@ -77,7 +77,7 @@ public sealed class TrainerTests : IDisposable
         SyntheticDataset.Generate(data, new SyntheticDatasetOptions { Images = 12, Seed = 2, MinSide = 96, MaxSide = 160, MaxObjects = 3 });
         var images = DatasetReader.Read($"VOC:{data}", DatasetReadOptions.ForTraining(config.ClassNames)).Images;
         // Two workers, so that a resumed loader starts on a different worker than the uninterrupted one did.
-        IBatchSource Source() => new LoaderBatchSource(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = 2, Workers = 2, Seed = 9 });
+        IBatchSource Source() => new TrainingLoader(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = 2, Workers = 2, Seed = 9 });
 
         using (var trainer = Trainer.Create(config, Options(3), Dir("loader-straight"))) trainer.Run(Source());
         using (var trainer = Trainer.Create(config, Options(2), Dir("loader-resumed"))) trainer.Run(Source());

@@ -1,10 +1,13 @@
+using System.Buffers;
+using System.Numerics;
+
 namespace SsdSharp.Data.Augmentation;
 
 /// <summary>
 /// The reference's photometric distortion (SPEC §6 step 1), each part drawn with probability
 /// <see cref="Probability"/>: brightness + U(−δ, δ); then either contrast first or contrast last
 /// (even odds) around a round trip through HSV in which saturation is scaled and hue shifted (wrapped
-/// to [0, 360)); then a random permutation of the three channels. Values are not clipped, as in the
+/// back into [0, 360]); then a random permutation of the three channels. Values are not clipped, as in the
 /// reference, which distorts float images.
 /// </summary>
 /// <remarks>
@@ -68,28 +71,107 @@ public sealed record PhotometricDistort : ISampleTransform
 
     private static void Distort(Span<float> rgb, in Parameters p)
     {
-        float contrastBefore = p.ContrastFirst ? p.Contrast : 1f;
-        float contrastAfter = p.ContrastFirst ? 1f : p.Contrast;
-        int p0 = p.Permutation[0], p1 = p.Permutation[1], p2 = p.Permutation[2];
-        Span<float> c = stackalloc float[3];
-        for (int i = 0; i + 2 < rgb.Length; i += 3)
+        int count = rgb.Length / 3;
+        var pool = ArrayPool<float>.Shared;
+        float[] r = pool.Rent(count), g = pool.Rent(count), b = pool.Rent(count);
+        try
         {
-            float r = (rgb[i] + p.Brightness) * contrastBefore;
-            float g = (rgb[i + 1] + p.Brightness) * contrastBefore;
-            float b = (rgb[i + 2] + p.Brightness) * contrastBefore;
-            RgbToHsv(r, g, b, out float h, out float s, out float v);
-            s *= p.Saturation;
-            h += p.Hue;
-            if (h > 360f) h -= 360f;
-            else if (h < 0f) h += 360f;
-            HsvToRgb(h, s, v, out r, out g, out b);
-            c[0] = r * contrastAfter;
-            c[1] = g * contrastAfter;
-            c[2] = b * contrastAfter;
-            rgb[i] = c[p0];
-            rgb[i + 1] = c[p1];
-            rgb[i + 2] = c[p2];
+            for (int i = 0, j = 0; i < count; i++, j += 3)
+            {
+                r[i] = rgb[j];
+                g[i] = rgb[j + 1];
+                b[i] = rgb[j + 2];
+            }
+            int vectorEnd = Vector.IsHardwareAccelerated ? count - count % Vector<float>.Count : 0;
+            for (int i = 0; i < vectorEnd; i += Vector<float>.Count)
+                DistortVector(r.AsSpan(i), g.AsSpan(i), b.AsSpan(i), p);
+            for (int i = vectorEnd; i < count; i++)
+                DistortScalar(ref r[i], ref g[i], ref b[i], p);
+            // The channel swap: output channel k takes input channel Permutation[k].
+            ReadOnlySpan<float> c0 = Channel(p.Permutation[0], r, g, b), c1 = Channel(p.Permutation[1], r, g, b), c2 = Channel(p.Permutation[2], r, g, b);
+            for (int i = 0, j = 0; i < count; i++, j += 3)
+            {
+                rgb[j] = c0[i];
+                rgb[j + 1] = c1[i];
+                rgb[j + 2] = c2[i];
+            }
         }
+        finally
+        {
+            pool.Return(r);
+            pool.Return(g);
+            pool.Return(b);
+        }
+    }
+
+    private static float[] Channel(int index, float[] r, float[] g, float[] b) => index switch { 0 => r, 1 => g, _ => b };
+
+    // The same operations in the same order as DistortVector, one pixel at a time, for the row ends.
+    private static void DistortScalar(ref float r, ref float g, ref float b, in Parameters p)
+    {
+        float before = p.ContrastFirst ? p.Contrast : 1f, after = p.ContrastFirst ? 1f : p.Contrast;
+        RgbToHsv((r + p.Brightness) * before, (g + p.Brightness) * before, (b + p.Brightness) * before, out float h, out float s, out float v);
+        s *= p.Saturation;
+        h += p.Hue;
+        if (h > 360f) h -= 360f;
+        else if (h < 0f) h += 360f;
+        HsvToRgb(h, s, v, out r, out g, out b);
+        r *= after;
+        g *= after;
+        b *= after;
+    }
+
+    // Vector<float>.Count pixels at once; branches of the OpenCV formulas become masks.
+    private static void DistortVector(Span<float> rs, Span<float> gs, Span<float> bs, in Parameters p)
+    {
+        var brightness = new Vector<float>(p.Brightness);
+        var before = new Vector<float>(p.ContrastFirst ? p.Contrast : 1f);
+        var after = new Vector<float>(p.ContrastFirst ? 1f : p.Contrast);
+        var r = (new Vector<float>(rs) + brightness) * before;
+        var g = (new Vector<float>(gs) + brightness) * before;
+        var b = (new Vector<float>(bs) + brightness) * before;
+
+        var epsilon = new Vector<float>(FltEpsilon);
+        var v = Vector.Max(r, Vector.Max(g, b));
+        var diff = v - Vector.Min(r, Vector.Min(g, b));
+        var s = diff / (Vector.Abs(v) + epsilon);
+        var scale = new Vector<float>(60f) / (diff + epsilon);
+        var isR = Vector.Equals(v, r);
+        var isG = Vector.Equals(v, g);
+        var h = Vector.ConditionalSelect(isR, (g - b) * scale,
+            Vector.ConditionalSelect(isG, (b - r) * scale + new Vector<float>(120f), (r - g) * scale + new Vector<float>(240f)));
+        var full = new Vector<float>(360f);
+        h = Vector.ConditionalSelect(Vector.LessThan(h, Vector<float>.Zero), h + full, h);
+
+        s *= new Vector<float>(p.Saturation);
+        h += new Vector<float>(p.Hue);
+        h = Vector.ConditionalSelect(Vector.GreaterThan(h, full), h - full,
+            Vector.ConditionalSelect(Vector.LessThan(h, Vector<float>.Zero), h + full, h));
+
+        var six = new Vector<float>(6f);
+        h *= new Vector<float>(6f / 360f);
+        h = Vector.ConditionalSelect(Vector.LessThan(h, Vector<float>.Zero), h + six, h);
+        h = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(h, six), h - six, h);
+        var sector = Vector.Floor(h);
+        var f = h - sector;
+        var one = Vector<float>.One;
+        var t0 = v;
+        var t1 = v * (one - s);
+        var t2 = v * (one - s * f);
+        var t3 = v * (one - s * (one - f));
+        var s0 = Vector.Equals(sector, Vector<float>.Zero);
+        var s1 = Vector.Equals(sector, one);
+        var s2 = Vector.Equals(sector, new Vector<float>(2f));
+        var s3 = Vector.Equals(sector, new Vector<float>(3f));
+        var s4 = Vector.Equals(sector, new Vector<float>(4f));
+        var s5 = Vector.Equals(sector, new Vector<float>(5f));
+        r = Vector.ConditionalSelect(s0 | s5, t0, Vector.ConditionalSelect(s1, t2, Vector.ConditionalSelect(s2 | s3, t1, t3)));
+        g = Vector.ConditionalSelect(s1 | s2, t0, Vector.ConditionalSelect(s0, t3, Vector.ConditionalSelect(s3, t2, t1)));
+        b = Vector.ConditionalSelect(s3 | s4, t0, Vector.ConditionalSelect(s0 | s1, t1, Vector.ConditionalSelect(s2, t3, t2)));
+        // OpenCV returns v itself for a grey pixel; t1 = t2 = t3 = v already when s is 0.
+        (r * after).CopyTo(rs);
+        (g * after).CopyTo(gs);
+        (b * after).CopyTo(bs);
     }
 
     // OpenCV RGB2HSV_f: hue in degrees [0, 360), saturation relative to |value|.

@@ -10,8 +10,10 @@ namespace SsdSharp.Data.Augmentation;
 /// <remarks>
 /// A patch is rejected when <b>any</b> ground truth overlaps it by less than the minimum IoU. The
 /// reference tests <c>min &lt; min_iou and max_iou &lt; max</c> with an infinite <c>max_iou</c>, so it
-/// never rejects (a known bug); we apply the constraint the paper describes. An image without objects
-/// accepts any patch.
+/// never rejects (a known bug); we apply the constraint SPEC §6 states. An image without objects
+/// accepts any patch. The patch's left edge is U(0, width − w) (the reference's
+/// <c>random.uniform(width - w)</c> passes that bound as numpy's <i>low</i> with <i>high</i> = 1, so it
+/// draws between 1 and width − w; likewise for the top edge).
 /// </remarks>
 public sealed record RandomIouCrop : ISampleTransform
 {

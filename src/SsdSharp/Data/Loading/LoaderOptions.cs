@@ -11,14 +11,11 @@ public sealed record LoaderOptions
     /// <summary>Threads that decode and augment ahead of the trainer.</summary>
     public int Workers { get; init; } = 2;
 
-    /// <summary>Batches each worker may hold ready; memory is bounded by Workers · Prefetch batches.</summary>
+    /// <summary>Batches each worker may hold ready; at most about Workers · (Prefetch + 1) batches exist at once.</summary>
     public int Prefetch { get; init; } = 2;
 
     /// <summary>Seed of the epoch orders and of every sample's augmentation.</summary>
     public long Seed { get; init; }
-
-    /// <summary>The first iteration (batch number) to deliver: a resumed run gives the batches an uninterrupted run gives from there.</summary>
-    public long StartIteration { get; init; }
 
     /// <summary>The augmentation steps; <see cref="AugmentationOptions.None"/> gives resize and means only.</summary>
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Reference;
@@ -39,7 +36,6 @@ public sealed record LoaderOptions
         if (BatchSize < 1) throw new SsdInputException($"loader: batch size must be at least 1, got {BatchSize}");
         if (Workers < 1) throw new SsdInputException($"loader: workers must be at least 1, got {Workers}");
         if (Prefetch < 1) throw new SsdInputException($"loader: prefetch must be at least 1, got {Prefetch}");
-        if (StartIteration < 0) throw new SsdInputException($"loader: start iteration must not be negative, got {StartIteration}");
         return this;
     }
 }

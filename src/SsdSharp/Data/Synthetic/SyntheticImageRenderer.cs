@@ -28,13 +28,16 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
 
         DrawBackground(canvas, rng, width, height);
         var placed = new List<PlacedShape>();
+        var colours = new List<SKColor>();
         int count = rng.Int(0, options.MaxObjects);
         for (int k = 0; k < count; k++)
         {
             var shape = Place(rng, width, height, placed);
             if (shape is null) continue;
+            // Objects it overlaps must differ in colour too, or their shared edge would vanish.
+            var neighbours = placed.Select((p, i) => (p, i)).Where(x => x.p.Bounds.IntersectsWith(shape.Bounds)).Select(x => colours[x.i]).ToArray();
             placed.Add(shape);
-            DrawObject(canvas, maskCanvas, image, shape, (byte)placed.Count, rng);
+            colours.Add(DrawObject(canvas, maskCanvas, image, shape, (byte)placed.Count, neighbours, rng));
         }
         Degrade(canvas, image, rng);
         var objects = Annotate(mask, placed, width, height);
@@ -124,8 +127,9 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
     private PlacedShape? Place(SyntheticRandom rng, int width, int height, List<PlacedShape> placed)
     {
         var kind = rng.Pick(kinds);
-        // Sizes are drawn in network-input pixels, mostly 24–220 with a tail of small ones, then scaled to this image.
-        double networkSize = rng.Chance(0.15) ? rng.LogUniform(8, 24) : rng.LogUniform(24, 220);
+        // Sizes are drawn in network-input pixels, mostly 30–220 (what SSD300's sources cover, from conv4_3's 30-px
+        // boxes up) with a tail of small ones, most of which end up difficult; then scaled to this image.
+        double networkSize = rng.Chance(0.1) ? rng.LogUniform(8, 20) : rng.LogUniform(30, 220);
         double size = networkSize * Math.Sqrt((double)width * height) / options.NetworkInputSize;
         double aspect = rng.LogUniform(0.6, 1 / 0.6);
         double rx = size * Math.Sqrt(aspect) / 2, ry = size / Math.Sqrt(aspect) / 2;
@@ -165,10 +169,14 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
     private static SKRect Bounds(SKPoint[] points) =>
         new(points.Min(p => p.X), points.Min(p => p.Y), points.Max(p => p.X), points.Max(p => p.Y));
 
-    /// <summary>Draws the object in a colour that stands out from what lies under it, and its label into the mask.</summary>
-    private static void DrawObject(SKCanvas canvas, SKCanvas maskCanvas, SKBitmap image, PlacedShape shape, byte label, SyntheticRandom rng)
+    /// <summary>
+    /// Draws the object in a colour that stands out from what lies under it and from the colours of the objects it
+    /// overlaps (<paramref name="neighbours"/>), and its label into the mask; returns the colour.
+    /// </summary>
+    private static SKColor DrawObject(SKCanvas canvas, SKCanvas maskCanvas, SKBitmap image, PlacedShape shape, byte label,
+        IReadOnlyList<SKColor> neighbours, SyntheticRandom rng)
     {
-        var colour = ContrastingColour(image, shape.Bounds, rng);
+        var colour = ContrastingColour(image, shape.Bounds, neighbours, rng);
         double style = rng.NextDouble();
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Color = colour };
         if (style is >= 0.6 and < 0.85)
@@ -190,10 +198,11 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
             maskPaint.StrokeWidth = strokeWidth;
             maskCanvas.DrawPath(shape.Path, maskPaint);
         }
+        return colour;
     }
 
-    /// <summary>A saturated colour far (in RGB) from the mean of nine samples under <paramref name="bounds"/>.</summary>
-    private static SKColor ContrastingColour(SKBitmap image, SKRect bounds, SyntheticRandom rng)
+    /// <summary>A saturated colour far (in RGB) from the mean of nine samples under <paramref name="bounds"/> and from every neighbour colour.</summary>
+    private static SKColor ContrastingColour(SKBitmap image, SKRect bounds, IReadOnlyList<SKColor> neighbours, SyntheticRandom rng)
     {
         double r = 0, g = 0, b = 0;
         for (int i = 0; i < 3; i++)
@@ -210,16 +219,17 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
         }
         SKColor best = default;
         double bestDistance = -1;
-        for (int attempt = 0; attempt < 12 && bestDistance < 120; attempt++)
+        for (int attempt = 0; attempt < 20 && bestDistance < 140; attempt++)
         {
             var candidate = SKColor.FromHsv((float)rng.Uniform(0, 360), (float)rng.Uniform(50, 100), (float)rng.Uniform(35, 100));
-            double distance = Math.Sqrt(Square(candidate.Red - r) + Square(candidate.Green - g) + Square(candidate.Blue - b));
+            double distance = neighbours.Aggregate(Distance(candidate, r, g, b), (d, n) => Math.Min(d, Distance(candidate, n.Red, n.Green, n.Blue)));
             if (distance > bestDistance) (best, bestDistance) = (candidate, distance);
         }
         return best;
     }
 
-    private static double Square(double x) => x * x;
+    private static double Distance(SKColor c, double r, double g, double b) =>
+        Math.Sqrt((c.Red - r) * (c.Red - r) + (c.Green - g) * (c.Green - g) + (c.Blue - b) * (c.Blue - b));
 
     private static SKColor Shade(SKColor colour, double factor) => new(
         (byte)Math.Clamp(colour.Red * factor, 0, 255), (byte)Math.Clamp(colour.Green * factor, 0, 255), (byte)Math.Clamp(colour.Blue * factor, 0, 255));

@@ -94,4 +94,20 @@ public class PhotometricDistortTests
         contrast.Apply(sampleC, new RandomSource(3));
         Assert.InRange(sampleC.Image.ToRgbImage().Pixels[0], 50f, 150f);
     }
+
+    [Fact]
+    public void Vectorised_rows_give_the_values_of_the_one_pixel_path()
+    {
+        // The same 37 pixels as one row (vector path) and as one column (a pixel per row: scalar path).
+        var random = new RandomSource(12);
+        var pixels = Enumerable.Range(0, 37 * 3).Select(_ => (float)random.Uniform(-20, 280)).ToArray();
+        for (ulong seed = 0; seed < 40; seed++)
+        {
+            var row = new TrainingSample("r", new AugmentedImage(new RgbImage(37, 1, (float[])pixels.Clone())), [], []);
+            var column = new TrainingSample("c", new AugmentedImage(new RgbImage(1, 37, (float[])pixels.Clone())), [], []);
+            new PhotometricDistort().Apply(row, new RandomSource(seed));
+            new PhotometricDistort().Apply(column, new RandomSource(seed));
+            Assert.Equal(column.Image.ToRgbImage().Pixels, row.Image.ToRgbImage().Pixels);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Imaging;
+using static TorchSharp.torch;
 
 namespace SsdSharp.Tests.Data.Loading;
 
@@ -10,16 +11,22 @@ public class TrainingLoaderTests
 
     private sealed record BatchCopy(long Iteration, float[] Images, long[] Shape, float[][] Boxes, int[][] Labels, string[] Ids);
 
-    private static List<BatchCopy> Run(LoaderTestImages set, LoaderOptions options, int batches, Action<string>? report = null)
+    private static List<BatchCopy> Run(LoaderTestImages set, LoaderOptions options, int batches, Action<string>? report = null, long start = 0)
     {
-        using var loader = new TrainingLoader(set.Annotations, Format, options, report);
+        var loader = new TrainingLoader(set.Annotations, Format, options, report);
         var copies = new List<BatchCopy>();
-        for (int i = 0; i < batches; i++)
+        long iteration = start;
+        foreach (var batch in loader.Batches(start, CancellationToken.None).Take(batches))
         {
-            using var batch = loader.Next();
-            copies.Add(new BatchCopy(batch.Iteration, batch.Images.data<float>().ToArray(), batch.Images.shape,
-                batch.Targets.Select(t => t.Boxes).ToArray(), batch.Targets.Select(t => t.Labels).ToArray(),
-                batch.Targets.Select(t => t.ImageId).ToArray()));
+            using (batch)
+            {
+                Assert.Equal(ScalarType.Float32, batch.Images.dtype);
+                Assert.All(batch.Targets, t => Assert.Equal(ScalarType.Int64, t.Labels.dtype));
+                copies.Add(new BatchCopy(iteration++, batch.Images.data<float>().ToArray(), batch.Images.shape,
+                    batch.Targets.Select(t => t.Boxes.data<float>().ToArray()).ToArray(),
+                    batch.Targets.Select(t => t.Labels.data<long>().Select(l => (int)l).ToArray()).ToArray(),
+                    batch.ImageIds.ToArray()));
+            }
         }
         return copies;
     }
@@ -61,7 +68,7 @@ public class TrainingLoaderTests
         var options = new LoaderOptions { BatchSize = 2, Seed = 9, Workers = 2 };
 
         var full = Run(set, options, 7);
-        var resumed = Run(set, options with { StartIteration = 4 }, 3);
+        var resumed = Run(set, options, 3, start: 4);
 
         AssertSameBatches(full.Skip(4).ToList(), resumed);
     }
@@ -89,13 +96,18 @@ public class TrainingLoaderTests
     public void A_held_batch_keeps_its_values_while_the_workers_go_on()
     {
         using var set = new LoaderTestImages(4);
-        using var loader = new TrainingLoader(set.Annotations, Format, new LoaderOptions { BatchSize = 2, Workers = 1, Prefetch = 1 });
-        using var first = loader.Next();
+        var loader = new TrainingLoader(set.Annotations, Format, new LoaderOptions { BatchSize = 2, Workers = 1, Prefetch = 1 });
+        using var batches = loader.Batches(0, CancellationToken.None).GetEnumerator();
+        Assert.True(batches.MoveNext());
+        using var first = batches.Current;
         var snapshot = first.Images.data<float>().ToArray();
-        for (int i = 0; i < 3; i++) loader.Next().Dispose();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(batches.MoveNext());
+            batches.Current.Dispose();
+        }
 
         Assert.Equal(snapshot, first.Images.data<float>().ToArray());
-        Assert.Equal(4, loader.NextIteration);
     }
 
     [Fact]
@@ -125,11 +137,10 @@ public class TrainingLoaderTests
     {
         using var set = new LoaderTestImages(3);
         var path = set.Corrupt(1);
-        using var loader = new TrainingLoader(set.Annotations, Format, new LoaderOptions { BatchSize = 3, Workers = 2 });
+        var loader = new TrainingLoader(set.Annotations, Format, new LoaderOptions { BatchSize = 3, Workers = 2 });
 
-        var error = Assert.Throws<ImageDecodeException>(() => loader.Next());
+        var error = Assert.Throws<ImageDecodeException>(() => loader.Batches(0, CancellationToken.None).First().Dispose());
         Assert.Contains(path, error.Message);
-        Assert.Throws<ImageDecodeException>(() => loader.Next());
     }
 
     [Fact]
@@ -148,6 +159,16 @@ public class TrainingLoaderTests
         Assert.All(one, b => Assert.DoesNotContain("img2", b.Ids));
         Assert.All(one, b => Assert.Equal(4, b.Ids.Length));
         AssertSameBatches(one, two);
+    }
+
+    [Fact]
+    public void Cancelling_stops_the_wait_for_data()
+    {
+        using var set = new LoaderTestImages(2);
+        var loader = new TrainingLoader(set.Annotations, Format, new LoaderOptions { BatchSize = 2, Workers = 1 });
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => loader.Batches(0, cancelled.Token).First());
     }
 
     [Fact]

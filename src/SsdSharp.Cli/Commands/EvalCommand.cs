@@ -1,0 +1,107 @@
+using System.CommandLine;
+using SsdSharp.Data;
+using SsdSharp.Evaluation;
+using SsdSharp.Inference;
+using Spectre.Console;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary>
+/// <c>ssd eval</c>: VOC and COCO metrics of a model over a dataset split, or of precomputed detections
+/// (an <c>ssd detect</c> JSON file or a COCO results list).
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
+        var split = new Option<string>("--split") { Description = "VOC image set (ImageSets/Main/SPLIT.txt); COCO files are one split.", DefaultValueFactory = _ => "test" };
+        var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list." };
+        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config)." };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config: the classes to evaluate (default: the model's, or those found in the data)." };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass (with --weights).", DefaultValueFactory = _ => 8 };
+        var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
+        var metric = new Option<string?>("--metric") { Description = "voc, coco or both (default: the dataset's own)." };
+        metric.AcceptOnlyFromAmong("voc", "coco", "both");
+        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var output = new Option<string?>("--output") { Description = "Write the report to this file instead of stdout." };
+        var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
+        var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
+        {
+            data, split, detections, weights, config, batch, saveDetections, metric, format, output, plots,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var detectionsFile = parse.GetValue(detections);
+            var weightsFile = parse.GetValue(weights);
+            if ((detectionsFile is null) == (weightsFile is null))
+                throw new SsdInputException("eval: give either --detections FILE or --weights MODEL");
+            if (parse.GetValue(saveDetections) is not null && weightsFile is null)
+                throw new SsdInputException("eval: --save-detections needs --weights (it saves the model's detections)");
+
+            var spec = DatasetSpec.Parse(parse.GetValue(data)!);
+            EvaluationReport report;
+            if (weightsFile is not null)
+            {
+                // The reference evaluates every detection it keeps per class: no global cap per image (SPEC §5).
+                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Detection = new DetectionOptions { MaxDetections = null } };
+                using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
+                var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);
+                var results = EvalDetection.Run(detector, truth);
+                if (parse.GetValue(saveDetections) is { } file)
+                {
+                    File.WriteAllText(file, DetectCommand.ToJson(results.Select(r => r.Detections)));
+                    Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
+                }
+                report = Evaluate(truth, results.ToDictionary(r => r.Id, r => r.Detections.Detections), parse.GetValue(metric));
+            }
+            else
+            {
+                var classNames = parse.GetValue(config) is { } c ? Configuration.SsdConfig.Load(c).ClassNames : null;
+                var truth = ReadTruth(spec, parse.GetValue(split)!, classNames);
+                report = Evaluate(truth, DetectionFileReader.Read(detectionsFile!, truth), parse.GetValue(metric));
+            }
+
+            if (parse.GetValue(plots) is { } folder)
+            {
+                var files = EvalPlots.Write(report, folder);
+                Terminal.Error.MarkupLineInterpolated($"[grey]wrote {files.Count} plot(s) to {folder}[/]");
+            }
+            var json = parse.GetValue(format) == "json";
+            if (parse.GetValue(output) is { } target)
+            {
+                File.WriteAllText(target, json ? report.ToJson() : EvalOutput.ToText(report));
+                Terminal.Error.MarkupLineInterpolated($"[grey]wrote the report to {target}[/]");
+            }
+            else if (json) Console.Out.Write(report.ToJson());
+            else EvalOutput.Write(report, Terminal.Out);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static AnnotatedDataset ReadTruth(DatasetSpec spec, string split, IReadOnlyList<string>? classNames)
+    {
+        var truth = DatasetReader.Read(spec, DatasetReadOptions.ForEvaluation(classNames, split));
+        // Repairs and skips change what is evaluated: say so, on stderr so that the report stays clean.
+        if (truth.Problems.Count > 0)
+        {
+            Terminal.Error.MarkupLineInterpolated($"[yellow]{truth.Problems.Count} problem(s) in the ground truth (ssd dataset stats lists them); first: {truth.Problems[0]}[/]");
+        }
+        if (truth.Images.Count == 0)
+        {
+            var what = spec.Format == DatasetFormat.Voc ? $"{spec}: split '{split}' has no images" : $"{spec}: no images";
+            throw new SsdInputException(truth.Problems.Count == 0 ? what : $"{what} left after {truth.Problems.Count} problem(s); first: {truth.Problems[0]}");
+        }
+        return truth;
+    }
+
+    private static EvaluationReport Evaluate(AnnotatedDataset truth, IReadOnlyDictionary<string, IReadOnlyList<Detection>> detections, string? metric)
+    {
+        metric ??= truth.Spec.Format == DatasetFormat.Voc ? "voc" : "coco";
+        var voc = metric is "voc" or "both" ? VocEvaluator.Evaluate(truth.Images, detections, truth.ClassNames) : null;
+        var coco = metric is "coco" or "both" ? CocoEvaluator.Evaluate(truth.Images, detections, truth.ClassNames) : null;
+        return new EvaluationReport(voc, coco);
+    }
+}

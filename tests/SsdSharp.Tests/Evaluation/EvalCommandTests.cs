@@ -1,0 +1,110 @@
+using System.Text.Json;
+using SsdSharp.Configuration;
+using SsdSharp.Tests.Infrastructure;
+
+namespace SsdSharp.Tests.Evaluation;
+
+/// <summary><c>ssd eval</c> end to end: the real executable on the golden case.</summary>
+public class EvalCommandTests
+{
+    [Fact]
+    public void JsonReportFromDetectFormCarriesTheGoldenNumbers()
+    {
+        var result = CliRunner.Run("eval", "--data", CaseA.VocSpec, "--detections", CaseA.File("detections.json"), "--metric", "both", "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var report = JsonDocument.Parse(result.Stdout);
+        var expected = CaseA.Expected();
+        var root = report.RootElement;
+        Assert.Equal(expected.GetProperty("voc07_mAP").GetDouble(), root.GetProperty("voc07_mAP").GetDouble(), 1e-6);
+        Assert.Equal(expected.GetProperty("voc_area_mAP").GetDouble(), root.GetProperty("voc_area_mAP").GetDouble(), 1e-6);
+        var star = root.GetProperty("per_class").GetProperty("star");
+        Assert.Equal(expected.GetProperty("voc07_11point").GetProperty("star").GetDouble(), star.GetProperty("voc07").GetDouble(), 1e-6);
+        Assert.Equal(33, star.GetProperty("num_gt").GetInt32());
+        Assert.Equal(expected.GetProperty("coco").GetProperty("AR100").GetDouble(), root.GetProperty("coco").GetProperty("AR100").GetDouble(), 1e-4);
+    }
+
+    [Fact]
+    public void CocoDataDefaultsToCocoMetricAndWritesPlots()
+    {
+        var folder = Directory.CreateTempSubdirectory("ssd-eval").FullName;
+        var output = Path.Combine(folder, "report.txt");
+        var result = CliRunner.Run("eval", "--data", CaseA.CocoSpec, "--detections", CaseA.File("coco_results.json"), "--output", output, "--plots", Path.Combine(folder, "plots"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var text = File.ReadAllText(output);
+        Assert.Contains(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.258", text);
+        Assert.DoesNotContain("VOC07", text);
+        Assert.Contains("hexagon", text);
+        var pngs = Directory.GetFiles(Path.Combine(folder, "plots"), "*.png").Select(f => Path.GetFileName(f)).Order().ToArray();
+        Assert.Equal<string>(["ap_per_class.png", "pr_circle.png", "pr_hexagon.png", "pr_square.png", "pr_star.png", "pr_triangle.png"], pngs);
+        Assert.All(Directory.GetFiles(Path.Combine(folder, "plots")), f => Assert.True(new FileInfo(f).Length > 1000));
+    }
+
+    [Fact]
+    public void UnknownImageInDetectionsIsOneLineNamingFileAndItem()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("ssd-eval").FullName, "dets.json");
+        File.WriteAllText(file, """[{"image": "JPEGImages/999999.jpg", "width": 1, "height": 1, "detections": []}]""");
+        var result = CliRunner.Run("eval", "--data", CaseA.VocSpec, "--detections", file);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{file}: item 0 (image 'JPEGImages/999999.jpg') names an image that is not in the dataset", result.Stderr);
+        Assert.DoesNotContain(" at ", result.Stderr);
+    }
+
+    [Fact]
+    public void EmptySplitIsNamed()
+    {
+        var root = Directory.CreateTempSubdirectory("ssd-voc").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "ImageSets", "Main"));
+        Directory.CreateDirectory(Path.Combine(root, "Annotations"));
+        File.WriteAllText(Path.Combine(root, "ImageSets", "Main", "test.txt"), "");
+        var result = CliRunner.Run("eval", "--data", "VOC:" + root, "--detections", CaseA.File("detections.json"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("split 'test' has no images", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "give either --detections FILE or --weights MODEL")]
+    [InlineData(new[] { "--detections", "a.json", "--weights", "m.safetensors" }, "give either --detections FILE or --weights MODEL")]
+    [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections needs --weights")]
+    public void DetectionSourceMustBeOneOfTwo(string[] args, string message)
+    {
+        var result = CliRunner.Run(["eval", "--data", CaseA.VocSpec, .. args]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+    }
+
+    [Fact]
+    public void ModelPathDetectsSavesAndEvaluatesTheSplit()
+    {
+        if (Fixtures.SharedCheckpoint() is not { } checkpoint) return;
+        // Two images of the golden case in a VOC root of their own, and the reference VOC network relabelled with the shapes.
+        var root = Directory.CreateTempSubdirectory("ssd-voc").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "ImageSets", "Main"));
+        Directory.CreateDirectory(Path.Combine(root, "Annotations"));
+        Directory.CreateDirectory(Path.Combine(root, "JPEGImages"));
+        string[] ids = ["030001", "030003"];
+        foreach (var id in ids)
+        {
+            File.Copy(CaseA.File("voc", "Annotations", id + ".xml"), Path.Combine(root, "Annotations", id + ".xml"));
+            File.Copy(CaseA.File("voc", "JPEGImages", id + ".jpg"), Path.Combine(root, "JPEGImages", id + ".jpg"));
+        }
+        File.WriteAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt"), ids);
+        var config = Path.Combine(root, "shapes.json");
+        string[] shapes = ["circle", "square", "triangle", "star", "hexagon"];
+        (SsdPresets.Voc300 with { ClassNames = [.. shapes, .. Enumerable.Range(6, 15).Select(i => $"unused{i}")] }).Save(config);
+        var saved = Path.Combine(root, "dets.json");
+
+        var result = CliRunner.Run("eval", "--data", "VOC:" + root, "--weights", checkpoint, "--config", config, "--batch", "2", "--save-detections", saved, "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var report = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(20, report.RootElement.GetProperty("per_class").EnumerateObject().Count());
+
+        using var detections = JsonDocument.Parse(File.ReadAllText(saved));
+        Assert.Equal(ids.Length, detections.RootElement.GetArrayLength());
+        var again = CliRunner.Run("eval", "--data", "VOC:" + root, "--config", config, "--detections", saved, "--format", "json");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        using var reread = JsonDocument.Parse(again.Stdout);
+        // The saved file rounds boxes to 0.01 pixel and scores to 1e-6: the same numbers, up to that rounding.
+        Assert.Equal(report.RootElement.GetProperty("voc07_mAP").GetDouble(), reread.RootElement.GetProperty("voc07_mAP").GetDouble(), 1e-3);
+    }
+}
