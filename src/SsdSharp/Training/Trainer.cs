@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
-using SsdSharp.Data.Loading;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
