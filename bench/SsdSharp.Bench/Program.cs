@@ -6,11 +6,12 @@ return args.FirstOrDefault() switch
     "detect" => DetectBenchmark.Run(args[1..]),
     "loader" => LoaderBenchmark.Run(args[1..]),
     "eval" => EvalBench.Run(args[1..]),
+    "train" => TrainBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train");
     return 2;
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
-using SsdSharp.Data.Loading;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
@@ -150,10 +149,11 @@ public sealed class Trainer : IDisposable
                     images = batch.Count;
                     (lossL, lossC) = Step(batch, lr, checkpoint);
                 }
+                double stepSeconds = stepWatch.Elapsed.TotalSeconds;
                 Iteration++;
                 waitSeconds += wait;
                 sessionImages += images;
-                recent.Enqueue((stepWatch.Elapsed.TotalSeconds, images));
+                recent.Enqueue((stepSeconds, images));
                 if (recent.Count > ThroughputWindow) recent.Dequeue();
 
                 string? written = null;
@@ -171,7 +171,7 @@ public sealed class Trainer : IDisposable
                     recent.Sum(r => r.Images) / windowSeconds,
                     waitSeconds / session.Elapsed.TotalSeconds,
                     TimeSpan.FromSeconds(windowSeconds / recent.Count * (Options.Iterations - Iteration)),
-                    metrics, written);
+                    stepSeconds, wait, metrics, written);
                 log.Write(report);
                 progress?.Report(report);
             }

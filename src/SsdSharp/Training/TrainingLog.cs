@@ -7,7 +7,7 @@ namespace SsdSharp.Training;
 /// <summary>
 /// The run's JSON-lines log (<c>train.jsonl</c>): one object per iteration with <c>iteration</c>,
 /// <c>loss_l</c>, <c>loss_c</c>, <c>loss</c>, <c>lr</c>, <c>images_per_s</c>, <c>data_wait_share</c>,
-/// <c>eta_s</c>, plus <c>eval</c> (metric name to value) when the evaluation hook ran.
+/// <c>eta_s</c>, <c>step_s</c>, <c>data_wait_s</c>, plus <c>eval</c> (metric name to value) when the evaluation hook ran.
 /// </summary>
 public sealed class TrainingLog : IDisposable
 {
@@ -44,6 +44,8 @@ public sealed class TrainingLog : IDisposable
             ["images_per_s"] = Math.Round(p.ImagesPerSecond, 3),
             ["data_wait_share"] = Math.Round(p.DataWaitShare, 4),
             ["eta_s"] = Math.Round(p.Remaining.TotalSeconds),
+            ["step_s"] = Math.Round(p.StepSeconds, 4),
+            ["data_wait_s"] = Math.Round(p.DataWaitSeconds, 4),
         };
         if (p.Evaluation is { } metrics)
         {

@@ -9,6 +9,8 @@ namespace SsdSharp.Training;
 /// <param name="ImagesPerSecond">Throughput over the recent steps, data waits included.</param>
 /// <param name="DataWaitShare">Share of this session's wall time spent waiting for batches (0–1).</param>
 /// <param name="Remaining">Estimated time to the end of the run.</param>
+/// <param name="StepSeconds">Wall time of this iteration: waiting for its batch plus the optimiser step.</param>
+/// <param name="DataWaitSeconds">Part of <paramref name="StepSeconds"/> spent waiting for the batch.</param>
 /// <param name="Evaluation">Metrics of the evaluation hook when it ran after this step (for example <c>map</c>).</param>
 /// <param name="CheckpointPath">The checkpoint written after this step, if any.</param>
 public sealed record TrainingProgress(
@@ -20,6 +22,8 @@ public sealed record TrainingProgress(
     double ImagesPerSecond,
     double DataWaitShare,
     TimeSpan Remaining,
+    double StepSeconds,
+    double DataWaitSeconds,
     IReadOnlyDictionary<string, double>? Evaluation = null,
     string? CheckpointPath = null)
 {

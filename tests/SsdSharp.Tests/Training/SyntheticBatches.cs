@@ -1,6 +1,5 @@
 using SsdSharp.Configuration;
-using SsdSharp.Data.Augmentation;
-using SsdSharp.Data.Loading;
+using SsdSharp.Matching;
 using SsdSharp.Training;
 using static TorchSharp.torch;
 
@@ -27,7 +26,7 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
         var random = new Random(HashCode.Combine(seed, iteration));
         int size = config.InputSize;
         var images = zeros(batchSize, 3, size, size);
-        var targets = new List<SsdSharp.Matching.ImageTargets>();
+        var targets = new List<ImageTargets>();
         var ids = new List<string>();
         for (int b = 0; b < batchSize; b++)
         {
@@ -47,7 +46,7 @@ internal sealed class SyntheticBatches(SsdConfig config, int batchSize, int seed
                 boxes[o * 4 + 3] = (float)(y + h) / size;
                 labels[o] = label;
             }
-            targets.Add(new SsdSharp.Matching.ImageTargets(tensor(boxes, [objects, 4]).MoveToOuterDisposeScope(), tensor(labels.Select(l => (long)l).ToArray()).MoveToOuterDisposeScope()));
+            targets.Add(new ImageTargets(tensor(boxes, [objects, 4]).MoveToOuterDisposeScope(), tensor(labels.Select(l => (long)l).ToArray()).MoveToOuterDisposeScope()));
             ids.Add($"synthetic-{iteration}-{b}");
         }
         if (poisoned?.Invoke(iteration) == true) images[0, 0, 0, 0] = tensor(float.NaN);

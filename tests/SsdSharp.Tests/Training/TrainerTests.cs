@@ -1,4 +1,8 @@
 using SsdSharp.Configuration;
+using SsdSharp.Data;
+using SsdSharp.Data.Augmentation;
+using SsdSharp.Data.Loading;
+using SsdSharp.Data.Synthetic;
 using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Training;
 using SsdSharp.Weights;
@@ -63,6 +67,25 @@ public sealed class TrainerTests : IDisposable
         {
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 * Math.Abs(expected[i]), $"iteration {i + 1}: {actual[i]} after resume, {expected[i]} without");
         }
+    }
+
+    [Fact]
+    public void ResumeThroughTheRealLoaderRepeatsTheSameBatches()
+    {
+        var config = TinyConfig.Create(SsdPresets.ShapeClasses);
+        var data = Dir("data");
+        SyntheticDataset.Generate(data, new SyntheticDatasetOptions { Images = 12, Seed = 2, MinSide = 96, MaxSide = 160, MaxObjects = 3 });
+        var images = DatasetReader.Read($"VOC:{data}", DatasetReadOptions.ForTraining(config.ClassNames)).Images;
+        // Two workers, so that a resumed loader starts on a different worker than the uninterrupted one did.
+        IBatchSource Source() => new TrainingLoader(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = 2, Workers = 2, Seed = 9 });
+
+        using (var trainer = Trainer.Create(config, Options(3), Dir("loader-straight"))) trainer.Run(Source());
+        using (var trainer = Trainer.Create(config, Options(2), Dir("loader-resumed"))) trainer.Run(Source());
+        using (var trainer = Trainer.Resume(Dir("loader-resumed"), o => o with { Iterations = 3 })) trainer.Run(Source());
+
+        var expected = Losses(Dir("loader-straight"));
+        Assert.Equal(3, expected.Count);
+        Assert.Equal(expected, Losses(Dir("loader-resumed")));
     }
 
     [Fact]
