@@ -67,14 +67,15 @@ public sealed record TrainingOptions
     public static TrainingOptions For(SsdConfig config) => config.Name switch
     {
         "coco300" or "coco512" => new TrainingOptions { Iterations = 400_000, LearningRateSteps = [280_000, 360_000] },
+        // About the run that produced the bundled model (docs/training.md): an hour and a half on two cores.
         "shapes300" => new TrainingOptions
         {
-            Iterations = 6_000,
-            LearningRate = 1e-2,
-            LearningRateSteps = [4_000, 5_200],
-            WarmupIterations = 300,
+            Iterations = 2_200,
+            LearningRate = 2e-2,
+            LearningRateSteps = [1_800, 2_050],
+            WarmupIterations = 150,
             MaxGradientNorm = 10,
-            CheckpointEvery = 500,
+            CheckpointEvery = 100,
         },
         _ => new TrainingOptions(),
     };
