@@ -62,10 +62,10 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var log = Path.Combine(output, TrainingLog.FileName);
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         while (!(File.Exists(log) && new FileInfo(log).Length > 0) && DateTime.UtcNow < deadline && !process.HasExited) await Task.Delay(100);
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) await kill.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         var errors = await stderr;
         Assert.True(process.ExitCode == 130, errors);
