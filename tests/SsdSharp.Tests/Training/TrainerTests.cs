@@ -10,6 +10,7 @@ using TorchSharp;
 
 namespace SsdSharp.Tests.Training;
 
+[Collection(GlobalRandomCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"ssd-trainer-{Guid.NewGuid():N}");
