@@ -26,9 +26,9 @@ internal static class DetectBenchmark
         Console.WriteLine($"threads: {get_num_threads()}, runs per figure: {runs} (median)");
 
         var jpeg = WriteVocSizedJpeg(image);
-        PostProcessing(image, checkpoint, runs);
-        if (args.Contains("--post-only")) return 0;
         using var detector = new SsdDetector(ReferenceWeights.LoadSsd(checkpoint, SsdPresets.Voc300));
+        PostProcessing(detector, image, runs);
+        if (args.Contains("--post-only")) return 0;
         foreach (int batch in new[] { 1, 8 })
             Pipeline(detector, jpeg, batch, runs);
         if (variants)
@@ -45,10 +45,9 @@ internal static class DetectBenchmark
         return 0;
     }
 
-    private static void PostProcessing(string image, string checkpoint, int runs)
+    private static void PostProcessing(SsdDetector detector, string image, int runs)
     {
         // The fixture case: the reference network's outputs for image_11, about 1,900 detections kept from 21 classes.
-        using var detector = new SsdDetector(ReferenceWeights.LoadSsd(checkpoint, SsdPresets.Voc300));
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
         var input = detector.ToInputBatch([RgbImage.Decode(image)]);

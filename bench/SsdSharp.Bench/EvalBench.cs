@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;
@@ -20,22 +19,15 @@ internal static class EvalBench
         var (truth, detections, classes) = Synthesize(images, perImage, seed: 1);
         Console.WriteLine($"eval: {images} images, {perImage} detections each, {truth.Sum(t => t.Objects.Count)} objects, {classes.Length} classes, {Environment.ProcessorCount} cores");
 
-        Measure("VOC (11-point + area)", runs, () => VocEvaluator.Evaluate(truth, detections, classes).Map07!.Value);
-        Measure("COCO (12 numbers)", runs, () => CocoEvaluator.Evaluate(truth, detections, classes).Metrics.AP);
+        Report("VOC (11-point + area)", runs, () => VocEvaluator.Evaluate(truth, detections, classes).Map07!.Value);
+        Report("COCO (12 numbers)", runs, () => CocoEvaluator.Evaluate(truth, detections, classes).Metrics.AP);
         return 0;
     }
 
-    private static void Measure(string name, int runs, Func<double> evaluate)
+    private static void Report(string name, int runs, Func<double> evaluate)
     {
         var value = evaluate();
-        var times = new double[runs];
-        for (var r = 0; r < runs; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            evaluate();
-            times[r] = watch.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
+        var times = Measure.SortedMs(() => evaluate(), runs, warmup: 0);
         Console.WriteLine($"{name,-22} median {times[runs / 2],8:F0} ms   min {times[0],8:F0} ms   (mAP/AP {value:F4})");
     }
 

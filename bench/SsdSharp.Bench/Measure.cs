@@ -8,6 +8,13 @@ internal static class Measure
     /// <summary>Median wall-clock milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> unmeasured ones.</summary>
     public static double MedianMs(Action action, int runs, int warmup = 2)
     {
+        var samples = SortedMs(action, runs, warmup);
+        return runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2;
+    }
+
+    /// <summary>Wall-clock milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> unmeasured ones, ascending.</summary>
+    public static double[] SortedMs(Action action, int runs, int warmup = 2)
+    {
         for (int i = 0; i < warmup; i++) action();
         var samples = new double[runs];
         for (int i = 0; i < runs; i++)
@@ -17,7 +24,7 @@ internal static class Measure
             samples[i] = clock.Elapsed.TotalMilliseconds;
         }
         Array.Sort(samples);
-        return runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2;
+        return samples;
     }
 
     /// <summary>Peak resident memory of this process so far, in MB.</summary>
