@@ -1,4 +1,3 @@
-using SsdSharp.Boxes;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,12 +44,14 @@ public sealed record NetworkSummary(string Config, long[] InputShape, int Classe
         network.Forward(input, (name, module, output) =>
             layers.Add(new LayerSummary(name, Describe(module), output.shape, OwnParameters(module), MultiplyAccumulates(module, output))));
 
-        var sourceShapes = network.SourceShapes();
-        var sources = sourceShapes.Select((s, k) => new SourceSummary(s, config.BoxesPerLocation[k],
-            (int)(s[2] * s[3]) * config.BoxesPerLocation[k])).ToList();
-        using var priors = PriorBoxes.Create(config);
+        // Each loc head keeps its source's spatial size, so the same pass gives the source shapes.
+        var sources = layers.Where(l => l.Name.StartsWith("loc.", StringComparison.Ordinal)).Select((l, k) =>
+        {
+            long[] shape = [1, network.SourceChannels[k], l.OutputShape[2], l.OutputShape[3]];
+            return new SourceSummary(shape, config.BoxesPerLocation[k], (int)(shape[2] * shape[3]) * config.BoxesPerLocation[k]);
+        }).ToList();
         return new NetworkSummary(config.Name, [1, 3, config.InputSize, config.InputSize], config.NumClasses, layers, sources,
-            (int)priors.shape[0], network.parameters().Sum(p => p.numel()), layers.Sum(l => l.MultiplyAccumulates));
+            sources.Sum(s => s.Priors), network.parameters().Sum(p => p.numel()), layers.Sum(l => l.MultiplyAccumulates));
     }
 
     private static long OwnParameters(nn.Module module) => module.parameters(recurse: false).Sum(p => p.numel());

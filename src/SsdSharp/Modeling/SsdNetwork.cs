@@ -115,28 +115,6 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
         return (loc.MoveToOuterDisposeScope(), conf.MoveToOuterDisposeScope());
     }
 
-    /// <summary>The source feature maps' shapes for one input, in order.</summary>
-    public IReadOnlyList<long[]> SourceShapes(int batch = 1)
-    {
-        var shapes = new List<long[]>();
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        using var input = zeros(batch, 3, Config.InputSize, Config.InputSize, dtype: FirstParameterType, device: FirstParameterDevice);
-        Forward(input, (name, _, output) =>
-        {
-            if (name.StartsWith("loc.", StringComparison.Ordinal))
-            {
-                var s = output.shape;
-                shapes.Add([s[0], SourceChannels[shapes.Count], s[2], s[3]]);
-            }
-        });
-        return shapes;
-    }
-
-    private ScalarType FirstParameterType => parameters().First().dtype;
-
-    private Device FirstParameterDevice => parameters().First().device;
-
     /// <summary>
     /// The reference's initialisation for training: Xavier-uniform weights and zero biases in the
     /// extras and heads (and in the base, which a pretrained VGG usually overwrites), L2Norm scale 20,

@@ -83,7 +83,7 @@ public class SsdConfigSourceSizeTests
     {
         var config = SsdConfig.Load(name);
         using var network = new SsdSharp.Modeling.SsdNetwork(config);
-        var shapes = network.SourceShapes();
-        Assert.Equal(config.FeatureMaps, shapes.Select(s => (int)s[2]));
+        var sources = SsdSharp.Modeling.NetworkSummary.Of(network).Sources;
+        Assert.Equal(config.FeatureMaps, sources.Select(s => (int)s.Shape[2]));
     }
 }
