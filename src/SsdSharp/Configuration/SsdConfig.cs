@@ -20,11 +20,10 @@ public sealed record SsdConfig
     public int InputSize { get; init; } = 300;
 
     /// <summary>
-    /// VGG base layout as in the reference's <c>vgg(cfg)</c>: a number is a 3×3 convolution with that many
-    /// output channels (plus ReLU, and batch norm when <see cref="BatchNorm"/>), <c>"M"</c> a 2×2 max pool,
-    /// <c>"C"</c> a 2×2 max pool with ceil mode.
+    /// VGG base layout as in the reference's <c>vgg(cfg)</c>: 3×3 convolutions (plus ReLU, and batch norm when
+    /// <see cref="BatchNorm"/>) and 2×2 max pools; in JSON <c>[64, 64, "M", …, "C", …]</c> like the reference's cfg.
     /// </summary>
-    public IReadOnlyList<string> BaseLayers { get; init; } = [];
+    public IReadOnlyList<BaseLayer> BaseLayers { get; init; } = [];
 
     /// <summary>Channels of the dilated conv6 and of conv7 (1024 in the reference).</summary>
     public int FcChannels { get; init; } = 1024;
@@ -59,8 +58,8 @@ public sealed record SsdConfig
     /// <summary>Per-channel means subtracted from the input, in the order of <see cref="ChannelOrder"/>.</summary>
     public IReadOnlyList<double> PixelMeans { get; init; } = [123, 117, 104];
 
-    /// <summary>Channel order the network sees: <c>"RGB"</c> (the reference) or <c>"BGR"</c>.</summary>
-    public string ChannelOrder { get; init; } = "RGB";
+    /// <summary>Channel order the network sees: RGB (the reference) or BGR.</summary>
+    public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
 
     /// <summary>Number of classes including background.</summary>
     [JsonIgnore]
@@ -69,6 +68,11 @@ public sealed record SsdConfig
     /// <summary>Default boxes per feature-map location for each source: 2 + 2 · (number of aspect ratios).</summary>
     [JsonIgnore]
     public IReadOnlyList<int> BoxesPerLocation => AspectRatios.Select(r => 2 + 2 * r.Count).ToArray();
+
+    /// <summary>The first source's base layer and every source's size and channels, worked out from the layer lists.</summary>
+    /// <exception cref="SsdConfigException">The base has no convolution before a last max pool.</exception>
+    [JsonIgnore]
+    public NetworkLayout Layout => NetworkLayout.Of(this);
 
     /// <summary>Total number of default boxes.</summary>
     [JsonIgnore]
@@ -96,15 +100,8 @@ public sealed record SsdConfig
         if (ClassNames.Contains("background")) throw new SsdConfigException(nameof(ClassNames), "'background' is implicit (class 0) and must not be listed");
         if (InputSize < 32) throw new SsdConfigException(nameof(InputSize), $"must be at least 32, got {InputSize}");
         if (BaseLayers.Count == 0) throw new SsdConfigException(nameof(BaseLayers), "the VGG base needs at least one layer");
-        foreach (var layer in BaseLayers)
-        {
-            if (layer is "M" or "C") continue;
-            if (!int.TryParse(layer, out var c) || c <= 0)
-                throw new SsdConfigException(nameof(BaseLayers), $"'{layer}' is neither a positive channel count nor M or C");
-        }
-        int lastPool = BaseLayers.ToList().FindLastIndex(l => l is "M" or "C");
-        if (lastPool < 0 || !BaseLayers.Take(lastPool).Any(l => l is not ("M" or "C")))
-            throw new SsdConfigException(nameof(BaseLayers), "needs a convolution before a last max pool: the first source is the last convolution before it (conv4_3)");
+        if (BaseLayers.Any(l => l.Kind == BaseLayerKind.Convolution && l.OutChannels <= 0))
+            throw new SsdConfigException(nameof(BaseLayers), "convolutions need a positive channel count");
         if (FcChannels <= 0) throw new SsdConfigException(nameof(FcChannels), $"must be positive, got {FcChannels}");
         if (Extras.Count % 2 != 0) throw new SsdConfigException(nameof(Extras), "must come in pairs (1×1 reduce, then the source convolution)");
         foreach (var (e, i) in Extras.Select((e, i) => (e, i)))
@@ -127,7 +124,7 @@ public sealed record SsdConfig
             if (AspectRatios[k].Any(r => r <= 0 || r == 1))
                 throw new SsdConfigException($"{nameof(AspectRatios)}[{k}]", "ratios must be positive and not 1 (ratio 1 is always present)");
         }
-        var actual = SourceSizes();
+        var actual = Layout.SourceSizes;
         for (int k = 0; k < sources; k++)
         {
             if (actual[k] != FeatureMaps[k])
@@ -137,34 +134,8 @@ public sealed record SsdConfig
         CheckCount(nameof(Variances), Variances.Count, 2);
         if (Variances.Any(v => v <= 0)) throw new SsdConfigException(nameof(Variances), "must be positive");
         CheckCount(nameof(PixelMeans), PixelMeans.Count, 3);
-        if (ChannelOrder is not ("RGB" or "BGR")) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
+        if (!Enum.IsDefined(ChannelOrder)) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
         return this;
-    }
-
-    /// <summary>Side of each source feature map, worked out from the layer list (3×3 convolutions with padding 1 keep the size).</summary>
-    private int[] SourceSizes()
-    {
-        var sizes = new List<int>();
-        int size = InputSize;
-        int lastPool = BaseLayers.ToList().FindLastIndex(l => l is "M" or "C");
-        for (int i = 0; i < BaseLayers.Count; i++)
-        {
-            if (i == lastPool) sizes.Add(size);
-            size = BaseLayers[i] switch
-            {
-                "M" => size / 2,
-                "C" => (size + 1) / 2,
-                _ => size,
-            };
-        }
-        sizes.Add(size); // conv7: pool5 (3×3, stride 1, pad 1) and the dilated conv6 keep the size.
-        for (int i = 0; i < Extras.Count; i++)
-        {
-            var e = Extras[i];
-            size = (size + 2 * e.Padding - e.Kernel) / e.Stride + 1;
-            if (i % 2 == 1) sizes.Add(size);
-        }
-        return sizes.ToArray();
     }
 
     private static void CheckCount(string field, int actual, int expected)

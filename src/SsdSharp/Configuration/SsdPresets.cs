@@ -31,8 +31,14 @@ public static class SsdPresets
     /// <summary>The classes of the synthetic shapes dataset (<c>ssd synth</c>).</summary>
     public static readonly IReadOnlyList<string> ShapeClasses = ["circle", "square", "triangle", "star", "hexagon"];
 
-    private static readonly string[] VggLayers =
-        ["64", "64", "M", "128", "128", "M", "256", "256", "256", "C", "512", "512", "512", "M", "512", "512", "512"];
+    private static readonly BaseLayer M = BaseLayer.Pool;
+    private static readonly BaseLayer C = BaseLayer.CeilPool;
+
+    private static BaseLayer[] Convs(params int[] channels) => channels.Select(BaseLayer.Conv).ToArray();
+
+    // VGG16's conv1_1 … conv5_3 with the reference's pools ('C' makes conv4_3 38×38 from 75×75).
+    private static readonly BaseLayer[] VggLayers =
+        [.. Convs(64, 64), M, .. Convs(128, 128), M, .. Convs(256, 256, 256), C, .. Convs(512, 512, 512), M, .. Convs(512, 512, 512)];
 
     private static readonly ExtraLayer[] Extras300 =
     [
@@ -84,7 +90,7 @@ public static class SsdPresets
     {
         Name = "shapes300",
         ClassNames = ShapeClasses,
-        BaseLayers = ["16", "M", "32", "M", "64", "C", "128", "128", "M", "128"],
+        BaseLayers = [.. Convs(16), M, .. Convs(32), M, .. Convs(64), C, .. Convs(128, 128), M, .. Convs(128)],
         FcChannels = 256,
         BatchNorm = true,
         Extras = [new(64, 1), new(128, 3, 2, 1), new(32, 1), new(64, 3, 2, 1), new(32, 1), new(64, 3), new(32, 1), new(64, 3)],

@@ -45,9 +45,10 @@ public sealed record NetworkSummary(string Config, long[] InputShape, int Classe
             layers.Add(new LayerSummary(name, Describe(module), output.shape, OwnParameters(module), MultiplyAccumulates(module, output))));
 
         // Each loc head keeps its source's spatial size, so the same pass gives the source shapes.
+        var channels = config.Layout.SourceChannels;
         var sources = layers.Where(l => l.Name.StartsWith("loc.", StringComparison.Ordinal)).Select((l, k) =>
         {
-            long[] shape = [1, network.SourceChannels[k], l.OutputShape[2], l.OutputShape[3]];
+            long[] shape = [1, channels[k], l.OutputShape[2], l.OutputShape[3]];
             return new SourceSummary(shape, config.BoxesPerLocation[k], (int)(shape[2] * shape[3]) * config.BoxesPerLocation[k]);
         }).ToList();
         return new NetworkSummary(config.Name, [1, 3, config.InputSize, config.InputSize], config.NumClasses, layers, sources,

@@ -38,31 +38,25 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
     public SsdNetwork(SsdConfig config) : base("SSD")
     {
         Config = config.Validate();
-        var baseLayers = VggBase.Create(config, out _conv4_3Index, out var baseChannels);
-        _vgg = nn.ModuleList(baseLayers.ToArray());
-        _l2Norm = new L2Norm(baseChannels.Conv4_3);
+        var layout = config.Layout;
+        _vgg = nn.ModuleList(VggBase.Create(config, out _conv4_3Index).ToArray());
+        _l2Norm = new L2Norm(layout.SourceChannels[0]);
 
         var extras = new List<Conv2d>();
-        var sourceChannels = new List<int> { baseChannels.Conv4_3, baseChannels.Fc7 };
-        int channels = baseChannels.Fc7;
-        for (int i = 0; i < config.Extras.Count; i++)
+        int channels = config.FcChannels;
+        foreach (var e in config.Extras)
         {
-            var e = config.Extras[i];
             extras.Add(nn.Conv2d(channels, e.OutChannels, e.Kernel, stride: e.Stride, padding: e.Padding));
             channels = e.OutChannels;
-            if (i % 2 == 1) sourceChannels.Add(channels);
         }
         _extras = nn.ModuleList(extras.ToArray());
 
         var boxes = config.BoxesPerLocation;
+        var sourceChannels = layout.SourceChannels;
         _loc = nn.ModuleList(sourceChannels.Select((c, k) => nn.Conv2d(c, boxes[k] * 4, 3, padding: 1)).ToArray());
         _conf = nn.ModuleList(sourceChannels.Select((c, k) => nn.Conv2d(c, boxes[k] * config.NumClasses, 3, padding: 1)).ToArray());
-        SourceChannels = sourceChannels;
         RegisterComponents();
     }
-
-    /// <summary>Channels of each source feature map.</summary>
-    public IReadOnlyList<int> SourceChannels { get; }
 
     /// <summary>
     /// Runs the network on <c>[N, 3, S, S]</c> preprocessed images (SPEC §1). Returns

@@ -14,37 +14,30 @@ public static class VggBase
     /// <summary>The layers of the base, in order, ending with conv6 (dilated), ReLU, conv7, ReLU.</summary>
     /// <param name="config">Supplies <see cref="SsdConfig.BaseLayers"/>, <see cref="SsdConfig.BatchNorm"/> and <see cref="SsdConfig.FcChannels"/>.</param>
     /// <param name="conv4_3Index">Index of the layer whose output is the first source: the ReLU after the
-    /// last convolution before the last max pool (conv4_3 in VGG16, <c>vgg.22</c>).</param>
-    /// <param name="outChannels">Channels of conv4_3 and of conv7, the first two sources.</param>
-    public static List<nn.Module<Tensor, Tensor>> Create(SsdConfig config, out int conv4_3Index, out (int Conv4_3, int Fc7) outChannels)
+    /// convolution at <see cref="NetworkLayout.FirstSourcePosition"/> (conv4_3 in VGG16, <c>vgg.22</c>).</param>
+    public static List<nn.Module<Tensor, Tensor>> Create(SsdConfig config, out int conv4_3Index)
     {
         var layers = new List<nn.Module<Tensor, Tensor>>();
         int channels = 3;
-        int conv4_3Channels = 0;
         conv4_3Index = -1;
-        int lastPool = config.BaseLayers.ToList().FindLastIndex(l => l is "M" or "C");
+        int firstSource = config.Layout.FirstSourcePosition;
         for (int position = 0; position < config.BaseLayers.Count; position++)
         {
             var entry = config.BaseLayers[position];
-            switch (entry)
+            switch (entry.Kind)
             {
-                case "M":
+                case BaseLayerKind.MaxPool:
                     layers.Add(nn.MaxPool2d(2, 2));
                     break;
-                case "C":
+                case BaseLayerKind.CeilMaxPool:
                     layers.Add(nn.MaxPool2d(2, 2, ceil_mode: true));
                     break;
                 default:
-                    int width = int.Parse(entry);
-                    layers.Add(nn.Conv2d(channels, width, 3, padding: 1));
-                    if (config.BatchNorm) layers.Add(nn.BatchNorm2d(width));
+                    layers.Add(nn.Conv2d(channels, entry.OutChannels, 3, padding: 1));
+                    if (config.BatchNorm) layers.Add(nn.BatchNorm2d(entry.OutChannels));
                     layers.Add(nn.ReLU());
-                    channels = width;
-                    if (position < lastPool)
-                    {
-                        conv4_3Index = layers.Count - 1;
-                        conv4_3Channels = width;
-                    }
+                    channels = entry.OutChannels;
+                    if (position == firstSource) conv4_3Index = layers.Count - 1;
                     break;
             }
         }
@@ -54,7 +47,6 @@ public static class VggBase
         layers.Add(nn.ReLU());
         layers.Add(nn.Conv2d(config.FcChannels, config.FcChannels, 1));
         layers.Add(nn.ReLU());
-        outChannels = (conv4_3Channels, config.FcChannels);
         return layers;
     }
 }

@@ -36,6 +36,40 @@ public class SsdConfigTests
     }
 
     [Fact]
+    public void BaseLayersAreWrittenAsTheReferenceWritesThemAndOlderStringFormsStillLoad()
+    {
+        var json = SsdPresets.Shapes300.ToJson();
+        Assert.Contains("\"base_layers\": [\n    16,\n    \"M\",", json);
+        Assert.Contains("\"channel_order\": \"RGB\"", json);
+        // Model files written before the layers were typed hold every entry as a string.
+        var older = json.Replace("\"base_layers\": [\n    16,", "\"base_layers\": [\n    \"16\",");
+        Assert.NotEqual(json, older);
+        Assert.Equal(SsdPresets.Shapes300.BaseLayers, SsdConfig.FromJson(older).BaseLayers);
+    }
+
+    [Theory]
+    [InlineData("\"X\"")]
+    [InlineData("-3")]
+    [InlineData("\"12.5\"")]
+    public void UnknownBaseLayerIsRefusedNamingIt(string entry)
+    {
+        var json = SsdPresets.Shapes300.ToJson().Replace("\"base_layers\": [\n    16,", $"\"base_layers\": [\n    {entry},");
+        var e = Assert.Throws<SsdConfigException>(() => SsdConfig.FromJson(json, "bad.json"));
+        Assert.Contains("bad.json", e.Message);
+        Assert.Contains("base_layers", e.Message);
+    }
+
+    [Fact]
+    public void LayoutFindsConv4_3AndEverySource()
+    {
+        var layout = SsdPresets.Voc300.Layout;
+        Assert.Equal(12, layout.FirstSourcePosition); // conv4_3: the 13th entry of the VGG16 list
+        Assert.Equal(new[] { 38, 19, 10, 5, 3, 1 }, layout.SourceSizes);
+        Assert.Equal(new[] { 512, 1024, 512, 256, 256, 256 }, layout.SourceChannels);
+        Assert.Equal(new[] { 64, 32, 16, 8, 4, 2, 1 }, SsdPresets.Voc512.Layout.SourceSizes);
+    }
+
+    [Fact]
     public void MismatchedListIsRefusedNamingTheField()
     {
         var json = SsdPresets.Voc300.ToJson().Replace("\"steps\": [\n    8,", "\"steps\": [\n");
@@ -69,7 +103,10 @@ public class SsdConfigSourceSizeTests
     public void FeatureMapsThatTheNetworkCannotProduceAreRefused()
     {
         // Dropping a pool makes conv4_3 76×76 instead of 38×38.
-        var config = SsdPresets.Voc300 with { BaseLayers = ["64", "64", "128", "128", "M", "256", "256", "256", "C", "512", "512", "512", "M", "512", "512", "512"] };
+        var config = SsdPresets.Voc300 with
+        {
+            BaseLayers = "64 64 128 128 M 256 256 256 C 512 512 512 M 512 512 512".Split(' ').Select(BaseLayer.Parse).ToArray(),
+        };
         var e = Assert.Throws<SsdConfigException>(() => config.Validate());
         Assert.Equal("FeatureMaps[0]", e.Field);
         Assert.Contains("75×75", e.Message);

@@ -61,7 +61,7 @@ internal static class TinyConfig
     {
         Name = "tiny300",
         ClassNames = classNames ?? ["a", "b"],
-        BaseLayers = ["4", "M", "8", "M", "8", "C", "8", "M", "8"],
+        BaseLayers = "4 M 8 M 8 C 8 M 8".Split(' ').Select(BaseLayer.Parse).ToArray(),
         FcChannels = 16,
         Extras = [new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3, 2, 1), new(8, 1), new(8, 3), new(8, 1), new(8, 3)],
     };

@@ -7,9 +7,9 @@ namespace SsdSharp.Data.Augmentation;
 /// <see cref="ChannelOrder"/>, each minus its mean, no scaling.
 /// </summary>
 /// <param name="Size">Side of the square input in pixels.</param>
-/// <param name="ChannelOrder"><c>"RGB"</c> or <c>"BGR"</c>: the order of the network's input channels.</param>
+/// <param name="ChannelOrder">The order of the network's input channels.</param>
 /// <param name="Means">Mean per network input channel, in <paramref name="ChannelOrder"/>.</param>
-public sealed record NetworkInputFormat(int Size, string ChannelOrder, IReadOnlyList<double> Means)
+public sealed record NetworkInputFormat(int Size, ChannelOrder ChannelOrder, IReadOnlyList<double> Means)
 {
     /// <summary>The format of a configuration: <c>InputSize</c>, <c>ChannelOrder</c>, <c>PixelMeans</c>.</summary>
     public static NetworkInputFormat From(SsdConfig config) => new(config.InputSize, config.ChannelOrder, config.PixelMeans);
@@ -23,5 +23,5 @@ public sealed record NetworkInputFormat(int Size, string ChannelOrder, IReadOnly
         : [(float)Means[0], (float)Means[1], (float)Means[2]];
 
     /// <summary>Whether the network's channel 0 is blue.</summary>
-    internal bool IsBgr => ChannelOrder == "BGR";
+    internal bool IsBgr => ChannelOrder == ChannelOrder.Bgr;
 }

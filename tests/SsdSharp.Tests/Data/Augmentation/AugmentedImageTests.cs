@@ -1,3 +1,4 @@
+using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
 
 namespace SsdSharp.Tests.Data.Augmentation;
@@ -90,7 +91,7 @@ public class AugmentedImageTests
     [Fact]
     public void Resizing_a_window_gives_the_same_input_as_resizing_its_copy()
     {
-        var format = new NetworkInputFormat(40, "RGB", [123, 117, 104]);
+        var format = new NetworkInputFormat(40, ChannelOrder.Rgb, [123, 117, 104]);
         for (int seed = 0; seed < 50; seed++)
         {
             var random = new RandomSource((ulong)seed);

@@ -32,7 +32,7 @@ public class PreprocessTests
     [Fact]
     public void Bgr_network_gets_blue_first_with_its_own_means()
     {
-        var format = new NetworkInputFormat(32, "BGR", [104, 117, 123]);
+        var format = new NetworkInputFormat(32, ChannelOrder.Bgr, [104, 117, 123]);
         var input = Preprocess.ToNetworkInput(RgbImage.Filled(40, 30, 200, 100, 50), format);
 
         Assert.Equal(50f - 104f, input[0], 4);

@@ -1,3 +1,4 @@
+using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Inference;
 
@@ -199,7 +200,7 @@ public class TransformPropertyTests
     [Fact]
     public void The_same_random_state_gives_the_same_augmented_input()
     {
-        var format = new NetworkInputFormat(64, "RGB", [123, 117, 104]);
+        var format = new NetworkInputFormat(64, ChannelOrder.Rgb, [123, 117, 104]);
         var pipeline = AugmentationPipeline.ForTraining(format);
         float[] Run(long index, out SampleTargets targets)
         {
@@ -222,7 +223,7 @@ public class TransformPropertyTests
     [Fact]
     public void Full_pipeline_gives_normalised_valid_boxes()
     {
-        var format = new NetworkInputFormat(48, "RGB", [123, 117, 104]);
+        var format = new NetworkInputFormat(48, ChannelOrder.Rgb, [123, 117, 104]);
         var pipeline = AugmentationPipeline.ForTraining(format);
         var output = new float[format.Length];
         for (int seed = 0; seed < Samples; seed++)

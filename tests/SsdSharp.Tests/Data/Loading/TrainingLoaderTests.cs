@@ -1,3 +1,4 @@
+using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Imaging;
@@ -7,7 +8,7 @@ namespace SsdSharp.Tests.Data.Loading;
 
 public class TrainingLoaderTests
 {
-    private static readonly NetworkInputFormat Format = new(32, "RGB", [123, 117, 104]);
+    private static readonly NetworkInputFormat Format = new(32, ChannelOrder.Rgb, [123, 117, 104]);
 
     private sealed record BatchCopy(long Iteration, float[] Images, long[] Shape, float[][] Boxes, int[][] Labels, string[] Ids);
 
