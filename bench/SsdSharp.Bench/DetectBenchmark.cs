@@ -1,11 +1,11 @@
 using SkiaSharp;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
-using SsdSharp.Data.Augmentation;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using SsdSharp.Weights;
 using static TorchSharp.torch;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Bench;
 
@@ -26,19 +26,20 @@ internal static class DetectBenchmark
         Console.WriteLine($"threads: {get_num_threads()}, runs per figure: {runs} (median)");
 
         var jpeg = WriteVocSizedJpeg(image);
-        using var detector = new SsdDetector(ReferenceWeights.LoadSsd(checkpoint, SsdPresets.Voc300));
+        using var detector = new SsdDetector(new LibTorchBackend(ReferenceWeights.LoadSsd(checkpoint, SsdPresets.Voc300)));
         PostProcessing(detector, image, runs);
         if (args.Contains("--post-only")) return 0;
         foreach (int batch in new[] { 1, 8 })
             Pipeline(detector, jpeg, batch, runs);
         if (variants)
         {
-            foreach (var (dtype, layout) in new[] { (ScalarType.Float32, TensorLayout.ChannelsLast), (ScalarType.BFloat16, TensorLayout.Contiguous), (ScalarType.BFloat16, TensorLayout.ChannelsLast) })
+            foreach (var (precision, layout) in new[] { (InferencePrecision.Float32, TensorLayout.ChannelsLast), (InferencePrecision.BFloat16, TensorLayout.Contiguous), (InferencePrecision.BFloat16, TensorLayout.ChannelsLast) })
             {
-                using var variant = new SsdDetector(ReferenceWeights.LoadSsd(checkpoint, SsdPresets.Voc300), new DetectorOptions { DType = dtype, Layout = layout });
-                var images = new[] { RgbImage.Decode(jpeg) };
-                double ms = Measure.MedianMs(() => Forward(variant, images), runs);
-                Console.WriteLine($"forward {dtype} {layout}, batch 1: {ms:F1} ms");
+                var options = new DetectorOptions { Precision = precision, Layout = layout };
+                using var variant = new SsdDetector(new LibTorchBackend(ReferenceWeights.LoadSsd(checkpoint, SsdPresets.Voc300), options), options);
+                var input = variant.Preprocess([RgbImage.Decode(jpeg)]);
+                double ms = Measure.MedianMs(() => Forward(variant, input, 1), runs);
+                Console.WriteLine($"forward {precision} {layout}, batch 1: {ms:F1} ms");
             }
         }
         Console.WriteLine($"peak memory: {Measure.PeakMb():F0} MB");
@@ -48,14 +49,10 @@ internal static class DetectBenchmark
     private static void PostProcessing(SsdDetector detector, string image, int runs)
     {
         // The fixture case: the reference network's outputs for image_11, about 1,900 detections kept from 21 classes.
-        using var scope = NewDisposeScope();
-        using var _ = inference_mode();
-        var input = detector.ToInputBatch([RgbImage.Decode(image)]);
-        var (loc, conf) = detector.Network.forward(input);
-        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
+        var predictions = detector.Backend.Run(detector.Preprocess([RgbImage.Decode(image)]), 1);
         var options = new DetectionOptions { MaxDetections = null };
-        int kept = PostProcessor.Run(loc, conf, priors, new BoxCoder(), options)[0].Length;
-        double ms = Measure.MedianMs(() => PostProcessor.Run(loc, conf, priors, new BoxCoder(), options), runs * 5, warmup: 5);
+        int kept = PostProcessor.Run(predictions, options)[0].Length;
+        double ms = Measure.MedianMs(() => PostProcessor.Run(predictions, options), runs * 5, warmup: 5);
         Console.WriteLine($"post-processing of the fixture case ({kept} detections kept, 21 classes): {ms:F2} ms");
     }
 
@@ -64,32 +61,27 @@ internal static class DetectBenchmark
         var paths = Enumerable.Repeat(jpeg, batch).ToArray();
         RgbImage[] images = [];
         double decode = Measure.MedianMs(() => images = paths.AsParallel().AsOrdered().Select(RgbImage.Decode).ToArray(), runs);
-
-        var timings = new StageTimings();
+        float[] input = [];
+        double preprocess = Measure.MedianMs(() => input = detector.Preprocess(images), runs);
+        NetworkPredictions predictions = null!;
+        double forward = Measure.MedianMs(() => predictions = detector.Backend.Run(input, batch), runs);
+        double postProcess = Measure.MedianMs(() => detector.PostProcess(predictions, images, paths), runs);
         double endToEnd = Measure.MedianMs(() =>
         {
             var decoded = paths.AsParallel().AsOrdered().Select(RgbImage.Decode).ToArray();
-            detector.DetectImages(decoded, paths, timings);
+            detector.Detect(decoded, paths);
         }, runs);
-        // DetectImages accumulated its stages over warm-up and measured runs alike.
-        int calls = runs + 2;
-        double raw = Measure.MedianMs(() => Forward(detector, images), runs);
+        double raw = Measure.MedianMs(() => Forward(detector, input, batch), runs);
 
         Console.WriteLine($"batch {batch} (500×375 JPEG), per image:");
-        Console.WriteLine($"  decode {decode / batch:F2} ms, preprocess {timings.Preprocess / calls / batch:F2} ms, " +
-                          $"forward {timings.Forward / calls / batch:F1} ms, post-process {timings.PostProcess / calls / batch:F2} ms");
+        Console.WriteLine($"  decode {decode / batch:F2} ms, preprocess {preprocess / batch:F2} ms, " +
+                          $"forward and decoding {forward / batch:F1} ms, post-process {postProcess / batch:F2} ms");
         Console.WriteLine($"  end to end {endToEnd / batch:F1} ms ({batch * 1000 / endToEnd:F2} images/s); raw forward alone {raw / batch:F1} ms; " +
                           $"ratio end-to-end / raw forward {endToEnd / raw:F3}");
     }
 
-    /// <summary>The network alone on an already prepared batch tensor.</summary>
-    private static void Forward(SsdDetector detector, RgbImage[] images)
-    {
-        using var scope = NewDisposeScope();
-        using var mode = inference_mode();
-        var input = detector.ToInputBatch(images);
-        _ = detector.Network.forward(input);
-    }
+    /// <summary>The network alone on an already prepared batch.</summary>
+    private static void Forward(SsdDetector detector, float[] input, int count) => ((LibTorchBackend)detector.Backend).Forward(input, count);
 
     private static string WriteVocSizedJpeg(string source)
     {

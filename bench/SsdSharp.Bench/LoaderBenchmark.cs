@@ -4,6 +4,7 @@ using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Bench;
 
@@ -60,7 +61,7 @@ internal static class LoaderBenchmark
         return identical ? 0 : 1;
     }
 
-    private static double Checksum(Training.TrainingBatch batch)
+    private static double Checksum(Data.Loading.TrainingBatch batch)
     {
         using (batch)
         {
@@ -101,7 +102,7 @@ internal static class LoaderBenchmark
             var pipeline = AugmentationPipeline.ForTraining(format, options);
             var samples = decoded.Select((image, i) => new TrainingSample(images[i].Id,
                 new AugmentedImage(new RgbImage(image.Width, image.Height, (float[])image.Pixels.Clone())),
-                images[i].Objects.Select(o => new Inference.PixelBox(o.X1, o.Y1, o.X2, o.Y2)).ToArray(),
+                images[i].Objects.Select(o => new Boxes.PixelBox(o.X1, o.Y1, o.X2, o.Y2)).ToArray(),
                 images[i].Objects.Select(o => o.ClassId).ToArray())).ToArray();
             double ms = CpuMilliseconds(() =>
             {

@@ -4,6 +4,7 @@ using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Training;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Bench;
 

@@ -1,6 +1,5 @@
 using SsdSharp.Configuration;
 using SsdSharp.Inference;
-using SsdSharp.Weights;
 
 namespace SsdSharp.Cli;
 
@@ -19,15 +18,8 @@ internal static class ModelResolver
     /// </summary>
     public static SsdDetector CreateDetector(string? weights, string? config, DetectorOptions options)
     {
-        var path = weights ?? BundledModelPath;
-        if (weights is null && !File.Exists(path))
-            throw new SsdInputException($"no --weights given and the bundled model is missing at {path}");
-        if (!File.Exists(path)) throw new SsdInputException($"{path}: weights file not found");
-        if (Path.GetExtension(path).Equals(".pth", StringComparison.OrdinalIgnoreCase))
-        {
-            if (config is null) throw new SsdInputException($"{path}: a PyTorch checkpoint needs --config (voc300, coco300, … or a JSON file)");
-            return new SsdDetector(ReferenceWeights.LoadSsd(path, SsdConfig.Load(config)), options);
-        }
-        return SsdDetector.Load(path, options, config is null ? null : SsdConfig.Load(config));
+        if (weights is null && !File.Exists(BundledModelPath))
+            throw new SsdInputException($"no --weights given and the bundled model is missing at {BundledModelPath}");
+        return SsdDetector.Load(weights ?? BundledModelPath, options, config is null ? null : SsdConfig.Load(config));
     }
 }

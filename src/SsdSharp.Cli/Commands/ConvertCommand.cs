@@ -19,7 +19,7 @@ internal static class ConvertCommand
             var c = SsdConfig.Load(parse.GetValue(config)!);
             using var network = ReferenceWeights.LoadSsd(parse.GetValue(from)!, c);
             var target = parse.GetValue(output)!;
-            ModelFile.Save(network, target);
+            NetworkFile.Save(network, target);
             Terminal.Error.MarkupLineInterpolated($"wrote {target}: {c.Name}, {c.NumClasses} classes, {network.parameters().Sum(p => p.numel()):N0} parameters");
             return 0;
         }));

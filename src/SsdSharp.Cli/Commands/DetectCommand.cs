@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace SsdSharp.Cli.Commands;
 
@@ -46,7 +45,7 @@ internal static class DetectCommand
                     ClassAgnostic = parse.GetValue(classAgnostic),
                 }.Validate(),
                 BatchSize = parse.GetValue(batch),
-                DType = parse.GetValue(dtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32,
+                Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
                 Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);

@@ -7,6 +7,7 @@ using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Training;
 using Spectre.Console;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Cli.Commands;
 

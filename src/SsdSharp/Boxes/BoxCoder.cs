@@ -1,10 +1,9 @@
-using static TorchSharp.torch;
-
 namespace SsdSharp.Boxes;
 
 /// <summary>
 /// Encodes ground-truth boxes as offsets from default boxes and back (SPEC §3), with the
 /// variances of the configuration (0.1 for centres, 0.2 for sizes in the reference).
+/// This is the host (array) side, used by post-processing; matching encodes on tensors with the same rule.
 /// </summary>
 /// <param name="centerVariance">Variance of the centre offsets.</param>
 /// <param name="sizeVariance">Variance of the log-size offsets.</param>
@@ -17,36 +16,29 @@ public sealed class BoxCoder(double centerVariance = 0.1, double sizeVariance = 
     public double SizeVariance { get; } = sizeVariance;
 
     /// <summary>
-    /// Offsets of <paramref name="matched"/> (corner form <c>[..., P, 4]</c>, normalised) from the
-    /// <paramref name="priors"/> (centre form <c>[P, 4]</c>, normalised): <c>[..., P, 4]</c>.
+    /// Corner-form boxes <c>[P, 4]</c> (x1, y1, x2, y2; normalised, unclipped) from predicted offsets
+    /// <paramref name="loc"/> <c>[P, 4]</c> and <paramref name="priors"/> (centre form <c>[P, 4]</c>, normalised),
+    /// written into <paramref name="corners"/>.
     /// </summary>
-    public Tensor Encode(Tensor matched, Tensor priors)
+    public void Decode(ReadOnlySpan<float> loc, ReadOnlySpan<float> priors, Span<float> corners)
     {
-        using var scope = NewDisposeScope();
-        var priorCenter = priors[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)];
-        var priorSize = priors[TensorIndex.Ellipsis, TensorIndex.Slice(2, 4)];
-        var min = matched[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)];
-        var max = matched[TensorIndex.Ellipsis, TensorIndex.Slice(2, 4)];
-        // Same operation order as the reference so that float32 results agree to the last bit.
-        var gCenter = (min + max) / 2 - priorCenter;
-        gCenter = gCenter / (priorSize * CenterVariance);
-        var gSize = (max - min) / priorSize;
-        gSize = log(gSize) / SizeVariance;
-        return cat([gCenter, gSize], -1).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Boxes in corner form <c>[..., P, 4]</c> (normalised, unclipped) from predicted offsets
-    /// <paramref name="loc"/> <c>[..., P, 4]</c> and <paramref name="priors"/> (centre form <c>[P, 4]</c>).
-    /// </summary>
-    public Tensor Decode(Tensor loc, Tensor priors)
-    {
-        using var scope = NewDisposeScope();
-        var priorCenter = priors[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)];
-        var priorSize = priors[TensorIndex.Ellipsis, TensorIndex.Slice(2, 4)];
-        var center = priorCenter + loc[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)] * CenterVariance * priorSize;
-        var size = priorSize * exp(loc[TensorIndex.Ellipsis, TensorIndex.Slice(2, 4)] * SizeVariance);
-        var min = center - size / 2;
-        return cat([min, min + size], -1).MoveToOuterDisposeScope();
+        if (loc.Length != priors.Length || corners.Length != priors.Length)
+            throw new ArgumentException($"offsets ({loc.Length}), priors ({priors.Length}) and output ({corners.Length}) must have the same length");
+        // float32 with the variances rounded once, in the order libtorch evaluates
+        // prior_c + loc_c · v · prior_wh, so that results agree with the reference's to the last bits.
+        float cv = (float)CenterVariance, sv = (float)SizeVariance;
+        for (int i = 0; i < priors.Length; i += 4)
+        {
+            float pw = priors[i + 2], ph = priors[i + 3];
+            float cx = priors[i] + loc[i] * cv * pw;
+            float cy = priors[i + 1] + loc[i + 1] * cv * ph;
+            float w = pw * MathF.Exp(loc[i + 2] * sv);
+            float h = ph * MathF.Exp(loc[i + 3] * sv);
+            float x1 = cx - w / 2, y1 = cy - h / 2;
+            corners[i] = x1;
+            corners[i + 1] = y1;
+            corners[i + 2] = x1 + w;
+            corners[i + 3] = y1 + h;
+        }
     }
 }

@@ -1,16 +1,4 @@
-using static TorchSharp.torch;
-
 namespace SsdSharp.Inference;
-
-/// <summary>Memory layout of activations and convolution weights.</summary>
-public enum TensorLayout
-{
-    /// <summary>NCHW, libtorch's default.</summary>
-    Contiguous,
-
-    /// <summary>NHWC strides ("channels last"), often faster for convolutions on CPUs.</summary>
-    ChannelsLast,
-}
 
 /// <summary>How and where a <see cref="SsdDetector"/> runs.</summary>
 public sealed record DetectorOptions
@@ -18,15 +6,27 @@ public sealed record DetectorOptions
     /// <summary>Post-processing settings (thresholds, top-k, caps).</summary>
     public DetectionOptions Detection { get; init; } = new();
 
-    /// <summary>Device of the network; the CPU by default.</summary>
-    public Device? Device { get; init; }
+    /// <summary>Which engine runs the network.</summary>
+    public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.LibTorch;
 
-    /// <summary>Floating-point type of the network and its input (float32; bfloat16 for faster CPU inference).</summary>
-    public ScalarType DType { get; init; } = ScalarType.Float32;
+    /// <summary>Device of the network; the CPU by default.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+
+    /// <summary>Floating-point type of the network and its input.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
 
     /// <summary>Memory layout of activations and weights.</summary>
     public TensorLayout Layout { get; init; } = TensorLayout.Contiguous;
 
     /// <summary>Images per forward pass when detecting many files.</summary>
     public int BatchSize { get; init; } = 8;
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="SsdInputException">Naming the wrong option.</exception>
+    public DetectorOptions Validate()
+    {
+        Detection.Validate();
+        if (BatchSize < 1) throw new SsdInputException($"batch: must be at least 1, got {BatchSize}");
+        return this;
+    }
 }

@@ -1,91 +1,86 @@
 using SsdSharp.Boxes;
-using static TorchSharp.torch;
 
 namespace SsdSharp.Inference;
 
-/// <summary>A detection in normalised coordinates, before scaling to an image.</summary>
-/// <param name="ClassId">Class id 1…K.</param>
-/// <param name="Score">Softmax score.</param>
-/// <param name="X1">Left, normalised, unclipped.</param>
-/// <param name="Y1">Top.</param>
-/// <param name="X2">Right.</param>
-/// <param name="Y2">Bottom.</param>
-public readonly record struct NormalizedDetection(int ClassId, float Score, float X1, float Y1, float X2, float Y2);
-
 /// <summary>
-/// The test phase of SPEC §5: softmax, decode, per-class top-k and greedy NMS, optional global cap.
-/// Vectorised over classes; the only host copies are one per image.
+/// The test phase of SPEC §5 on decoded predictions: per-class candidates above the confidence
+/// threshold, the top-k of each, greedy NMS, optional global cap. Plain arrays, so that every backend
+/// (libtorch, ONNX Runtime) shares it.
 /// </summary>
 public static class PostProcessor
 {
     /// <summary>Detections of every image of a batch.</summary>
-    /// <param name="loc"><c>[N, P, 4]</c> predicted offsets.</param>
-    /// <param name="conf"><c>[N, P, C]</c> raw class logits (class 0 is background).</param>
-    /// <param name="priors"><c>[P, 4]</c> default boxes, centre form, normalised.</param>
-    /// <param name="coder">Box coder with the model's variances.</param>
+    /// <param name="predictions">Decoded boxes and softmax scores.</param>
     /// <param name="options">Thresholds and caps.</param>
     /// <returns>Per image: detections grouped by class (ascending id), each class in the order NMS kept
     /// them; when a global cap applies, the kept ones sorted by descending score.</returns>
-    public static NormalizedDetection[][] Run(Tensor loc, Tensor conf, Tensor priors, BoxCoder coder, DetectionOptions options)
+    public static NormalizedDetection[][] Run(NetworkPredictions predictions, DetectionOptions options)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var scores = conf.to(ScalarType.Float32).softmax(-1);
-        var boxes = coder.Decode(loc.to(ScalarType.Float32), priors.to(loc.device));
-        var result = new NormalizedDetection[loc.shape[0]][];
+        var result = new NormalizedDetection[predictions.Count][];
         for (int n = 0; n < result.Length; n++)
         {
+            var boxes = predictions.BoxesOf(n);
+            var scores = predictions.ScoresOf(n);
             result[n] = options.ClassAgnostic
-                ? ClassAgnostic(boxes[n], scores[n], options)
-                : PerClass(boxes[n], scores[n], options);
+                ? ClassAgnostic(boxes, scores, predictions.Classes, options)
+                : PerClass(boxes, scores, predictions.Classes, options);
             if (options.MaxDetections is int cap && result[n].Length > cap)
                 result[n] = result[n].OrderByDescending(d => d.Score).Take(cap).ToArray();
         }
         return result;
     }
 
-    private static NormalizedDetection[] PerClass(Tensor boxes, Tensor scores, DetectionOptions options)
+    private static NormalizedDetection[] PerClass(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options)
     {
-        using var scope = NewDisposeScope();
-        int k = (int)Math.Min(options.TopK, boxes.shape[0]);
-        // [C-1, P] → the top-k candidates of every object class at once, sorted by descending score.
-        var (topScores, topIndex) = scores[TensorIndex.Colon, TensorIndex.Slice(1)].t().topk(k, dim: 1, largest: true, sorted: true);
-        var candidates = boxes[topIndex];
-        var valid = topScores > options.ConfidenceThreshold;
-        var kept = Nms.BatchedGreedy(candidates, valid, options.NmsThreshold, options.TopK);
-        return Collect(kept, topScores, candidates, classOf: (group, _) => group + 1);
-    }
-
-    private static NormalizedDetection[] ClassAgnostic(Tensor boxes, Tensor scores, DetectionOptions options)
-    {
-        using var scope = NewDisposeScope();
-        var objectScores = scores[TensorIndex.Colon, TensorIndex.Slice(1)];
-        int classes = (int)objectScores.shape[1];
-        int k = (int)Math.Min(options.TopK, objectScores.numel());
-        var (topScores, flatIndex) = objectScores.flatten().topk(k, largest: true, sorted: true);
-        var priorIndex = flatIndex.div(classes, rounding_mode: RoundingMode.floor);
-        var candidates = boxes[priorIndex].unsqueeze(0);
-        var valid = (topScores > options.ConfidenceThreshold).unsqueeze(0);
-        var kept = Nms.BatchedGreedy(candidates, valid, options.NmsThreshold, options.TopK);
-        var classIds = HostCopy.ToArray<long>(flatIndex.remainder(classes));
-        return Collect(kept, topScores.unsqueeze(0), candidates, classOf: (_, i) => (int)classIds[i] + 1);
-    }
-
-    private static NormalizedDetection[] Collect(int[][] kept, Tensor scores, Tensor boxes, Func<int, int, int> classOf)
-    {
-        var hostScores = HostCopy.ToArray<float>(scores);
-        var hostBoxes = HostCopy.ToArray<float>(boxes);
-        int k = (int)scores.shape[1];
+        int priors = boxes.Length / 4;
         var detections = new List<NormalizedDetection>();
-        for (int g = 0; g < kept.Length; g++)
+        var candidates = new long[priors];
+        for (int c = 1; c < classes; c++)
         {
-            foreach (var i in kept[g])
+            int count = 0;
+            for (int p = 0; p < priors; p++)
             {
-                int at = g * k + i;
-                detections.Add(new NormalizedDetection(classOf(g, i), hostScores[at],
-                    hostBoxes[at * 4], hostBoxes[at * 4 + 1], hostBoxes[at * 4 + 2], hostBoxes[at * 4 + 3]));
+                float score = scores[p * classes + c];
+                if (score > options.ConfidenceThreshold) candidates[count++] = TopK.Key(score, p);
             }
+            var top = TopK.Select(candidates.AsSpan(0, count), options.TopK);
+            Keep(top, boxes, _ => c, options, detections);
         }
         return detections.ToArray();
+    }
+
+    private static NormalizedDetection[] ClassAgnostic(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options)
+    {
+        // All object-class scores compete: candidate p · C + c is prior p as class c.
+        int priors = boxes.Length / 4;
+        var candidates = new long[priors * (classes - 1)];
+        int count = 0;
+        for (int p = 0; p < priors; p++)
+        {
+            for (int c = 1; c < classes; c++)
+            {
+                float score = scores[p * classes + c];
+                if (score > options.ConfidenceThreshold) candidates[count++] = TopK.Key(score, p * classes + c);
+            }
+        }
+        var top = TopK.Select(candidates.AsSpan(0, count), options.TopK);
+        var detections = new List<NormalizedDetection>();
+        Keep(top, boxes, index => index % classes, options, detections, classes);
+        return detections.ToArray();
+    }
+
+    /// <summary>Runs NMS over the candidates <paramref name="top"/> (descending) and adds the kept ones.</summary>
+    private static void Keep(long[] top, ReadOnlySpan<float> boxes, Func<int, int> classOf, DetectionOptions options,
+        List<NormalizedDetection> detections, int priorStride = 1)
+    {
+        var corners = new float[top.Length * 4];
+        for (int i = 0; i < top.Length; i++)
+            boxes.Slice(TopK.Index(top[i]) / priorStride * 4, 4).CopyTo(corners.AsSpan(i * 4, 4));
+        foreach (var i in Nms.Greedy(corners, options.NmsThreshold, options.TopK))
+        {
+            int index = TopK.Index(top[i]);
+            detections.Add(new NormalizedDetection(classOf(index), TopK.Score(top[i]),
+                corners[i * 4], corners[i * 4 + 1], corners[i * 4 + 2], corners[i * 4 + 3]));
+        }
     }
 }

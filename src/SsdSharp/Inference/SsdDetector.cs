@@ -1,20 +1,14 @@
-using System.Diagnostics;
 using SkiaSharp;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
-using SsdSharp.Data.Augmentation;
 using SsdSharp.Imaging;
-using SsdSharp.Modeling;
-using SsdSharp.Weights;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Inference;
 
 /// <summary>
-/// Detects objects in images with a trained SSD: decode, preprocess (SPEC §1), forward, post-process
-/// (SPEC §5), and boxes scaled to pixels of the original image and clipped to it.
+/// Detects objects in images with a trained SSD: decode, preprocess (SPEC §1), forward pass by a
+/// backend, post-process (SPEC §5), and boxes scaled to pixels of the original image and clipped to it.
 /// </summary>
 /// <example>
 /// <code>
@@ -25,41 +19,35 @@ namespace SsdSharp.Inference;
 /// </example>
 public sealed class SsdDetector : IDisposable
 {
-    private readonly SsdNetwork _network;
-    private readonly Tensor _priors;
-    private readonly BoxCoder _coder;
+    private readonly IInferenceBackend _backend;
     private readonly NetworkInputFormat _inputFormat;
-    private readonly Device _device;
 
-    /// <summary>Wraps a network (the detector takes ownership and disposes it).</summary>
-    public SsdDetector(SsdNetwork network, DetectorOptions? options = null)
+    /// <summary>Runs detection on <paramref name="backend"/>, which the detector owns and disposes.</summary>
+    public SsdDetector(IInferenceBackend backend, DetectorOptions? options = null)
     {
-        Options = options ?? new DetectorOptions();
-        Options.Detection.Validate();
-        if (Options.BatchSize < 1) throw new SsdInputException($"batch: must be at least 1, got {Options.BatchSize}");
-        _device = Options.Device ?? CPU;
-        _network = network;
-        _network.eval();
-        _network.to(_device);
-        _network.to(Options.DType);
-        if (Options.Layout == TensorLayout.ChannelsLast) ToChannelsLast(_network);
-        _priors = PriorBoxes.Create(Config, _device);
-        _coder = new BoxCoder(Config.Variances[0], Config.Variances[1]);
+        Options = (options ?? new DetectorOptions()).Validate();
+        _backend = backend;
         _inputFormat = NetworkInputFormat.From(Config);
     }
 
-    /// <summary>Loads an SsdSharp model file (configuration embedded).</summary>
+    /// <summary>Loads a model file with the backend <paramref name="options"/> ask for (see <see cref="InferenceBackends"/>).</summary>
     /// <param name="modelPath">The model file.</param>
     /// <param name="options">How to run it.</param>
     /// <param name="config">Overrides the embedded configuration (same network, e.g. other class names).</param>
-    public static SsdDetector Load(string modelPath, DetectorOptions? options = null, SsdConfig? config = null) =>
-        new(ModelFile.Load(modelPath, config), options);
+    public static SsdDetector Load(string modelPath, DetectorOptions? options = null, SsdConfig? config = null)
+    {
+        options = (options ?? new DetectorOptions()).Validate();
+        return new SsdDetector(InferenceBackends.Open(modelPath, config, options), options);
+    }
 
     /// <summary>The model's configuration (classes, input size…).</summary>
-    public SsdConfig Config => _network.Config;
+    public SsdConfig Config => _backend.Config;
 
     /// <summary>The settings the detector runs with.</summary>
     public DetectorOptions Options { get; }
+
+    /// <summary>What runs the network.</summary>
+    public IInferenceBackend Backend => _backend;
 
     /// <summary>Detects objects in an image file.</summary>
     /// <exception cref="ImageDecodeException">The file is missing, not an image, or truncated.</exception>
@@ -89,7 +77,7 @@ public sealed class SsdDetector : IDisposable
         {
             var chunk = bitmaps.Skip(start).Take(Options.BatchSize).Select(RgbImage.FromBitmap).ToArray();
             var chunkNames = Enumerable.Range(start, chunk.Length).Select(i => names?[i] ?? i.ToString()).ToArray();
-            results.AddRange(DetectImages(chunk, chunkNames, timings: null));
+            results.AddRange(Detect(chunk, chunkNames));
         }
         return results;
     }
@@ -125,90 +113,53 @@ public sealed class SsdDetector : IDisposable
             }
             var ok = Enumerable.Range(0, chunk.Length).Where(i => images[i] != null).ToArray();
             if (ok.Length == 0) continue;
-            foreach (var result in DetectImages(ok.Select(i => images[i]!).ToArray(), ok.Select(i => chunk[i]).ToArray(), timings: null))
+            foreach (var result in Detect(ok.Select(i => images[i]!).ToArray(), ok.Select(i => chunk[i]).ToArray()))
                 yield return result;
         }
     }
 
-    /// <summary>Runs the pipeline on decoded images, optionally timing its stages.</summary>
-    internal IReadOnlyList<ImageDetections> DetectImages(RgbImage[] images, string[] names, StageTimings? timings)
+    /// <summary>Runs the whole pipeline on decoded images: <see cref="Preprocess"/>, the backend, <see cref="PostProcess"/>.</summary>
+    /// <param name="images">The images (any number; one forward pass).</param>
+    /// <param name="names">A name per image for the results.</param>
+    public IReadOnlyList<ImageDetections> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
     {
-        var clock = Stopwatch.StartNew();
-        using var scope = NewDisposeScope();
-        using var _ = inference_mode();
-        var input = ToInputBatch(images);
-        timings?.Add(ref timings.Preprocess, clock);
-
-        var (loc, conf) = _network.forward(input);
-        timings?.Add(ref timings.Forward, clock);
-
-        var normalised = PostProcessor.Run(loc, conf, _priors, _coder, Options.Detection);
-        var results = new ImageDetections[images.Length];
-        for (int i = 0; i < images.Length; i++)
-            results[i] = ToPixels(normalised[i], names[i], images[i].Width, images[i].Height);
-        timings?.Add(ref timings.PostProcess, clock);
-        return results;
+        var predictions = _backend.Run(Preprocess(images), images.Count);
+        return PostProcess(predictions, images, names);
     }
 
-    /// <summary>The batch tensor <c>[N, 3, S, S]</c> of preprocessed images, in the detector's dtype, device and layout.</summary>
-    internal Tensor ToInputBatch(RgbImage[] images)
+    /// <summary>The network input of <paramref name="images"/>: <c>[N, 3, S, S]</c> float32, SPEC §1, prepared in parallel.</summary>
+    public float[] Preprocess(IReadOnlyList<RgbImage> images)
     {
         int length = _inputFormat.Length;
-        var buffer = new float[images.Length * length];
-        Parallel.For(0, images.Length, i => Preprocess.ToNetworkInput(images[i], _inputFormat, buffer.AsSpan(i * length, length)));
-        var input = tensor(buffer, [images.Length, 3, Config.InputSize, Config.InputSize]);
-        if (Options.DType != ScalarType.Float32 || _device.type != TorchSharp.DeviceType.CPU) input = input.to(Options.DType, _device);
-        return Options.Layout == TensorLayout.ChannelsLast ? ChannelsLast(input) : input;
+        var buffer = new float[images.Count * length];
+        Parallel.For(0, images.Count, i => Preprocessing.Preprocess.ToNetworkInput(images[i], _inputFormat, buffer.AsSpan(i * length, length)));
+        return buffer;
     }
 
-    /// <summary>The raw network, for benchmarks of the forward pass alone.</summary>
-    internal SsdNetwork Network => _network;
+    /// <summary>Detections of each image from the network's predictions, in pixels of the image, by descending score.</summary>
+    /// <param name="predictions">The backend's output for <paramref name="images"/>.</param>
+    /// <param name="images">The images, for their sizes.</param>
+    /// <param name="names">A name per image.</param>
+    public IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
+    {
+        var normalised = PostProcessor.Run(predictions, Options.Detection);
+        var results = new ImageDetections[images.Count];
+        for (int i = 0; i < images.Count; i++)
+            results[i] = ToPixels(normalised[i], names[i], images[i].Width, images[i].Height);
+        return results;
+    }
 
     private ImageDetections ToPixels(NormalizedDetection[] detections, string name, int width, int height)
     {
         var list = new List<Detection>(detections.Length);
         foreach (var d in detections.OrderByDescending(d => d.Score))
         {
-            var box = new PixelBox(
-                Math.Clamp(d.X1 * width, 0, width), Math.Clamp(d.Y1 * height, 0, height),
-                Math.Clamp(d.X2 * width, 0, width), Math.Clamp(d.Y2 * height, 0, height));
+            var box = new PixelBox(d.X1 * width, d.Y1 * height, d.X2 * width, d.Y2 * height).ClipTo(width, height);
             list.Add(new Detection(d.ClassId, Config.LabelOf(d.ClassId), d.Score, box));
         }
         return new ImageDetections(name, width, height, list);
     }
 
-    // NCHW sizes with NHWC strides: permuting to NHWC, making that contiguous and permuting back.
-    private static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-
-    private static void ToChannelsLast(SsdNetwork network)
-    {
-        using var _ = no_grad();
-        foreach (var conv in network.modules().OfType<Conv2d>())
-        {
-            using var weight = ChannelsLast(conv.weight!);
-            conv.weight!.set_(weight);
-        }
-    }
-
-    /// <summary>Disposes the network and the default boxes.</summary>
-    public void Dispose()
-    {
-        _network.Dispose();
-        _priors.Dispose();
-    }
-}
-
-/// <summary>Wall-clock time spent in each stage of detection, accumulated over calls.</summary>
-internal sealed class StageTimings
-{
-    public double Preprocess;
-    public double Forward;
-    public double PostProcess;
-
-    /// <summary>Adds the time since the clock's last lap to <paramref name="stage"/> and restarts it.</summary>
-    public void Add(ref double stage, Stopwatch clock)
-    {
-        stage += clock.Elapsed.TotalMilliseconds;
-        clock.Restart();
-    }
+    /// <summary>Disposes the backend.</summary>
+    public void Dispose() => _backend.Dispose();
 }

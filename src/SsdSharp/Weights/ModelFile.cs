@@ -1,6 +1,4 @@
 using SsdSharp.Configuration;
-using SsdSharp.Modeling;
-using static TorchSharp.torch;
 
 namespace SsdSharp.Weights;
 
@@ -14,43 +12,20 @@ public static class ModelFile
     private const string FormatValue = "ssdsharp-model/1";
     private const string ConfigKey = "ssdsharp.config";
 
-    /// <summary>Writes the network and its configuration (atomically).</summary>
-    public static void Save(SsdNetwork network, string path)
-    {
-        var tensors = network.state_dict().Where(kv => !kv.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        SafeTensors.Save(path, tensors, new Dictionary<string, string>
+    /// <summary>Writes a state dict and its configuration (atomically).</summary>
+    public static void Save(string path, SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict) =>
+        SafeTensors.Save(path, stateDict, new Dictionary<string, string>
         {
             [FormatKey] = FormatValue,
-            [ConfigKey] = network.Config.ToJson(),
+            [ConfigKey] = config.ToJson(),
         });
-    }
 
-    /// <summary>Reads the configuration embedded in a model file.</summary>
-    public static SsdConfig ReadConfig(string path) => Read(path).Config;
-
-    /// <summary>Builds the network described by a model file and loads its weights.</summary>
-    /// <param name="path">The model file.</param>
-    /// <param name="config">Overrides the embedded configuration, e.g. to rename classes; it must describe the same network.</param>
-    public static SsdNetwork Load(string path, SsdConfig? config = null)
-    {
-        var (embedded, tensors) = Read(path);
-        try
-        {
-            var network = new SsdNetwork(config ?? embedded);
-            StateDictLoader.Load(network, tensors, path);
-            return network;
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
-    }
-
-    private static (SsdConfig Config, Dictionary<string, Tensor> Tensors) Read(string path)
+    /// <summary>The configuration embedded in a model file and its state dict.</summary>
+    /// <exception cref="WeightsException">Missing, not safetensors, or without SsdSharp's metadata; names the file.</exception>
+    public static (SsdConfig Config, Dictionary<string, HostTensor> StateDict) Load(string path)
     {
         if (!File.Exists(path)) throw new WeightsException($"{path}: file not found");
-        Dictionary<string, Tensor> tensors;
+        Dictionary<string, HostTensor> tensors;
         Dictionary<string, string> metadata;
         try
         {
@@ -61,10 +36,7 @@ public static class ModelFile
             throw new WeightsException($"{e.Message} (expected an SsdSharp model file; import PyTorch checkpoints with `ssd convert`)", e);
         }
         if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue || !metadata.TryGetValue(ConfigKey, out var json))
-        {
-            foreach (var t in tensors.Values) t.Dispose();
             throw new WeightsException($"{path}: a safetensors file without SsdSharp model metadata ('{FormatKey}': '{FormatValue}' and '{ConfigKey}')");
-        }
         return (SsdConfig.FromJson(json, $"{path} (embedded config)"), tensors);
     }
 }

@@ -40,7 +40,7 @@ public class DetectionFileReaderTests
         var dets = Read("""[{"image": "elsewhere/030001.png", "width": 329, "height": 298, "detections": [{"label": "star", "class_id": 9, "score": 0.5, "box": [1, 2, 3, 4]}]}]""", CaseA.Voc());
         var d = Assert.Single(dets["030001"]);
         Assert.Equal((4, "star", 0.5f), (d.ClassId, d.Label, d.Score));
-        Assert.Equal(new SsdSharp.Inference.PixelBox(1, 2, 3, 4), d.Box);
+        Assert.Equal(new SsdSharp.Boxes.PixelBox(1, 2, 3, 4), d.Box);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class DetectionFileReaderTests
         var dets = Read("""[{"image_id": 2, "category_id": 7, "bbox": [10, 20, 30, 40], "score": 0.25}]""", CaseA.Coco());
         var d = Assert.Single(dets["2"]);
         Assert.Equal((4, "star"), (d.ClassId, d.Label));
-        Assert.Equal(new SsdSharp.Inference.PixelBox(10, 20, 40, 60), d.Box);
+        Assert.Equal(new SsdSharp.Boxes.PixelBox(10, 20, 40, 60), d.Box);
     }
 
     [Fact]

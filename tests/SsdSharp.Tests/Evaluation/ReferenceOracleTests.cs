@@ -1,6 +1,7 @@
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;
+using SsdSharp.Boxes;
 
 namespace SsdSharp.Tests.Evaluation;
 

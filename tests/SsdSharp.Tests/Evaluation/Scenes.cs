@@ -1,5 +1,6 @@
 using SsdSharp.Data;
 using SsdSharp.Inference;
+using SsdSharp.Boxes;
 
 namespace SsdSharp.Tests.Evaluation;
 

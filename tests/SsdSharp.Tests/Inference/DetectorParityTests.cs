@@ -1,7 +1,7 @@
-using SsdSharp.Data.Augmentation;
 using SsdSharp.Inference;
 using SsdSharp.Tests.Infrastructure;
 using static TorchSharp.torch;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Inference;
 
@@ -14,14 +14,14 @@ public class DetectorParityTests(ReferenceModel reference)
     public void PreprocessedImageEqualsTheReferenceInput()
     {
         var expected = Fixtures.LoadTensors("ssd300_voc300_seed0_image11_outputs.safetensors")["input"];
-        using var actual = reference.Detector.ToInputBatch([RgbImage.Decode(Image)]);
-        TensorAssert.Close(expected, actual[0], atol: 1e-6, what: "preprocessed input");
+        using var actual = tensor(reference.Detector.Preprocess([RgbImage.Decode(Image)]), [3, 300, 300]);
+        TensorAssert.Close(expected, actual, atol: 1e-6, what: "preprocessed input");
     }
 
     [Fact]
     public void EndToEndDetectionsMatchTheReferenceList()
     {
-        var result = reference.Detector.DetectImages([RgbImage.Decode(Image)], ["image_11"], timings: null)[0];
+        var result = reference.Detector.Detect([RgbImage.Decode(Image)], ["image_11"])[0];
         var expected = ReferenceDetections.Load();
         // The public result is in pixels and clipped; the reference's is normalised and unclipped, so
         // compare only boxes that lie inside the image, where clipping changes nothing.
@@ -72,9 +72,9 @@ public class DetectorParityTests(ReferenceModel reference)
     public void RepeatedDetectionDoesNotLeakTensors()
     {
         var image = RgbImage.Decode(Image);
-        reference.Detector.DetectImages([image], ["warm-up"], timings: null);
+        reference.Detector.Detect([image], ["warm-up"]);
         long before = CountLive();
-        for (int i = 0; i < 3; i++) reference.Detector.DetectImages([image], ["again"], timings: null);
+        for (int i = 0; i < 3; i++) reference.Detector.Detect([image], ["again"]);
         Assert.Equal(before, CountLive());
     }
 

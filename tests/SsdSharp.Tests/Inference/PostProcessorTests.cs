@@ -1,7 +1,7 @@
 using SsdSharp.Boxes;
+using SsdSharp.Configuration;
 using SsdSharp.Inference;
 using SsdSharp.Tests.Infrastructure;
-using static TorchSharp.torch;
 
 namespace SsdSharp.Tests.Inference;
 
@@ -9,11 +9,18 @@ public class PostProcessorTests
 {
     private static readonly DetectionOptions Reference = new() { MaxDetections = null };
 
+    /// <summary>The reference network's raw outputs for image_11, decoded against voc300's default boxes.</summary>
+    private static NetworkPredictions FixtureCase()
+    {
+        var outputs = Fixtures.LoadTensors("ssd300_voc300_seed0_image11_outputs.safetensors");
+        var raw = new RawPredictions(1, outputs["loc"].data<float>().ToArray(), outputs["conf"].data<float>().ToArray());
+        return raw.Decode(DefaultBoxes.For(SsdPresets.Voc300));
+    }
+
     [Fact]
     public void ReferenceOutputsGiveTheReferenceDetections()
     {
-        var outputs = Fixtures.LoadTensors("ssd300_voc300_seed0_image11_outputs.safetensors");
-        var ours = PostProcessor.Run(outputs["loc"].unsqueeze(0), outputs["conf"].unsqueeze(0), outputs["priors"], new BoxCoder(), Reference)[0];
+        var ours = PostProcessor.Run(FixtureCase(), Reference)[0];
         var expected = ReferenceDetections.Load();
         Assert.InRange(expected.Count, 1500, 2500);
         ReferenceDetections.AssertMatch(expected, ours, Reference.ConfidenceThreshold);
@@ -22,53 +29,74 @@ public class PostProcessorTests
     [Fact]
     public void GlobalCapKeepsTheHighestScores()
     {
-        var outputs = Fixtures.LoadTensors("ssd300_voc300_seed0_image11_outputs.safetensors");
-        var all = PostProcessor.Run(outputs["loc"].unsqueeze(0), outputs["conf"].unsqueeze(0), outputs["priors"], new BoxCoder(), Reference)[0];
-        var capped = PostProcessor.Run(outputs["loc"].unsqueeze(0), outputs["conf"].unsqueeze(0), outputs["priors"], new BoxCoder(),
-            Reference with { MaxDetections = 50 })[0];
+        var predictions = FixtureCase();
+        var all = PostProcessor.Run(predictions, Reference)[0];
+        var capped = PostProcessor.Run(predictions, Reference with { MaxDetections = 50 })[0];
         Assert.Equal(50, capped.Length);
         Assert.Equal(all.Select(d => d.Score).OrderDescending().Take(50), capped.Select(d => d.Score));
+    }
+
+    /// <summary>Predictions of one image from corner boxes and class probabilities given by hand.</summary>
+    private static NetworkPredictions Hand(float[,] corners, float[,] probabilities)
+    {
+        int priors = corners.GetLength(0), classes = probabilities.GetLength(1);
+        return new NetworkPredictions(1, priors, classes, corners.Cast<float>().ToArray(), probabilities.Cast<float>().ToArray());
     }
 
     [Fact]
     public void HandMadeCaseSuppressesOverlapsPerClassOnly()
     {
-        // Three priors; two overlap heavily (IoU 0.81). Zero offsets decode to the priors themselves.
-        using var priors = tensor(new float[,] { { 0.5f, 0.5f, 0.4f, 0.4f }, { 0.52f, 0.5f, 0.4f, 0.4f }, { 0.2f, 0.2f, 0.1f, 0.1f } });
-        using var loc = zeros(1, 3, 4);
-        // Class 1 is likely for priors 0 and 1 (0 more), class 2 for prior 1 and 2.
+        // Three boxes; the first two overlap heavily (IoU 0.9).
+        var boxes = new float[,] { { 0.3f, 0.3f, 0.7f, 0.7f }, { 0.32f, 0.3f, 0.72f, 0.7f }, { 0.15f, 0.15f, 0.25f, 0.25f } };
+        // Class 1 is likely for boxes 0 and 1 (0 more), class 2 for boxes 1 and 2.
         var probs = new float[,] { { 0.1f, 0.8f, 0.1f }, { 0.1f, 0.5f, 0.4f }, { 0.3f, 0.05f, 0.65f } };
-        using var conf = tensor(probs).log().unsqueeze(0);
-        var result = PostProcessor.Run(loc, conf, priors, new BoxCoder(), new DetectionOptions { ConfidenceThreshold = 0.06 })[0];
-        // Class 1: prior 0 (0.8) kept, prior 1 (0.5) suppressed, prior 2 (0.05) under threshold.
-        // Class 2: prior 2 (0.65) and prior 1 (0.4) do not overlap: both kept, in score order.
-        Assert.Equal(new[] { (1, 0.8f), (2, 0.65f), (2, 0.4f) }, result.Select(d => (d.ClassId, MathF.Round(d.Score, 4))));
-        Assert.Equal(0.3f, result[0].X1, 5);
-        Assert.Equal(0.7f, result[0].X2, 5);
+        var result = PostProcessor.Run(Hand(boxes, probs), new DetectionOptions { ConfidenceThreshold = 0.06 })[0];
+        // Class 1: box 0 (0.8) kept, box 1 (0.5) suppressed, box 2 (0.05) under threshold.
+        // Class 2: box 2 (0.65) and box 1 (0.4) do not overlap: both kept, in score order.
+        Assert.Equal(new[] { (1, 0.8f), (2, 0.65f), (2, 0.4f) }, result.Select(d => (d.ClassId, d.Score)));
+        Assert.Equal(0.3f, result[0].X1);
+        Assert.Equal(0.7f, result[0].X2);
     }
 
     [Fact]
     public void ClassAgnosticNmsSuppressesAcrossClasses()
     {
-        using var priors = tensor(new float[,] { { 0.5f, 0.5f, 0.4f, 0.4f }, { 0.52f, 0.5f, 0.4f, 0.4f } });
-        using var loc = zeros(1, 2, 4);
-        using var conf = tensor(new float[,] { { 0.1f, 0.8f, 0.1f }, { 0.1f, 0.2f, 0.7f } }).log().unsqueeze(0);
-        var perClass = PostProcessor.Run(loc, conf, priors, new BoxCoder(), new DetectionOptions())[0];
-        var agnostic = PostProcessor.Run(loc, conf, priors, new BoxCoder(), new DetectionOptions { ClassAgnostic = true })[0];
+        var boxes = new float[,] { { 0.3f, 0.3f, 0.7f, 0.7f }, { 0.32f, 0.3f, 0.72f, 0.7f } };
+        var probs = new float[,] { { 0.1f, 0.8f, 0.1f }, { 0.1f, 0.2f, 0.7f } };
+        var perClass = PostProcessor.Run(Hand(boxes, probs), new DetectionOptions())[0];
+        var agnostic = PostProcessor.Run(Hand(boxes, probs), new DetectionOptions { ClassAgnostic = true })[0];
         Assert.Equal(new[] { 1, 2 }, perClass.Select(d => d.ClassId));
         Assert.Equal(new[] { 1 }, agnostic.Select(d => d.ClassId));
     }
 
     [Fact]
-    public void NmsKeepsTheLaterOfEqualBoxesNeverAndRespectsValidity()
+    public void TopKKeepsTheHighestScoresAndEqualScoresInIndexOrder()
     {
-        using var boxes = tensor(new float[,,] { { { 0, 0, 1, 1 }, { 0, 0, 1, 1 }, { 2, 2, 3, 3 }, { 0, 0, 0.9f, 1 } } });
-        using var valid = tensor(new[,] { { true, true, false, true } });
-        var kept = Nms.BatchedGreedy(boxes, valid, 0.45, maxKeep: 10);
-        Assert.Equal(new[] { 0 }, kept[0]);
-        var threshold95 = Nms.BatchedGreedy(boxes, valid, 0.95, maxKeep: 10);
-        Assert.Equal(new[] { 0, 3 }, threshold95[0]);
-        var one = Nms.BatchedGreedy(boxes, valid, 0.95, maxKeep: 1);
-        Assert.Equal(new[] { 0 }, one[0]);
+        // Ten far-apart boxes of one class with scores 0.05 … 0.5, two of them equal.
+        int n = 10;
+        var boxes = new float[n, 4];
+        var probs = new float[n, 2];
+        float[] scores = [0.05f, 0.3f, 0.1f, 0.5f, 0.3f, 0.2f, 0.15f, 0.45f, 0.25f, 0.35f];
+        for (int i = 0; i < n; i++)
+        {
+            boxes[i, 0] = i * 0.1f;
+            boxes[i, 2] = i * 0.1f + 0.05f;
+            boxes[i, 3] = 0.05f;
+            probs[i, 1] = scores[i];
+            probs[i, 0] = 1 - scores[i];
+        }
+        var result = PostProcessor.Run(Hand(boxes, probs), new DetectionOptions { TopK = 4, ConfidenceThreshold = 0.01 })[0];
+        Assert.Equal(new[] { 0.5f, 0.45f, 0.35f, 0.3f }, result.Select(d => d.Score));
+        // Of the two 0.3 scores, box 1 (the lower index) is the one kept.
+        Assert.Equal(0.1f, result[3].X1);
+    }
+
+    [Fact]
+    public void NmsKeepsNeitherOfEqualBoxesTwiceAndStopsAtTheCap()
+    {
+        float[] boxes = [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0.9f, 1];
+        Assert.Equal(new[] { 0 }, Nms.Greedy(boxes, 0.45, maxKeep: 10));
+        Assert.Equal(new[] { 0, 2 }, Nms.Greedy(boxes, 0.95, maxKeep: 10));
+        Assert.Equal(new[] { 0 }, Nms.Greedy(boxes, 0.95, maxKeep: 1));
     }
 }

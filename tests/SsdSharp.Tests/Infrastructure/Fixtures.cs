@@ -24,5 +24,6 @@ internal static class Fixtures
         return null;
     }
 
-    public static Dictionary<string, Tensor> LoadTensors(string name) => SafeTensors.Load(ReferenceFile(name)).Tensors;
+    public static Dictionary<string, Tensor> LoadTensors(string name) =>
+        SafeTensors.Load(ReferenceFile(name)).Tensors.ToDictionary(kv => kv.Key, kv => HostTensors.ToTorch(kv.Value));
 }

@@ -12,13 +12,13 @@ public sealed class ReferenceModel : IDisposable
     {
         var path = Fixtures.SharedCheckpoint() ?? throw new InvalidOperationException(
             "../shared/fixtures/ssd-pytorch/ssd300_voc300_seed0_fp16.pth is absent: parity tests need the shared fixtures beside the clone");
-        return new SsdDetector(ReferenceWeights.LoadSsd(path, SsdPresets.Voc300),
-            new DetectorOptions { Detection = new DetectionOptions { MaxDetections = null } });
+        var options = new DetectorOptions { Detection = new DetectionOptions { MaxDetections = null } };
+        return new SsdDetector(new LibTorchBackend(ReferenceWeights.LoadSsd(path, SsdPresets.Voc300), options), options);
     });
 
     public SsdDetector Detector => _detector.Value;
 
-    public SsdNetwork Network => Detector.Network;
+    public SsdNetwork Network => ((LibTorchBackend)Detector.Backend).Network;
 
     public void Dispose()
     {

@@ -17,7 +17,7 @@ public class MultiBoxLossTests
     {
         using var scope = NewDisposeScope();
         using var reference = new ReferenceCase(seed);
-        var matcher = new PriorMatcher(PriorBoxes.Create(SsdPresets.Voc300), new BoxCoder());
+        var matcher = new PriorMatcher(DefaultBoxes.For(SsdPresets.Voc300));
         using var matched = matcher.Match(reference.Targets());
         using var losses = new MultiBoxLoss().Compute(reference["loc_pred"], reference["conf_pred"], matched);
         TensorAssert.Close(reference["loss_l"].squeeze(), losses.Localization, rtol: 1e-5, atol: 0, what: "loss_l");
@@ -29,8 +29,8 @@ public class MultiBoxLossTests
     public void BatchWithoutObjectsHasZeroLocalisationAndFiniteConfidence()
     {
         using var scope = NewDisposeScope();
-        var priors = PriorBoxes.Create(SsdPresets.Voc300);
-        var matcher = new PriorMatcher(priors, new BoxCoder());
+        var priors = DefaultBoxes.For(SsdPresets.Voc300).ToTensor();
+        var matcher = new PriorMatcher(DefaultBoxes.For(SsdPresets.Voc300));
         var empty = new ImageTargets(zeros(0, 4), zeros(0, ScalarType.Int64));
         using var matched = matcher.Match([empty, empty]);
         var loc = randn(2, priors.shape[0], 4).requires_grad_();

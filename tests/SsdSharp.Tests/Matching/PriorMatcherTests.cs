@@ -10,8 +10,7 @@ public class PriorMatcherTests
 {
     private static PriorMatcher Voc300Matcher()
     {
-        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
-        return new PriorMatcher(priors, new BoxCoder());
+        return new PriorMatcher(DefaultBoxes.For(SsdPresets.Voc300));
     }
 
     private static ImageTargets Targets(float[,] boxes, long[] labels) =>
@@ -39,13 +38,16 @@ public class PriorMatcherTests
         // The 4-pixel box overlaps no prior by 0.5 but must still be matched to its best prior.
         var image = Targets(new float[,] { { 0.10f, 0.10f, 0.40f, 0.45f }, { 0.60f, 0.55f, 0.95f, 0.90f }, { 0.50f, 0.20f, 0.513f, 0.213f } }, [3, 7, 12]);
         using var matched = matcher.Match([image]);
-        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
+        var defaultBoxes = DefaultBoxes.For(SsdPresets.Voc300);
+        using var priors = defaultBoxes.ToTensor();
         var bestPrior = BoxOps.Iou(image.Boxes, BoxOps.CenterToCorner(priors)).argmax(1);
         for (int t = 0; t < 3; t++)
         {
             long p = bestPrior[t].item<long>();
             Assert.Equal(image.Labels[t].item<long>(), matched.Labels[0, p].item<long>());
-            TensorAssert.Close(image.Boxes[t], new BoxCoder().Decode(matched.Loc[0, p], priors[p]), atol: 1e-5, what: $"truth {t} decoded from its best prior");
+            var decoded = new float[4];
+            defaultBoxes.Coder.Decode(matched.Loc[0, p].data<float>().ToArray(), priors[p].data<float>().ToArray(), decoded);
+            TensorAssert.Close(image.Boxes[t], tensor(decoded), atol: 1e-5, what: $"truth {t} decoded from its best prior");
         }
         Assert.True(BoxOps.Iou(image.Boxes[2..3], BoxOps.CenterToCorner(priors)).max().item<float>() < 0.5f);
     }
@@ -58,7 +60,7 @@ public class PriorMatcherTests
         // Truths 0 and 2 are the same box, so they share every overlap and the best prior; truth 1 lies elsewhere.
         var image = Targets(new float[,] { { 0.2f, 0.2f, 0.5f, 0.6f }, { 0.6f, 0.1f, 0.9f, 0.3f }, { 0.2f, 0.2f, 0.5f, 0.6f } }, [4, 9, 15]);
         using var matched = matcher.Match([image]);
-        using var priors = PriorBoxes.Create(SsdPresets.Voc300);
+        using var priors = DefaultBoxes.For(SsdPresets.Voc300).ToTensor();
         var overlaps = BoxOps.Iou(image.Boxes, BoxOps.CenterToCorner(priors));
         long shared = overlaps[0].argmax().item<long>();
         Assert.Equal(shared, overlaps[2].argmax().item<long>());

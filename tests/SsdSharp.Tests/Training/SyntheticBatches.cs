@@ -2,6 +2,7 @@ using SsdSharp.Configuration;
 using SsdSharp.Matching;
 using SsdSharp.Training;
 using static TorchSharp.torch;
+using SsdSharp.Data.Loading;
 
 namespace SsdSharp.Tests.Training;
 

@@ -7,6 +7,7 @@ using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Training;
 using SsdSharp.Weights;
 using TorchSharp;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Training;
 
@@ -128,7 +129,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(["tiny300-iter0000004.safetensors", "tiny300-iter0000005.safetensors"],
             Directory.GetFiles(dir, "*.safetensors").Select(Path.GetFileName).Where(n => n!.StartsWith("tiny300", StringComparison.Ordinal)).Order());
         Assert.Equal(5, TrainingCheckpoint.Read(dir).Iteration);
-        using var model = ModelFile.Load(result.ModelPath!);
+        using var model = NetworkFile.Load(result.ModelPath!);
         Assert.Equal("tiny300", model.Config.Name);
     }
 

@@ -1,4 +1,4 @@
-using SsdSharp.Inference;
+using SsdSharp.Boxes;
 
 namespace SsdSharp.Data.Augmentation;
 
@@ -11,7 +11,7 @@ namespace SsdSharp.Data.Augmentation;
 /// <param name="MaxRatio">Largest canvas side over image side (4 in the reference).</param>
 /// <param name="Fill">
 /// Canvas colour R, G, B; null means the network's means, which <see cref="AugmentationPipeline"/> fills in
-/// (<see cref="NetworkInputFormat.MeanRgb"/>), as the reference does.
+/// (<see cref="Preprocessing.NetworkInputFormat.MeanRgb"/>), as the reference does.
 /// </param>
 public sealed record Expand(double Probability = 0.5, double MaxRatio = 4, IReadOnlyList<float>? Fill = null) : ISampleTransform
 {

@@ -1,4 +1,4 @@
-using SsdSharp.Inference;
+using SsdSharp.Boxes;
 
 namespace SsdSharp.Data.Augmentation;
 

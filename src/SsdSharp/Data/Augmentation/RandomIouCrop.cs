@@ -1,4 +1,4 @@
-using SsdSharp.Inference;
+using SsdSharp.Boxes;
 
 namespace SsdSharp.Data.Augmentation;
 
@@ -66,7 +66,7 @@ public sealed record RandomIouCrop : ISampleTransform
         if (patch.Width < 1 || patch.Height < 1) return false;
 
         var boxes = sample.Boxes;
-        if (boxes.Any(b => Iou(b, patch) < minIou)) return false;
+        if (boxes.Any(b => PixelBox.Iou(b, patch) < minIou)) return false;
         var kept = Enumerable.Range(0, boxes.Length).Where(i => CentreInside(boxes[i], patch)).ToArray();
         if (boxes.Length > 0 && kept.Length == 0) return false;
 
@@ -79,15 +79,6 @@ public sealed record RandomIouCrop : ISampleTransform
     }
 
     /// <summary>Intersection over union of two corner boxes, continuous coordinates (no +1).</summary>
-    internal static double Iou(PixelBox a, PixelBox b)
-    {
-        double iw = Math.Max(0, Math.Min(a.X2, b.X2) - Math.Max(a.X1, b.X1));
-        double ih = Math.Max(0, Math.Min(a.Y2, b.Y2) - Math.Max(a.Y1, b.Y1));
-        double intersection = iw * ih;
-        return intersection / ((double)a.Width * a.Height + (double)b.Width * b.Height - intersection);
-    }
-
-    // Strict inequalities as in the reference: a centre on the patch border is outside.
     private static bool CentreInside(PixelBox box, PixelBox patch)
     {
         float cx = (box.X1 + box.X2) / 2, cy = (box.Y1 + box.Y2) / 2;

@@ -1,4 +1,5 @@
-using SsdSharp.Inference;
+using SsdSharp.Boxes;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Data.Augmentation;
 

@@ -1,5 +1,6 @@
 using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Data.Augmentation;
 

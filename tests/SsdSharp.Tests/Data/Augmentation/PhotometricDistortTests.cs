@@ -1,4 +1,5 @@
 using SsdSharp.Data.Augmentation;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Data.Augmentation;
 

@@ -1,6 +1,7 @@
 using SkiaSharp;
 using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Data.Augmentation;
 

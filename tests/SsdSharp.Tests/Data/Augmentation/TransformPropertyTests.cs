@@ -1,6 +1,8 @@
 using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Inference;
+using SsdSharp.Boxes;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Data.Augmentation;
 
@@ -25,7 +27,7 @@ public class TransformPropertyTests
             int h = large ? height / 3 + random.NextInt(height - height / 3) : 1 + random.NextInt(height / 2);
             int x = random.NextInt(width - w + 1), y = random.NextInt(height - h + 1);
             var box = new PixelBox(x, y, x + w, y + h);
-            if (boxes.All(b => RandomIouCrop.Iou(b, box) == 0 && !Touch(b, box))) boxes.Add(box);
+            if (boxes.All(b => PixelBox.Iou(b, box) == 0 && !Touch(b, box))) boxes.Add(box);
         }
         var labels = Enumerable.Range(1, boxes.Count).ToArray();
         var pixels = new float[width * height * 3];
@@ -167,7 +169,7 @@ public class TransformPropertyTests
             // The patch's origin is the original coordinate of its top-left pixel.
             sample.Image.GetPixel(0, 0, corner);
             var patch = new PixelBox(corner[0], corner[1], corner[0] + sample.Image.Width, corner[1] + sample.Image.Height);
-            Assert.All(originalBoxes, b => Assert.True(RandomIouCrop.Iou(b, patch) >= minIou, $"IoU {RandomIouCrop.Iou(b, patch)} < {minIou}"));
+            Assert.All(originalBoxes, b => Assert.True(PixelBox.Iou(b, patch) >= minIou, $"IoU {PixelBox.Iou(b, patch)} < {minIou}"));
             AssertBoxesValid(sample);
             AssertLabelsFollowPixels(sample);
         }

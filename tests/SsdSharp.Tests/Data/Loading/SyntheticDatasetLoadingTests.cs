@@ -3,6 +3,7 @@ using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Data.Synthetic;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Data.Loading;
 

@@ -3,6 +3,7 @@ using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Imaging;
 using static TorchSharp.torch;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Tests.Data.Loading;
 

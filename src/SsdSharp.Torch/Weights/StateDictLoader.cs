@@ -10,6 +10,21 @@ namespace SsdSharp.Weights;
 /// </summary>
 public static class StateDictLoader
 {
+    // BatchNorm's step counter is bookkeeping, not a weight: model files leave it out and the
+    // reference's checkpoints may lack it.
+    private const string BookkeepingSuffix = ".num_batches_tracked";
+
+    /// <summary>The module's state dict without bookkeeping entries: what a model file stores.</summary>
+    public static IEnumerable<KeyValuePair<string, Tensor>> Weights(nn.Module module) =>
+        module.state_dict().Where(kv => !kv.Key.EndsWith(BookkeepingSuffix, StringComparison.Ordinal));
+
+    /// <summary>Loads host tensors (from a model file) into <paramref name="module"/>; see the tensor overload.</summary>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, HostTensor> stateDict, string source)
+    {
+        using var scope = NewDisposeScope();
+        Load(module, stateDict.ToDictionary(kv => kv.Key, kv => HostTensors.ToTorch(kv.Value)), source);
+    }
+
     /// <summary>Loads <paramref name="stateDict"/> into <paramref name="module"/>.</summary>
     /// <param name="module">The target.</param>
     /// <param name="stateDict">Names to tensors.</param>
@@ -18,8 +33,7 @@ public static class StateDictLoader
     public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
         var target = module.state_dict();
-        // BatchNorm's step counter is bookkeeping that the reference's checkpoints may lack.
-        var required = target.Keys.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var required = Weights(module).Select(kv => kv.Key).ToList();
         var missing = required.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k)).ToList();
         var misShaped = stateDict.Where(kv => target.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))

@@ -24,7 +24,7 @@ public static class VocEvaluationHook
             // The detector owns (and may convert) its network, so it gets a copy of the weights.
             var copy = new SsdNetwork(network.Config);
             StateDictLoader.Load(copy, network.state_dict(), "the network being trained");
-            using var detector = new SsdDetector(copy, options);
+            using var detector = new SsdDetector(new LibTorchBackend(copy, options), options);
             var detections = new Dictionary<string, IReadOnlyList<Detection>>();
             foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), cancellationToken: cancellationToken))
                 detections[idOfPath[result.Image]] = result.Detections;

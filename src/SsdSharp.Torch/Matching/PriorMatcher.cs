@@ -14,19 +14,17 @@ public sealed class PriorMatcher
     private readonly Tensor _priors;
     private readonly Tensor _priorCorners;
 
-    /// <summary>Creates a matcher for fixed default boxes.</summary>
-    /// <param name="priors">Default boxes <c>[P, 4]</c> float32, centre form (cx, cy, w, h), normalised. The matcher keeps its own copy.</param>
-    /// <param name="coder">Encodes matched truths as offsets from their priors.</param>
+    /// <summary>Creates a matcher for a configuration's default boxes.</summary>
+    /// <param name="defaultBoxes">The default boxes and the coder of the location targets.</param>
     /// <param name="threshold">Overlap (IoU) below which a prior is background; 0.5 in the reference.</param>
-    public PriorMatcher(Tensor priors, BoxCoder coder, double threshold = 0.5)
+    /// <param name="device">Where the matching runs (the training device); the CPU by default.</param>
+    public PriorMatcher(DefaultBoxes defaultBoxes, double threshold = 0.5, Device? device = null)
     {
-        if (priors.dim() != 2 || priors.shape[1] != 4)
-            throw new ArgumentException($"priors must be [P, 4], got [{string.Join(", ", priors.shape)}]", nameof(priors));
         if (threshold is <= 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "must be in (0, 1]");
-        _priors = priors.detach().clone();
+        _priors = defaultBoxes.ToTensor(device);
         _priorCorners = BoxOps.CenterToCorner(_priors);
-        Coder = coder;
+        Coder = defaultBoxes.Coder;
         Threshold = threshold;
     }
 

@@ -1,4 +1,4 @@
-namespace SsdSharp.Data.Augmentation;
+namespace SsdSharp.Preprocessing;
 
 /// <summary>
 /// The last step of every pipeline: bilinear resize to the network's square input, mean subtraction,

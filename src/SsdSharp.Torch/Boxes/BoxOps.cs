@@ -18,15 +18,6 @@ public static class BoxOps
         return cat([center - half, center + half], -1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Corner form <c>[..., 4]</c> (x1, y1, x2, y2) to centre form (cx, cy, w, h).</summary>
-    public static Tensor CornerToCenter(Tensor boxes)
-    {
-        using var scope = NewDisposeScope();
-        var min = boxes[TensorIndex.Ellipsis, TensorIndex.Slice(0, 2)];
-        var max = boxes[TensorIndex.Ellipsis, TensorIndex.Slice(2, 4)];
-        return cat([(min + max) / 2, max - min], -1).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Area of corner-form boxes <c>[..., 4]</c>; <c>[...]</c>.</summary>
     public static Tensor Area(Tensor boxes)
     {
@@ -51,15 +42,5 @@ public static class BoxOps
         var inter = wh[TensorIndex.Ellipsis, 0] * wh[TensorIndex.Ellipsis, 1];
         var union = Area(a).unsqueeze(-1) + Area(b).unsqueeze(-2) - inter;
         return (inter / union).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Clamps corner-form boxes <c>[..., 4]</c> in pixels to an image of the given size.</summary>
-    public static Tensor ClipToImage(Tensor boxes, double width, double height)
-    {
-        using var scope = NewDisposeScope();
-        var x = boxes[TensorIndex.Ellipsis, TensorIndex.Slice(0, null, 2)].clamp(0, width);
-        var y = boxes[TensorIndex.Ellipsis, TensorIndex.Slice(1, null, 2)].clamp(0, height);
-        return stack([x[TensorIndex.Ellipsis, 0], y[TensorIndex.Ellipsis, 0], x[TensorIndex.Ellipsis, 1], y[TensorIndex.Ellipsis, 1]], -1)
-            .MoveToOuterDisposeScope();
     }
 }

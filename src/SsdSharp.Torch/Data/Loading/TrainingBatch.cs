@@ -1,7 +1,7 @@
 using SsdSharp.Matching;
 using static TorchSharp.torch;
 
-namespace SsdSharp.Training;
+namespace SsdSharp.Data.Loading;
 
 /// <summary>One batch of training data. Disposing it disposes its tensors.</summary>
 /// <param name="Images"><c>[B, 3, S, S]</c> float32 network input, preprocessed as SPEC §1 (augmented, resized, means subtracted).</param>

@@ -86,7 +86,7 @@ public static class TrainingCheckpoint
                 if (((SGD.State)states[i]).momentum_buffer is { } buffer) tensors[MomentumPrefix + parameters[i].Name] = buffer;
             }
             tensors[RngKey] = get_rng_state();
-            SafeTensors.Save(path, tensors, new Dictionary<string, string>
+            SafeTensors.Save(path, tensors.ToDictionary(kv => kv.Key, kv => HostTensors.FromTorch(kv.Value)), new Dictionary<string, string>
             {
                 ["format"] = Format,
                 ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
@@ -120,26 +120,20 @@ public static class TrainingCheckpoint
     internal static void Restore(CheckpointInfo info, SsdNetwork network, SGD optimizer, IReadOnlyList<(string Name, Parameter Parameter)> parameters)
     {
         var (tensors, metadata) = SafeTensors.Load(info.File);
-        try
+        if (!metadata.TryGetValue("iteration", out var stored) || stored != info.Iteration.ToString(CultureInfo.InvariantCulture))
+            throw new SsdInputException($"{info.File}: holds iteration {stored ?? "?"}, the sidecar says {info.Iteration}");
+        var model = tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+        StateDictLoader.Load(network, model, info.File);
+        using var scope = NewDisposeScope();
+        var states = optimizer.state_dict().State;
+        for (int i = 0; i < parameters.Count; i++)
         {
-            if (!metadata.TryGetValue("iteration", out var stored) || stored != info.Iteration.ToString(CultureInfo.InvariantCulture))
-                throw new SsdInputException($"{info.File}: holds iteration {stored ?? "?"}, the sidecar says {info.Iteration}");
-            var model = tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
-            StateDictLoader.Load(network, model, info.File);
-            var states = optimizer.state_dict().State;
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                if (!tensors.TryGetValue(MomentumPrefix + parameters[i].Name, out var buffer)) continue;
-                var state = (SGD.State)states[i];
-                state.momentum_buffer?.Dispose();
-                state.momentum_buffer = buffer.to(parameters[i].Parameter.device, copy: true).DetachFromDisposeScope();
-            }
-            if (tensors.TryGetValue(RngKey, out var rng)) set_rng_state(rng);
+            if (!tensors.TryGetValue(MomentumPrefix + parameters[i].Name, out var buffer)) continue;
+            var state = (SGD.State)states[i];
+            state.momentum_buffer?.Dispose();
+            state.momentum_buffer = HostTensors.ToTorch(buffer).to(parameters[i].Parameter.device, copy: true).DetachFromDisposeScope();
         }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
+        if (tensors.TryGetValue(RngKey, out var rng)) set_rng_state(HostTensors.ToTorch(rng));
     }
 }

@@ -1,7 +1,7 @@
-namespace SsdSharp.Training;
+namespace SsdSharp.Data.Loading;
 
 /// <summary>
-/// Where the <see cref="Trainer"/> gets its data: an endless, reproducible stream of batches.
+/// Where the trainer gets its data: an endless, reproducible stream of batches.
 /// </summary>
 public interface IBatchSource
 {

@@ -8,6 +8,7 @@ using SsdSharp.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SsdSharp.Data.Loading;
 
 namespace SsdSharp.Training;
 
@@ -38,8 +39,7 @@ public sealed class Trainer : IDisposable
         _parameters = network.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         _optimizer = optim.SGD(_parameters.Select(p => p.Parameter), options.LearningRate,
             momentum: options.Momentum, weight_decay: options.WeightDecay);
-        using var priors = PriorBoxes.Create(network.Config, _device);
-        _matcher = new PriorMatcher(priors, new BoxCoder(network.Config.Variances[0], network.Config.Variances[1]), options.MatchThreshold);
+        _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
         _loss = new MultiBoxLoss(options.NegativesPerPositive);
     }
 
@@ -185,7 +185,7 @@ public sealed class Trainer : IDisposable
         if (outcome == TrainingOutcome.Completed)
         {
             modelPath = Path.Combine(OutputDirectory, "model.safetensors");
-            ModelFile.Save(Network, modelPath);
+            NetworkFile.Save(Network, modelPath);
         }
         var curvePath = Path.Combine(OutputDirectory, LossCurve.FileName);
         LossCurve.Save(TrainingLog.ReadLosses(logPath), curvePath, $"{Network.Config.Name}: training loss");

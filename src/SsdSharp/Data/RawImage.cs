@@ -14,7 +14,3 @@ namespace SsdSharp.Data;
 /// <param name="Malformed">Why the whole annotation cannot be used (e.g. invalid XML), or null.</param>
 internal sealed record RawImage(string File, string Id, string ImagePath, int Width, int Height,
     List<RawObject> Objects, long? CocoId = null, string? Malformed = null);
-
-/// <summary>One object as parsed: <paramref name="Malformed"/> says why it cannot be used, or is null.</summary>
-internal sealed record RawObject(int Index, string? Name, double X1, double Y1, double X2, double Y2,
-    bool Difficult = false, bool Crowd = false, double? Area = null, string? Malformed = null);

@@ -1,7 +1,7 @@
 using SkiaSharp;
 using SsdSharp.Configuration;
 
-namespace SsdSharp.Data.Augmentation;
+namespace SsdSharp.Preprocessing;
 
 /// <summary>
 /// The network input of an image for inference and evaluation: bilinear resize to the input square,

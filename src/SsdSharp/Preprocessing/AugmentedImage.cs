@@ -1,4 +1,4 @@
-namespace SsdSharp.Data.Augmentation;
+namespace SsdSharp.Preprocessing;
 
 /// <summary>
 /// The image of a sample while it is augmented: a <see cref="Width"/>×<see cref="Height"/> window on a

@@ -6,6 +6,8 @@ using SsdSharp.Inference;
 using SsdSharp.Matching;
 using SsdSharp.Training;
 using TorchSharp;
+using SsdSharp.Preprocessing;
+using SsdSharp.Boxes;
 
 namespace SsdSharp.Data.Loading;
 

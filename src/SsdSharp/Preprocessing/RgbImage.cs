@@ -1,7 +1,7 @@
 using SkiaSharp;
 using SsdSharp.Imaging;
 
-namespace SsdSharp.Data.Augmentation;
+namespace SsdSharp.Preprocessing;
 
 /// <summary>
 /// A decoded image as 32-bit floats: <c>Pixels[(y · Width + x) · 3 + c]</c>, channels R, G, B,

@@ -1,6 +1,6 @@
 using SsdSharp.Configuration;
 
-namespace SsdSharp.Data.Augmentation;
+namespace SsdSharp.Preprocessing;
 
 /// <summary>
 /// What the network expects as input (SPEC §1): a square of <see cref="Size"/> pixels, channels in

@@ -1,0 +1,24 @@
+using SsdSharp.Configuration;
+using SsdSharp.Modeling;
+
+namespace SsdSharp.Weights;
+
+/// <summary>An <see cref="SsdNetwork"/> to and from an SsdSharp model file (<see cref="ModelFile"/>).</summary>
+public static class NetworkFile
+{
+    /// <summary>Writes the network's weights and configuration (atomically).</summary>
+    public static void Save(SsdNetwork network, string path) =>
+        ModelFile.Save(path, network.Config, StateDictLoader.Weights(network).ToDictionary(kv => kv.Key, kv => HostTensors.FromTorch(kv.Value)));
+
+    /// <summary>Builds the network described by a model file and loads its weights.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="config">Overrides the embedded configuration, e.g. to rename classes; it must describe the same network.</param>
+    /// <exception cref="WeightsException">The file cannot be used; the message names it.</exception>
+    public static SsdNetwork Load(string path, SsdConfig? config = null)
+    {
+        var (embedded, stateDict) = ModelFile.Load(path);
+        var network = new SsdNetwork(config ?? embedded);
+        StateDictLoader.Load(network, stateDict, path);
+        return network;
+    }
+}
