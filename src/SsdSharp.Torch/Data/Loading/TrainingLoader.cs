@@ -4,7 +4,6 @@ using SsdSharp.Data.Augmentation;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using SsdSharp.Matching;
-using SsdSharp.Training;
 using TorchSharp;
 using SsdSharp.Preprocessing;
 using SsdSharp.Boxes;
