@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SsdSharp.Configuration;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using Spectre.Console;

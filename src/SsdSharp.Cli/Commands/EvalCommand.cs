@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;

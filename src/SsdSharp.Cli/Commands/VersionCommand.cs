@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 
 namespace SsdSharp.Cli.Commands;
 
@@ -11,8 +10,7 @@ internal static class VersionCommand
         var command = new Command("version", "Print the versions of SsdSharp, TorchSharp and libtorch.");
         command.SetAction(_ => CommandRunner.Run(() =>
         {
-            var version = typeof(SsdInputException).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
-            Console.WriteLine($"SsdSharp {version.Split('+')[0]}");
+            Console.WriteLine($"SsdSharp {LibraryVersion.Release}");
             Console.WriteLine($"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchSharp.torch.__version__}");
             return 0;
         }));
