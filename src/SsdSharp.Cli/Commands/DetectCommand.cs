@@ -25,14 +25,13 @@ internal static class DetectCommand
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 };
-        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
-        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
-        var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last memory layout (often faster on CPU)." };
+        var backendOptions = new BackendOptions();
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, batch, dtype, channelsLast, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, batch, inputs,
         };
+        backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var options = new DetectorOptions
@@ -46,9 +45,8 @@ internal static class DetectCommand
                     ClassAgnostic = parse.GetValue(classAgnostic),
                 }.Validate(),
                 BatchSize = parse.GetValue(batch),
-                Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
-                Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };
+            options = backendOptions.Apply(parse, options, parse.GetValue(weights));
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             var (results, failures) = Run(detector, paths);
