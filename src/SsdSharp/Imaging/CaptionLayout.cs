@@ -9,10 +9,10 @@ namespace SsdSharp.Imaging;
 /// Captions are placed one after the other, in the order given (highest score first), each avoiding
 /// those placed before it. A caption goes where it is free, trying in turn: above its box, at the left
 /// end of its top edge; inside the box, under that edge; below the box. When all three are taken, it
-/// slides rightwards along one of those edges to the nearest free place with half of it still over the edge; failing
-/// that, it goes to the free place nearest to one of the three, shifted down, up or sideways (the painter
-/// then draws a leader line to its box). When there is no free place at all, it takes the first of the
-/// three that fits in the image and overlaps.
+/// slides rightwards along one of those edges to the nearest free place with half of it still over the
+/// edge; failing that, it goes to the free place nearest to one of the three, shifted down, up or sideways
+/// (the painter then draws a leader line to its box). When there is no free place at all, it takes the
+/// first of the three that fits in the image and overlaps.
 /// Rectangles are in whole pixels, so that a caption placed against another touches it exactly and the
 /// drawn backgrounds fall on pixel edges; touching is not overlapping.
 /// </remarks>
