@@ -23,6 +23,7 @@ internal static class DetectCommand
         format.AcceptOnlyFromAmong("json", "text");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
+        var drawThreshold = new Option<double?>("--draw-threshold") { Description = "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 };
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
@@ -30,10 +31,14 @@ internal static class DetectCommand
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, batch, dtype, channelsLast, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, dtype, channelsLast, inputs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            var drawDir = parse.GetValue(draw);
+            double? minDrawnScore = parse.GetValue(drawThreshold);
+            if (minDrawnScore is { } t && !(t is >= 0 and <= 1)) throw new SsdInputException($"--draw-threshold: must be in [0, 1], got {t}");
+            if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
             var options = new DetectorOptions
             {
                 Detection = new DetectionOptions
@@ -51,8 +56,7 @@ internal static class DetectCommand
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             var (results, failures) = Run(detector, paths);
-            var drawDir = parse.GetValue(draw);
-            if (drawDir != null) DrawAll(results, drawDir);
+            if (drawDir != null) DrawAll(results, drawDir, minDrawnScore ?? 0);
             var text = parse.GetValue(format) == "json" ? ToJson(results) : ToText(results);
             if (parse.GetValue(output) is { } file)
             {
@@ -100,13 +104,14 @@ internal static class DetectCommand
         return (results, failures);
     }
 
-    private static void DrawAll(List<ImageDetections> results, string folder)
+    /// <summary>Draws each image's detections scoring at least <paramref name="minScore"/>, highest first (their captions get the best places).</summary>
+    private static void DrawAll(List<ImageDetections> results, string folder, double minScore)
     {
         Directory.CreateDirectory(folder);
         foreach (var result in results)
         {
             using var bitmap = ImageDecoder.Decode(result.Image);
-            BoxPainter.Draw(bitmap, result.Detections.Select(d =>
+            BoxPainter.Draw(bitmap, result.Detections.Where(d => d.Score >= minScore).OrderByDescending(d => d.Score).Select(d =>
                 new LabeledBox(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2, $"{d.Label} {d.Score:F2}", d.ClassId)));
             var target = Path.Combine(folder, Path.GetFileNameWithoutExtension(result.Image) + ".png");
             BoxPainter.Save(bitmap, target);
