@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
+using SsdSharp.IO;
 using SsdSharp.Inference;
 using Spectre.Console;
 
@@ -57,10 +57,10 @@ internal static class DetectCommand
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             var (results, failures) = Run(detector, paths);
             if (drawDir != null) DrawAll(results, drawDir, minDrawnScore ?? 0);
-            var text = parse.GetValue(format) == "json" ? ToJson(results) : ToText(results);
+            var text = parse.GetValue(format) == "json" ? DetectionFileWriter.ToJson(results) : ToText(results);
             if (parse.GetValue(output) is { } file)
             {
-                File.WriteAllText(file, text);
+                AtomicFile.WriteAllText(file, text);
                 Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
             }
             else
@@ -117,34 +117,6 @@ internal static class DetectCommand
             BoxPainter.Save(bitmap, target);
             Terminal.Error.MarkupLineInterpolated($"[grey]drew {target}[/]");
         }
-    }
-
-    /// <summary>The documented JSON form: an array with one object per image.</summary>
-    internal static string ToJson(IEnumerable<ImageDetections> results)
-    {
-        var array = new JsonArray();
-        foreach (var r in results)
-        {
-            var detections = new JsonArray();
-            foreach (var d in r.Detections)
-            {
-                detections.Add(new JsonObject
-                {
-                    ["label"] = d.Label,
-                    ["class_id"] = d.ClassId,
-                    ["score"] = Math.Round(d.Score, 6),
-                    ["box"] = new JsonArray(Math.Round(d.Box.X1, 2), Math.Round(d.Box.Y1, 2), Math.Round(d.Box.X2, 2), Math.Round(d.Box.Y2, 2)),
-                });
-            }
-            array.Add(new JsonObject
-            {
-                ["image"] = r.Image,
-                ["width"] = r.Width,
-                ["height"] = r.Height,
-                ["detections"] = detections,
-            });
-        }
-        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
     }
 
     private static string ToText(IEnumerable<ImageDetections> results)

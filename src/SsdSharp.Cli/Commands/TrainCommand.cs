@@ -126,15 +126,7 @@ internal static class TrainCommand
             throw new SsdInputException("--config and --base come from the checkpoint; leave them out with --resume");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
-        var stored = TrainingCheckpoint.Read(directory).Options;
-        return Trainer.Resume(directory, o =>
-        {
-            var adjusted = adjust(o);
-            // The data stream is a function of batch size and seed: changing them would not continue the run.
-            if (adjusted.BatchSize != stored.BatchSize || adjusted.Seed != stored.Seed)
-                throw new SsdInputException($"--batch and --seed cannot change on --resume (the run has batch {stored.BatchSize}, seed {stored.Seed})");
-            return adjusted;
-        });
+        return Trainer.Resume(directory, adjust);
     }
 
     private static IReadOnlyList<long> ParseSteps(string text)
