@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
+using SsdSharp.Inference;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
@@ -31,9 +32,9 @@ public sealed class Trainer : IDisposable
     private string? _checkpoint;
     private long _checkpointIteration = -1;
 
-    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, Device? device)
+    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, ComputeDevice? device)
     {
-        _device = device ?? CPU;
+        _device = Devices.Resolve(device ?? ComputeDevice.Auto);
         Network = network;
         network.to(_device);
         Options = options;
@@ -44,6 +45,9 @@ public sealed class Trainer : IDisposable
         _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
         _loss = new MultiBoxLoss(options.NegativesPerPositive);
     }
+
+    /// <summary>Where the network trains.</summary>
+    public ComputeDevice Device => Devices.Describe(_device);
 
     /// <summary>The network being trained.</summary>
     public SsdNetwork Network { get; }
@@ -68,8 +72,13 @@ public sealed class Trainer : IDisposable
     /// with the reference's initialisation (<see cref="SsdNetwork.Initialize"/>) and, when given, loads
     /// the ImageNet VGG base (<c>vgg16_reducedfc.pth</c>).
     /// </summary>
-    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint.</exception>
-    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, Device? device = null)
+    /// <param name="config">The network to train.</param>
+    /// <param name="options">The run's options (<see cref="TrainingOptions.For"/> gives the configuration's recipe).</param>
+    /// <param name="outputDirectory">Where checkpoints, log, chart and model go.</param>
+    /// <param name="vggBasePath">An ImageNet VGG16 base (<c>vgg16_reducedfc.pth</c>), or null for a random base.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
+    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, or the device is not available.</exception>
+    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, ComputeDevice? device = null)
     {
         options.Validate();
         if (TrainingCheckpoint.Exists(outputDirectory))
@@ -88,9 +97,9 @@ public sealed class Trainer : IDisposable
     /// </summary>
     /// <param name="directory">The output directory of the interrupted run (it stays the output directory).</param>
     /// <param name="adjust">Changes the stored options, for example to extend <see cref="TrainingOptions.Iterations"/>.</param>
-    /// <param name="device">Where to train.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
     /// <exception cref="SsdInputException">No checkpoint there, or <paramref name="adjust"/> changes the batch size or seed.</exception>
-    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, Device? device = null)
+    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, ComputeDevice? device = null)
     {
         var info = TrainingCheckpoint.Read(directory);
         var options = (adjust?.Invoke(info.Options) ?? info.Options).Validate();
