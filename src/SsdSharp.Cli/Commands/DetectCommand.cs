@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using SsdSharp.Configuration;
+using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
+using SsdSharp.IO;
 using SsdSharp.Inference;
 using Spectre.Console;
 
@@ -24,16 +24,22 @@ internal static class DetectCommand
         format.AcceptOnlyFromAmong("json", "text");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
+        var drawThreshold = new Option<double?>("--draw-threshold") { Description = "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 };
+        var device = DeviceOption.Create();
         var backendOptions = new BackendOptions();
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, batch, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, inputs,
         };
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            var drawDir = parse.GetValue(draw);
+            double? minDrawnScore = parse.GetValue(drawThreshold);
+            if (minDrawnScore is { } t && !(t is >= 0 and <= 1)) throw new SsdInputException($"--draw-threshold: must be in [0, 1], got {t}");
+            if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
             var options = new DetectorOptions
             {
                 Detection = new DetectionOptions
@@ -45,17 +51,17 @@ internal static class DetectCommand
                     ClassAgnostic = parse.GetValue(classAgnostic),
                 }.Validate(),
                 BatchSize = parse.GetValue(batch),
+                Device = DeviceOption.Parse(parse, device),
             };
             options = backendOptions.Apply(parse, options, parse.GetValue(weights));
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             var (results, failures) = Run(detector, paths);
-            var drawDir = parse.GetValue(draw);
-            if (drawDir != null) DrawAll(results, drawDir);
-            var text = parse.GetValue(format) == "json" ? ToJson(results) : ToText(results);
+            if (drawDir != null) DrawAll(results, drawDir, minDrawnScore ?? 0);
+            var text = parse.GetValue(format) == "json" ? DetectionFileWriter.ToJson(results) : ToText(results);
             if (parse.GetValue(output) is { } file)
             {
-                File.WriteAllText(file, text);
+                AtomicFile.WriteAllText(file, text);
                 Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
             }
             else
@@ -99,46 +105,19 @@ internal static class DetectCommand
         return (results, failures);
     }
 
-    private static void DrawAll(List<ImageDetections> results, string folder)
+    /// <summary>Draws each image's detections scoring at least <paramref name="minScore"/>, highest first (their captions get the best places).</summary>
+    private static void DrawAll(List<ImageDetections> results, string folder, double minScore)
     {
         Directory.CreateDirectory(folder);
         foreach (var result in results)
         {
             using var bitmap = ImageDecoder.Decode(result.Image);
-            BoxPainter.Draw(bitmap, result.Detections.Select(d =>
+            BoxPainter.Draw(bitmap, result.Detections.Where(d => d.Score >= minScore).OrderByDescending(d => d.Score).Select(d =>
                 new LabeledBox(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2, $"{d.Label} {d.Score:F2}", d.ClassId)));
             var target = Path.Combine(folder, Path.GetFileNameWithoutExtension(result.Image) + ".png");
             BoxPainter.Save(bitmap, target);
             Terminal.Error.MarkupLineInterpolated($"[grey]drew {target}[/]");
         }
-    }
-
-    /// <summary>The documented JSON form: an array with one object per image.</summary>
-    internal static string ToJson(IEnumerable<ImageDetections> results)
-    {
-        var array = new JsonArray();
-        foreach (var r in results)
-        {
-            var detections = new JsonArray();
-            foreach (var d in r.Detections)
-            {
-                detections.Add(new JsonObject
-                {
-                    ["label"] = d.Label,
-                    ["class_id"] = d.ClassId,
-                    ["score"] = Math.Round(d.Score, 6),
-                    ["box"] = new JsonArray(Math.Round(d.Box.X1, 2), Math.Round(d.Box.Y1, 2), Math.Round(d.Box.X2, 2), Math.Round(d.Box.Y2, 2)),
-                });
-            }
-            array.Add(new JsonObject
-            {
-                ["image"] = r.Image,
-                ["width"] = r.Width,
-                ["height"] = r.Height,
-                ["detections"] = detections,
-            });
-        }
-        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
     }
 
     private static string ToText(IEnumerable<ImageDetections> results)

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;
+using SsdSharp.IO;
+using SsdSharp.Training;
 using Spectre.Console;
 
 namespace SsdSharp.Cli.Commands;
@@ -21,6 +22,7 @@ internal static class EvalCommand
         var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config). Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass (with --weights).", DefaultValueFactory = _ => 8 };
+        var device = DeviceOption.Create();
         var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
         var metric = new Option<string?>("--metric") { Description = "voc, coco or both (default: the dataset's own)." };
         metric.AcceptOnlyFromAmong("voc", "coco", "both");
@@ -31,7 +33,7 @@ internal static class EvalCommand
         var backendOptions = new BackendOptions();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
-            data, split, detections, weights, config, batch, saveDetections, metric, format, output, plots,
+            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots,
         };
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -48,35 +50,34 @@ internal static class EvalCommand
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
-                // The reference evaluates every detection it keeps per class: no global cap per image (SPEC §5).
                 var options = backendOptions.Apply(parse,
-                    new DetectorOptions { BatchSize = parse.GetValue(batch), Detection = new DetectionOptions { MaxDetections = null } }, weightsFile);
+                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), Detection = ModelEvaluation.DetectionOptions }, weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);
-                var results = EvalDetection.Run(detector, truth);
+                var results = DetectWithProgress(detector, truth.Images);
                 if (parse.GetValue(saveDetections) is { } file)
                 {
-                    File.WriteAllText(file, DetectCommand.ToJson(results.Select(r => r.Detections)));
+                    AtomicFile.WriteAllText(file, DetectionFileWriter.ToJson(results.Select(r => r.Detections)));
                     Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
                 }
-                report = Evaluate(truth, results.ToDictionary(r => r.Id, r => r.Detections.Detections), parse.GetValue(metric));
+                report = ModelEvaluation.Score(results, truth.ClassNames, MetricFor(truth, parse.GetValue(metric)));
             }
             else
             {
                 var classNames = parse.GetValue(config) is { } c ? Configuration.SsdConfig.Load(c).ClassNames : null;
                 var truth = ReadTruth(spec, parse.GetValue(split)!, classNames);
-                report = Evaluate(truth, DetectionFileReader.Read(detectionsFile!, truth), parse.GetValue(metric));
+                report = ModelEvaluation.Score(truth.Images, DetectionFileReader.Read(detectionsFile!, truth), truth.ClassNames, MetricFor(truth, parse.GetValue(metric)));
             }
 
             if (parse.GetValue(plots) is { } folder)
             {
-                var files = EvalPlots.Write(report, folder);
+                var files = EvaluationCharts.Write(report, folder);
                 Terminal.Error.MarkupLineInterpolated($"[grey]wrote {files.Count} plot(s) to {folder}[/]");
             }
             var json = parse.GetValue(format) == "json";
             if (parse.GetValue(output) is { } target)
             {
-                File.WriteAllText(target, json ? report.ToJson() : EvalOutput.ToText(report));
+                AtomicFile.WriteAllText(target, json ? report.ToJson() : EvalOutput.ToText(report));
                 Terminal.Error.MarkupLineInterpolated($"[grey]wrote the report to {target}[/]");
             }
             else if (json) Console.Out.Write(report.ToJson());
@@ -102,11 +103,31 @@ internal static class EvalCommand
         return truth;
     }
 
-    private static EvaluationReport Evaluate(AnnotatedDataset truth, IReadOnlyDictionary<string, IReadOnlyList<Detection>> detections, string? metric)
+    /// <summary>The metric asked for, or the dataset's own protocol.</summary>
+    private static EvaluationMetric MetricFor(AnnotatedDataset truth, string? metric) => metric switch
     {
-        metric ??= truth.Spec.Format == DatasetFormat.Voc ? "voc" : "coco";
-        var voc = metric is "voc" or "both" ? VocEvaluator.Evaluate(truth.Images, detections, truth.ClassNames) : null;
-        var coco = metric is "coco" or "both" ? CocoEvaluator.Evaluate(truth.Images, detections, truth.ClassNames) : null;
-        return new EvaluationReport(voc, coco);
+        "voc" => EvaluationMetric.Voc,
+        "coco" => EvaluationMetric.Coco,
+        "both" => EvaluationMetric.Both,
+        _ => truth.Spec.Format == DatasetFormat.Voc ? EvaluationMetric.Voc : EvaluationMetric.Coco,
+    };
+
+    /// <summary>Runs the model over the split with a progress bar on stderr.</summary>
+    private static IReadOnlyList<EvaluatedImage> DetectWithProgress(SsdDetector detector, IReadOnlyList<ImageAnnotation> images)
+    {
+        IReadOnlyList<EvaluatedImage> results = [];
+        Terminal.Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"detecting in {images.Count} images", maxValue: images.Count);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                results = ModelEvaluation.Detect(detector, images, new SynchronousProgress<int>(done =>
+                {
+                    task.Value = done;
+                    task.Description = $"detecting: {done}/{images.Count} images, {done / clock.Elapsed.TotalSeconds:F1} images/s";
+                }));
+            });
+        return results;
     }
 }

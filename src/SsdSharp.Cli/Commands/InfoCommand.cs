@@ -31,7 +31,7 @@ internal static class InfoCommand
             Console.WriteLine($"  features: {(cpu.NotableFeatures.Count > 0 ? string.Join(' ', cpu.NotableFeatures) : "none of note")}");
             Console.WriteLine($"  native bfloat16: {(cpu.HasNativeBFloat16 ? "yes" : "no (--dtype bfloat16 would be emulated, many times slower)")}");
             Console.WriteLine($"libtorch {torch.__version__} (TorchSharp {typeof(torch).Assembly.GetName().Version}), {torch.get_num_threads()} threads, " +
-                              $"CUDA: {(torch.cuda.is_available() ? $"{torch.cuda.device_count()} device(s)" : "not available")}");
+                              $"CUDA: {(Devices.CudaDeviceCount > 0 ? $"{Devices.CudaDeviceCount} device(s)" : "not available")}");
             Console.WriteLine($"ONNX Runtime {OnnxRuntimeBackend.Version}, providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
 
             var model = parse.GetValue(weights) ?? ModelResolver.BundledModelPath;

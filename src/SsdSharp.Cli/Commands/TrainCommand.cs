@@ -5,6 +5,7 @@ using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
+using SsdSharp.Inference;
 using SsdSharp.Training;
 using Spectre.Console;
 using SsdSharp.Preprocessing;
@@ -31,6 +32,7 @@ internal static class TrainCommand
         var warmup = new Option<long?>("--warmup") { Description = "Iterations of linear warm-up from a third of the rate." };
         var clip = new Option<double?>("--clip") { Description = "Clip the global gradient norm to this value (0: off)." };
         var workers = new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => 2 };
+        var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth); not with --resume." };
         var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (0)." };
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Checkpoint period in iterations." };
@@ -39,7 +41,7 @@ internal static class TrainCommand
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
-            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, seed,
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, seed,
             checkpointEvery, evalEvery, evalData, evalSplit,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -58,9 +60,10 @@ internal static class TrainCommand
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
             };
 
+            var computeDevice = DeviceOption.Parse(parse, device);
             using var trainer = parse.GetValue(resume) is { } resumeDir
-                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust)
-                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust);
+                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust, computeDevice)
+                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust, computeDevice);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
@@ -78,7 +81,7 @@ internal static class TrainCommand
                 new LoaderOptions { BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip },
                 message => Terminal.Error.MarkupLineInterpolated($"[yellow]warning: {message}[/]"));
             Terminal.Error.MarkupLineInterpolated(
-                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, output {trainer.OutputDirectory}[/]");
+                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, on {trainer.Device}, output {trainer.OutputDirectory}[/]");
 
             using var cancel = new CancellationTokenSource();
             TrainingResult result;
@@ -112,29 +115,21 @@ internal static class TrainCommand
         return command;
     }
 
-    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust)
+    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         var config = SsdConfig.Load(configName);
-        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
+        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase, device);
     }
 
-    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust)
+    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (config != null || vggBase != null)
             throw new SsdInputException("--config and --base come from the checkpoint; leave them out with --resume");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
-        var stored = TrainingCheckpoint.Read(directory).Options;
-        return Trainer.Resume(directory, o =>
-        {
-            var adjusted = adjust(o);
-            // The data stream is a function of batch size and seed: changing them would not continue the run.
-            if (adjusted.BatchSize != stored.BatchSize || adjusted.Seed != stored.Seed)
-                throw new SsdInputException($"--batch and --seed cannot change on --resume (the run has batch {stored.BatchSize}, seed {stored.Seed})");
-            return adjusted;
-        });
+        return Trainer.Resume(directory, adjust, device);
     }
 
     private static IReadOnlyList<long> ParseSteps(string text)

@@ -1,3 +1,5 @@
+using SsdSharp.Imaging;
+
 namespace SsdSharp.Training;
 
 /// <summary>Draws the losses of a training log as a PNG line chart.</summary>
@@ -15,26 +17,14 @@ public static class LossCurve
     /// <param name="title">Chart title, e.g. the configuration's name.</param>
     public static void Save(IReadOnlyList<(long Iteration, double LocalizationLoss, double ConfidenceLoss)> entries, string path, string title)
     {
-        var plot = new ScottPlot.Plot();
-        if (entries.Count > 0)
-        {
-            int window = Math.Max(1, entries.Count / 100);
-            var xs = entries.Select(e => (double)e.Iteration).ToArray();
-            Add(plot, xs, Smooth(entries.Select(e => e.LocalizationLoss + e.ConfidenceLoss).ToArray(), window), "loss");
-            Add(plot, xs, Smooth(entries.Select(e => e.LocalizationLoss).ToArray(), window), "loss_l");
-            Add(plot, xs, Smooth(entries.Select(e => e.ConfidenceLoss).ToArray(), window), "loss_c");
-            plot.ShowLegend();
-        }
-        plot.Title(title);
-        plot.XLabel("iteration");
-        plot.YLabel("loss");
-        plot.SavePng(path, 900, 500);
-    }
-
-    private static void Add(ScottPlot.Plot plot, double[] xs, double[] ys, string label)
-    {
-        var line = plot.Add.ScatterLine(xs, ys);
-        line.LegendText = label;
+        int window = Math.Max(1, entries.Count / 100);
+        var xs = entries.Select(e => (double)e.Iteration).ToArray();
+        Charts.SaveLines(path, title, "iteration", "loss",
+        [
+            new ChartSeries("loss", xs, Smooth(entries.Select(e => e.LocalizationLoss + e.ConfidenceLoss).ToArray(), window)),
+            new ChartSeries("loss_l", xs, Smooth(entries.Select(e => e.LocalizationLoss).ToArray(), window)),
+            new ChartSeries("loss_c", xs, Smooth(entries.Select(e => e.ConfidenceLoss).ToArray(), window)),
+        ]);
     }
 
     /// <summary>Trailing moving average over <paramref name="window"/> values.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
+using SsdSharp.Inference;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
@@ -20,8 +21,6 @@ namespace SsdSharp.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private const int ThroughputWindow = 20;
-
     private readonly SGD _optimizer;
     private readonly List<(string Name, Parameter Parameter)> _parameters;
     private readonly PriorMatcher _matcher;
@@ -29,9 +28,13 @@ public sealed class Trainer : IDisposable
     private readonly Device _device;
     private double _elapsedBefore;
 
-    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, Device? device)
+    // The newest checkpoint (null before the first): named in errors, and where a run resumes from.
+    private string? _checkpoint;
+    private long _checkpointIteration = -1;
+
+    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, ComputeDevice? device)
     {
-        _device = device ?? CPU;
+        _device = Devices.Resolve(device ?? ComputeDevice.Auto);
         Network = network;
         network.to(_device);
         Options = options;
@@ -42,6 +45,9 @@ public sealed class Trainer : IDisposable
         _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
         _loss = new MultiBoxLoss(options.NegativesPerPositive);
     }
+
+    /// <summary>Where the network trains.</summary>
+    public ComputeDevice Device => Devices.Describe(_device);
 
     /// <summary>The network being trained.</summary>
     public SsdNetwork Network { get; }
@@ -66,8 +72,13 @@ public sealed class Trainer : IDisposable
     /// with the reference's initialisation (<see cref="SsdNetwork.Initialize"/>) and, when given, loads
     /// the ImageNet VGG base (<c>vgg16_reducedfc.pth</c>).
     /// </summary>
-    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint.</exception>
-    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, Device? device = null)
+    /// <param name="config">The network to train.</param>
+    /// <param name="options">The run's options (<see cref="TrainingOptions.For"/> gives the configuration's recipe).</param>
+    /// <param name="outputDirectory">Where checkpoints, log, chart and model go.</param>
+    /// <param name="vggBasePath">An ImageNet VGG16 base (<c>vgg16_reducedfc.pth</c>), or null for a random base.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
+    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, or the device is not available.</exception>
+    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, ComputeDevice? device = null)
     {
         options.Validate();
         if (TrainingCheckpoint.Exists(outputDirectory))
@@ -86,14 +97,19 @@ public sealed class Trainer : IDisposable
     /// </summary>
     /// <param name="directory">The output directory of the interrupted run (it stays the output directory).</param>
     /// <param name="adjust">Changes the stored options, for example to extend <see cref="TrainingOptions.Iterations"/>.</param>
-    /// <param name="device">Where to train.</param>
-    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, Device? device = null)
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
+    /// <exception cref="SsdInputException">No checkpoint there, or <paramref name="adjust"/> changes the batch size or seed.</exception>
+    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, ComputeDevice? device = null)
     {
         var info = TrainingCheckpoint.Read(directory);
         var options = (adjust?.Invoke(info.Options) ?? info.Options).Validate();
+        // The data stream is a function of batch size and seed: changing them would not continue the run.
+        if (options.BatchSize != info.Options.BatchSize || options.Seed != info.Options.Seed)
+            throw new SsdInputException($"{directory}: the batch size and seed cannot change when a run is resumed (the run has batch {info.Options.BatchSize}, seed {info.Options.Seed})");
         var trainer = new Trainer(new SsdNetwork(info.Config), options, directory, device);
         TrainingCheckpoint.Restore(info, trainer.Network, trainer._optimizer, trainer._parameters);
-        trainer.Iteration = info.Iteration;
+        trainer.Iteration = trainer._checkpointIteration = info.Iteration;
+        trainer._checkpoint = info.File;
         trainer._elapsedBefore = info.ElapsedSeconds;
         return trainer;
     }
@@ -109,12 +125,8 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(IBatchSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(OutputDirectory);
-        string? checkpoint = TrainingCheckpoint.Exists(OutputDirectory) ? TrainingCheckpoint.Read(OutputDirectory).File : null;
-        long checkpointIteration = checkpoint is null ? -1 : Iteration;
-        var session = Stopwatch.StartNew();
-        long sessionStart = Iteration, sessionImages = 0;
-        double waitSeconds = 0;
-        var recent = new Queue<(double Seconds, int Images)>();
+        var meter = new ThroughputMeter();
+        long sessionStart = Iteration;
         var outcome = TrainingOutcome.Completed;
         string logPath;
 
@@ -125,62 +137,55 @@ public sealed class Trainer : IDisposable
             logPath = log.Path;
             while (Iteration < Options.Iterations)
             {
-                if (cancellationToken.IsCancellationRequested)
+                var clock = Stopwatch.StartNew();
+                if (!NextBatch(batches, cancellationToken))
                 {
                     outcome = TrainingOutcome.Cancelled;
                     break;
                 }
-                var stepWatch = Stopwatch.StartNew();
-                try
-                {
-                    if (!batches.MoveNext()) throw new InvalidOperationException($"the batch source ended at iteration {Iteration}; it must be endless");
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    outcome = TrainingOutcome.Cancelled;
-                    break;
-                }
-                double wait = stepWatch.Elapsed.TotalSeconds;
+                double wait = clock.Elapsed.TotalSeconds;
                 double lr = Options.LearningRateAt(Iteration);
                 double lossL, lossC;
                 int images;
                 using (var batch = batches.Current)
                 {
                     images = batch.Count;
-                    (lossL, lossC) = Step(batch, lr, checkpoint);
+                    (lossL, lossC) = Step(batch, lr);
                 }
-                double stepSeconds = stepWatch.Elapsed.TotalSeconds;
                 Iteration++;
-                waitSeconds += wait;
-                sessionImages += images;
-                recent.Enqueue((stepSeconds, images));
-                if (recent.Count > ThroughputWindow) recent.Dequeue();
+                double stepSeconds = clock.Elapsed.TotalSeconds;
+                meter.Add(stepSeconds, wait, images);
 
-                string? written = null;
-                if (Iteration % Options.CheckpointEvery == 0 || Iteration == Options.Iterations)
-                {
-                    checkpoint = written = SaveCheckpoint(session);
-                    checkpointIteration = Iteration;
-                }
-                IReadOnlyDictionary<string, double>? metrics = null;
-                if (Evaluator != null && Options.EvaluateEvery > 0 && Iteration % Options.EvaluateEvery == 0)
-                    metrics = Evaluate(cancellationToken);
-
-                double windowSeconds = recent.Sum(r => r.Seconds);
+                string? written = Iteration % Options.CheckpointEvery == 0 || Iteration == Options.Iterations ? SaveCheckpoint(meter) : null;
+                var metrics = Evaluator != null && Options.EvaluateEvery > 0 && Iteration % Options.EvaluateEvery == 0 ? Evaluate(cancellationToken) : null;
                 var report = new TrainingProgress(Iteration, Options.Iterations, lossL, lossC, lr,
-                    recent.Sum(r => r.Images) / windowSeconds,
-                    waitSeconds / session.Elapsed.TotalSeconds,
-                    TimeSpan.FromSeconds(windowSeconds / recent.Count * (Options.Iterations - Iteration)),
+                    meter.RecentImagesPerSecond, meter.DataWaitShare, meter.Remaining(Options.Iterations - Iteration),
                     stepSeconds, wait, metrics, written);
                 log.Write(report);
                 progress?.Report(report);
             }
         }
+        return Finish(outcome, meter, Iteration > sessionStart, logPath);
+    }
 
-        if (checkpointIteration != Iteration || checkpoint is null)
+    /// <summary>Waits for the next batch; false when the run was cancelled meanwhile.</summary>
+    private bool NextBatch(IEnumerator<TrainingBatch> batches, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return false;
+        try
         {
-            checkpoint = SaveCheckpoint(session);
+            return batches.MoveNext() ? true : throw new InvalidOperationException($"the batch source ended at iteration {Iteration}; it must be endless");
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The end of a session: a checkpoint of the last step, the model file when complete, the loss curve.</summary>
+    private TrainingResult Finish(TrainingOutcome outcome, ThroughputMeter meter, bool trained, string logPath)
+    {
+        if (_checkpointIteration != Iteration || _checkpoint is null) SaveCheckpoint(meter);
         string? modelPath = null;
         if (outcome == TrainingOutcome.Completed)
         {
@@ -189,13 +194,12 @@ public sealed class Trainer : IDisposable
         }
         var curvePath = Path.Combine(OutputDirectory, LossCurve.FileName);
         LossCurve.Save(TrainingLog.ReadLosses(logPath), curvePath, $"{Network.Config.Name}: training loss");
-        double seconds = session.Elapsed.TotalSeconds;
-        return new TrainingResult(outcome, Iteration, checkpoint, modelPath, logPath, curvePath,
-            Iteration > sessionStart ? sessionImages / seconds : 0, seconds > 0 ? waitSeconds / seconds : 0);
+        return new TrainingResult(outcome, Iteration, _checkpoint!, modelPath, logPath, curvePath,
+            trained ? meter.SessionImagesPerSecond : 0, meter.DataWaitShare);
     }
 
     /// <summary>One optimiser step; returns (loss_l, loss_c).</summary>
-    private (double, double) Step(TrainingBatch batch, double lr, string? checkpoint)
+    private (double, double) Step(TrainingBatch batch, double lr)
     {
         using var scope = NewDisposeScope();
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
@@ -207,13 +211,13 @@ public sealed class Trainer : IDisposable
         double lossL = losses.Localization.item<float>();
         double lossC = losses.Confidence.item<float>();
         if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
-            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, checkpoint);
+            throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, _checkpoint);
         losses.Total().backward();
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);
             if (!double.IsFinite(norm))
-                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.ImageIds, checkpoint);
+                throw new TrainingDivergedException(Iteration + 1, $"the gradient norm became non-finite ({norm})", batch.ImageIds, _checkpoint);
         }
         _optimizer.step();
         return (lossL, lossC);
@@ -232,8 +236,12 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    private string SaveCheckpoint(Stopwatch session) =>
-        TrainingCheckpoint.Save(OutputDirectory, Network, _optimizer, _parameters, Options, Iteration, _elapsedBefore + session.Elapsed.TotalSeconds);
+    private string SaveCheckpoint(ThroughputMeter meter)
+    {
+        _checkpoint = TrainingCheckpoint.Save(OutputDirectory, Network, _optimizer, _parameters, Options, Iteration, _elapsedBefore + meter.ElapsedSeconds);
+        _checkpointIteration = Iteration;
+        return _checkpoint;
+    }
 
     /// <inheritdoc />
     public void Dispose()

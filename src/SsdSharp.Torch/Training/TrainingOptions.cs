@@ -6,8 +6,8 @@ namespace SsdSharp.Training;
 
 /// <summary>
 /// How to train: optimiser, learning-rate schedule, run length and bookkeeping. Immutable;
-/// <see cref="Validate"/> names the first wrong field. <see cref="For"/> gives the reference's
-/// recipe (SPEC §6) for the paper's configurations and our CPU recipe for <c>shapes300</c>.
+/// <see cref="Validate"/> names the first wrong field. <see cref="For"/> gives a configuration's
+/// recipe (<see cref="SsdConfig.Recipe"/>: the reference's for the paper's configurations).
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -60,25 +60,23 @@ public sealed record TrainingOptions
     public int NegativesPerPositive { get; init; } = 3;
 
     /// <summary>
-    /// The default recipe of a configuration: the reference's for voc300/voc512 (120k iterations,
-    /// steps at 80k and 100k) and coco300/coco512 (400k, steps at 280k and 360k); for
-    /// <c>shapes300</c>, whose base has batch norm, a short run with a higher rate and a warm-up.
+    /// The default options of a configuration: the reference's (SPEC §6) with the configuration's
+    /// <see cref="SsdConfig.Recipe"/> applied (run length, schedule, warm-up, clipping).
     /// </summary>
-    public static TrainingOptions For(SsdConfig config) => config.Name switch
+    public static TrainingOptions For(SsdConfig config)
     {
-        "coco300" or "coco512" => new TrainingOptions { Iterations = 400_000, LearningRateSteps = [280_000, 360_000] },
-        // About the run that produced the bundled model (docs/training.md): an hour and a half on two cores.
-        "shapes300" => new TrainingOptions
+        var defaults = new TrainingOptions();
+        if (config.Recipe is not { } recipe) return defaults;
+        return defaults with
         {
-            Iterations = 2_200,
-            LearningRate = 2e-2,
-            LearningRateSteps = [1_800, 2_050],
-            WarmupIterations = 150,
-            MaxGradientNorm = 10,
-            CheckpointEvery = 100,
-        },
-        _ => new TrainingOptions(),
-    };
+            Iterations = recipe.Iterations ?? defaults.Iterations,
+            LearningRate = recipe.LearningRate ?? defaults.LearningRate,
+            LearningRateSteps = recipe.LearningRateSteps ?? defaults.LearningRateSteps,
+            WarmupIterations = recipe.WarmupIterations ?? defaults.WarmupIterations,
+            MaxGradientNorm = recipe.MaxGradientNorm ?? defaults.MaxGradientNorm,
+            CheckpointEvery = recipe.CheckpointEvery ?? defaults.CheckpointEvery,
+        };
+    }
 
     /// <summary>The learning rate of the step with 0-based number <paramref name="iteration"/>.</summary>
     public double LearningRateAt(long iteration)

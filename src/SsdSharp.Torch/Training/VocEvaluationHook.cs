@@ -15,20 +15,18 @@ public static class VocEvaluationHook
     /// no class has ground truth.
     /// </summary>
     /// <param name="images">Evaluation images with their ground truth (difficult objects kept; the evaluator ignores them).</param>
-    /// <param name="options">How to detect; the reference's test settings when null.</param>
+    /// <param name="options">How to detect; <see cref="ModelEvaluation.DetectionOptions"/> on the CPU when null.</param>
     public static Func<SsdNetwork, CancellationToken, IReadOnlyDictionary<string, double>> Create(IReadOnlyList<ImageAnnotation> images, DetectorOptions? options = null)
     {
-        var idOfPath = images.ToDictionary(i => i.ImagePath, i => i.Id);
+        options ??= new DetectorOptions { Detection = ModelEvaluation.DetectionOptions };
         return (network, cancellationToken) =>
         {
-            // The detector owns (and may convert) its network, so it gets a copy of the weights.
+            // The backend owns (and may convert) its network, so it gets a copy of the weights.
             var copy = new SsdNetwork(network.Config);
             StateDictLoader.Load(copy, network.state_dict(), "the network being trained");
             using var detector = new SsdDetector(new LibTorchBackend(copy, options), options);
-            var detections = new Dictionary<string, IReadOnlyList<Detection>>();
-            foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), cancellationToken: cancellationToken))
-                detections[idOfPath[result.Image]] = result.Detections;
-            var voc = VocEvaluator.Evaluate(images, detections, network.Config.ClassNames);
+            var results = ModelEvaluation.Detect(detector, images, cancellationToken: cancellationToken);
+            var voc = ModelEvaluation.Score(results, network.Config.ClassNames, EvaluationMetric.Voc).Voc!;
             return new Dictionary<string, double>
             {
                 ["map07"] = voc.Map07 ?? double.NaN,

@@ -61,6 +61,10 @@ public sealed record SsdConfig
     /// <summary>Channel order the network sees: RGB (the reference) or BGR.</summary>
     public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
 
+    /// <summary>How this configuration is trained by default (<c>ssd train</c> options override it); null: the reference's VOC recipe.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TrainingRecipe? Recipe { get; init; }
+
     /// <summary>Number of classes including background.</summary>
     [JsonIgnore]
     public int NumClasses => ClassNames.Count + 1;

@@ -62,20 +62,20 @@ public static class SsdPresets
     private static readonly double[][] Ratios512 = [[2], [2, 3], [2, 3], [2, 3], [2, 3], [2], [2]];
 
     /// <summary>SSD300 for PASCAL VOC (21 classes with background).</summary>
-    public static SsdConfig Voc300 { get; } = Ssd300("voc300", VocClasses,
+    public static SsdConfig Voc300 { get; } = Ssd300("voc300", VocClasses, TrainingRecipe.ReferenceVoc,
         minSizes: [30, 60, 111, 162, 213, 264], maxSizes: [60, 111, 162, 213, 264, 315]);
 
     /// <summary>SSD300 for COCO (81 classes with background; the reference's 201 was a bug).</summary>
-    public static SsdConfig Coco300 { get; } = Ssd300("coco300", CocoClasses,
+    public static SsdConfig Coco300 { get; } = Ssd300("coco300", CocoClasses, TrainingRecipe.ReferenceCoco,
         minSizes: [21, 45, 99, 153, 207, 261], maxSizes: [45, 99, 153, 207, 261, 315]);
 
     /// <summary>SSD512 for PASCAL VOC.</summary>
-    public static SsdConfig Voc512 { get; } = Ssd512("voc512", VocClasses,
+    public static SsdConfig Voc512 { get; } = Ssd512("voc512", VocClasses, TrainingRecipe.ReferenceVoc,
         minSizes: [35.84, 76.8, 153.6, 230.4, 307.2, 384.0, 460.8],
         maxSizes: [76.8, 153.6, 230.4, 307.2, 384.0, 460.8, 537.6]);
 
     /// <summary>SSD512 for COCO.</summary>
-    public static SsdConfig Coco512 { get; } = Ssd512("coco512", CocoClasses,
+    public static SsdConfig Coco512 { get; } = Ssd512("coco512", CocoClasses, TrainingRecipe.ReferenceCoco,
         minSizes: [20.48, 51.2, 133.12, 215.04, 296.96, 378.88, 460.8],
         maxSizes: [51.2, 133.12, 215.04, 296.96, 378.88, 460.8, 542.72]);
 
@@ -84,7 +84,8 @@ public static class SsdPresets
     /// base with batch norm (one or two convolutions per stage, 16 to 128 channels, conv6/conv7 of 256)
     /// and extras of a quarter of the width, about 1.2 GMACs per image instead of 31: it trains on a
     /// two-core CPU in an hour. The first source is, as in VGG16, the last convolution before the last
-    /// max pool (38×38).
+    /// max pool (38×38). Its base has batch norm, which tolerates a higher rate; the recipe is the run that
+    /// produced the bundled model (docs/training.md).
     /// </summary>
     public static SsdConfig Shapes300 { get; } = (Voc300 with
     {
@@ -94,6 +95,15 @@ public static class SsdPresets
         FcChannels = 256,
         BatchNorm = true,
         Extras = [new(64, 1), new(128, 3, 2, 1), new(32, 1), new(64, 3, 2, 1), new(32, 1), new(64, 3), new(32, 1), new(64, 3)],
+        Recipe = new TrainingRecipe
+        {
+            Iterations = 2_200,
+            LearningRate = 2e-2,
+            LearningRateSteps = [1_800, 2_050],
+            WarmupIterations = 150,
+            MaxGradientNorm = 10,
+            CheckpointEvery = 100,
+        },
     }).Validate();
 
     /// <summary>Names accepted by <see cref="TryGet"/>.</summary>
@@ -114,9 +124,10 @@ public static class SsdPresets
         return config != null;
     }
 
-    private static SsdConfig Ssd300(string name, IReadOnlyList<string> classes, double[] minSizes, double[] maxSizes) => new SsdConfig
+    private static SsdConfig Ssd300(string name, IReadOnlyList<string> classes, TrainingRecipe recipe, double[] minSizes, double[] maxSizes) => new SsdConfig
     {
         Name = name,
+        Recipe = recipe,
         ClassNames = classes,
         InputSize = 300,
         BaseLayers = VggLayers,
@@ -128,9 +139,10 @@ public static class SsdPresets
         AspectRatios = Ratios300,
     }.Validate();
 
-    private static SsdConfig Ssd512(string name, IReadOnlyList<string> classes, double[] minSizes, double[] maxSizes) => new SsdConfig
+    private static SsdConfig Ssd512(string name, IReadOnlyList<string> classes, TrainingRecipe recipe, double[] minSizes, double[] maxSizes) => new SsdConfig
     {
         Name = name,
+        Recipe = recipe,
         ClassNames = classes,
         InputSize = 512,
         BaseLayers = VggLayers,

@@ -97,7 +97,7 @@ internal sealed class AnnotationValidator(ClassIndex classes, DatasetReadOptions
             }
             try
             {
-                (width, height) = ImageHeader.ReadSize(raw.ImagePath);
+                (width, height) = ImageDecoder.ReadSize(raw.ImagePath);
             }
             catch (ImageDecodeException e)
             {

@@ -30,6 +30,12 @@ public sealed record ObjectAnnotation(int ClassId, string Label, float X1, float
     /// <summary>Box width in pixels.</summary>
     public float Width => X2 - X1;
 
+    /// <summary>
+    /// Whether the box is a proper box inside an image of <paramref name="width"/> × <paramref name="height"/>:
+    /// 0 ≤ x1 &lt; x2 ≤ width and 0 ≤ y1 &lt; y2 ≤ height, what dataset validation guarantees for every object it returns.
+    /// </summary>
+    public bool FitsImage(int width, int height) => X1 >= 0 && Y1 >= 0 && X1 < X2 && Y1 < Y2 && X2 <= width && Y2 <= height;
+
     /// <summary>Box height in pixels.</summary>
     public float Height => Y2 - Y1;
 }

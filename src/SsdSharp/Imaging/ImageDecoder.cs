@@ -39,11 +39,24 @@ public static class ImageDecoder
         return ApplyOrientation(bitmap, codec.EncodedOrigin);
     }
 
+    /// <summary>An image's upright size (EXIF orientation applied) from its header, without decoding the pixels.</summary>
+    /// <exception cref="ImageDecodeException">Missing or not an image.</exception>
+    public static (int Width, int Height) ReadSize(string path)
+    {
+        if (!File.Exists(path)) throw new ImageDecodeException(path, "file not found");
+        using var codec = SKCodec.Create(path) ?? throw new ImageDecodeException(path, "not a recognised image (expected JPEG, PNG, BMP, WebP or GIF)");
+        return SwapsSides(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
+    }
+
+    /// <summary>Whether an EXIF orientation turns the image by 90°, so that width and height trade places.</summary>
+    private static bool SwapsSides(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
     /// <summary>Rotates or mirrors a bitmap so that its EXIF origin becomes top-left; disposes the input when it changes.</summary>
     private static SKBitmap ApplyOrientation(SKBitmap bitmap, SKEncodedOrigin origin)
     {
         if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default) return bitmap;
-        bool swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        bool swap = SwapsSides(origin);
         int w = swap ? bitmap.Height : bitmap.Width;
         int h = swap ? bitmap.Width : bitmap.Height;
         var rotated = new SKBitmap(new SKImageInfo(w, h, bitmap.ColorType, bitmap.AlphaType));

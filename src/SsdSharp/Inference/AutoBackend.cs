@@ -29,21 +29,22 @@ public static class AutoBackend
     /// </summary>
     public static IReadOnlyList<DetectorOptions> Candidates(DetectorOptions options)
     {
+        // Device auto lets libtorch take a GPU when there is one; timing then settles it against ONNX Runtime on the CPU.
+        bool onlyLibTorch = options.Device.Kind == ComputeDeviceKind.Cuda || options.Layout == TensorLayout.ChannelsLast;
         var libTorch = options with { Backend = InferenceBackendKind.LibTorch };
         var candidates = new List<DetectorOptions>();
         if (InferenceBackends.Find(InferenceBackendKind.LibTorch) != null)
         {
-            if (options.Device.Kind != ComputeDeviceKind.Cpu || options.Layout == TensorLayout.ChannelsLast)
-                return [libTorch];
+            if (onlyLibTorch) return [libTorch];
             candidates.Add(libTorch with { Layout = TensorLayout.Contiguous });
             candidates.Add(libTorch with { Layout = TensorLayout.ChannelsLast });
         }
-        if (options.Precision != InferencePrecision.BFloat16 && options.Device.Kind == ComputeDeviceKind.Cpu && options.Layout == TensorLayout.Contiguous)
+        if (options.Precision != InferencePrecision.BFloat16 && !onlyLibTorch)
             candidates.Add(options with { Backend = InferenceBackendKind.OnnxRuntime });
         if (candidates.Count == 0)
             throw new SsdInputException(options.Precision == InferencePrecision.BFloat16
                 ? "dtype bfloat16: needs the libtorch backend (SsdSharp.Torch), which is not deployed"
-                : $"device {options.Device}: needs the libtorch backend (SsdSharp.Torch), which is not deployed");
+                : $"{(options.Device.Kind == ComputeDeviceKind.Cuda ? $"device {options.Device}" : "channels-last")}: needs the libtorch backend (SsdSharp.Torch), which is not deployed");
         return candidates;
     }
 

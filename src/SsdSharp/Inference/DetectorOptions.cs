@@ -11,8 +11,8 @@ public sealed record DetectorOptions
     /// <summary>Which engine runs the network; by default the fastest float32-accurate one, timed once (<see cref="AutoBackend"/>).</summary>
     public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.Auto;
 
-    /// <summary>Device of the network; the CPU by default.</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+    /// <summary>Device of the network; a CUDA GPU when one is available, else the CPU, by default.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
     /// <summary>Floating-point type of the network and its input; float32 unless bfloat16 is asked for.</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Auto;
@@ -47,7 +47,7 @@ public sealed record DetectorOptions
                 throw new SsdInputException("dtype bfloat16: the ONNX Runtime backend computes in float32; bfloat16 needs backend libtorch");
             if (Layout == TensorLayout.ChannelsLast)
                 throw new SsdInputException("channels-last: a libtorch layout; ONNX Runtime chooses its own");
-            if (Device.Kind != ComputeDeviceKind.Cpu)
+            if (Device.Kind == ComputeDeviceKind.Cuda)
                 throw new SsdInputException($"device {Device}: the ONNX Runtime backend of this build runs on the CPU; use backend libtorch");
         }
         return this;

@@ -26,6 +26,39 @@ public class DetectCommandTests
     }
 
     [Fact]
+    public void DrawThresholdThinsTheDrawingAndLeavesTheOutputAlone()
+    {
+        string all = Directory.CreateTempSubdirectory("ssd-draw-all").FullName, top = Directory.CreateTempSubdirectory("ssd-draw-top").FullName;
+        var everything = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "voc300", "--max-detections", "10", "--draw", all, Image);
+        var thinned = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "voc300", "--max-detections", "10", "--draw", top, "--draw-threshold", "1", Image);
+        Assert.True(thinned.ExitCode == 0, thinned.Stderr);
+        Assert.Equal(everything.Stdout, thinned.Stdout);
+        // No detection scores 1, so the thinned drawing is the plain image: it differs from the full one.
+        using var doc = JsonDocument.Parse(thinned.Stdout);
+        Assert.All(doc.RootElement[0].GetProperty("detections").EnumerateArray(), d => Assert.True(d.GetProperty("score").GetDouble() < 1));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(all, "image_11.png")), File.ReadAllBytes(Path.Combine(top, "image_11.png")));
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("-0.1")]
+    [InlineData("1.5")]
+    public void DrawThresholdOutsideZeroToOneIsRefused(string value)
+    {
+        var result = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "voc300", "--draw", Path.GetTempPath(), "--draw-threshold", value, Image);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("ssd: error: --draw-threshold: must be in [0, 1], got " + value, result.Stderr.Trim());
+    }
+
+    [Fact]
+    public void DrawThresholdWithoutDrawIsRefused()
+    {
+        var result = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "voc300", "--draw-threshold", "0.5", Image);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--draw-threshold needs --draw", result.Stderr);
+    }
+
+    [Fact]
     public void TruncatedImageIsNamedInOneLine()
     {
         var truncated = Path.Combine(Directory.CreateTempSubdirectory("ssd-trunc").FullName, "broken.png");

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using CpuArchitecture = System.Runtime.InteropServices.Architecture;
 using SsdSharp.Inference;
 
 namespace SsdSharp.Tests.Inference;
@@ -12,7 +12,7 @@ public class CpuInfoTests
     [Fact]
     public void AvxBf16MeansNativeBFloat16AndNoWarning()
     {
-        var cpu = CpuInfo.Parse(Zen5, Architecture.X64);
+        var cpu = CpuInfo.Parse(Zen5, CpuArchitecture.X64);
         Assert.Equal("AMD EPYC 9R45", cpu.Model);
         Assert.True(cpu.HasNativeBFloat16);
         Assert.Null(cpu.BFloat16Warning);
@@ -22,7 +22,7 @@ public class CpuInfoTests
     [Fact]
     public void Avx2OnlyCpuGetsTheOneLineWarning()
     {
-        var cpu = CpuInfo.Parse(Zen3, Architecture.X64);
+        var cpu = CpuInfo.Parse(Zen3, CpuArchitecture.X64);
         Assert.False(cpu.HasNativeBFloat16);
         Assert.Equal("bfloat16 on a CPU without native bfloat16 (AMD EPYC 7R13 Processor: no avx512_bf16 or amx_bf16): libtorch emulates it, many times slower than float32",
             cpu.BFloat16Warning);
@@ -31,14 +31,14 @@ public class CpuInfoTests
     [Fact]
     public void ArmReadsFeaturesAndBf16()
     {
-        var cpu = CpuInfo.Parse(Graviton3, Architecture.Arm64);
+        var cpu = CpuInfo.Parse(Graviton3, CpuArchitecture.Arm64);
         Assert.True(cpu.HasNativeBFloat16);
         Assert.Contains("sve", cpu.NotableFeatures);
         Assert.Equal("unknown Arm64 CPU", cpu.Model);
-        Assert.False(CpuInfo.Parse(Graviton3.Replace(" bf16", ""), Architecture.Arm64).HasNativeBFloat16);
+        Assert.False(CpuInfo.Parse(Graviton3.Replace(" bf16", ""), CpuArchitecture.Arm64).HasNativeBFloat16);
     }
 
     [Fact]
     public void AmxBf16CountsAsNative() =>
-        Assert.True(CpuInfo.Parse("model name\t: Intel Xeon\nflags\t\t: avx2 amx_tile amx_bf16\n", Architecture.X64).HasNativeBFloat16);
+        Assert.True(CpuInfo.Parse("model name\t: Intel Xeon\nflags\t\t: avx2 amx_tile amx_bf16\n", CpuArchitecture.X64).HasNativeBFloat16);
 }

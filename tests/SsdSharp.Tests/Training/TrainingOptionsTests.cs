@@ -44,3 +44,27 @@ public class TrainingOptionsTests
         Assert.Equal(42, back.Seed);
     }
 }
+
+public class TrainingRecipeTests
+{
+    [Fact]
+    public void AConfigurationFileCarriesItsOwnRecipe()
+    {
+        var json = SsdPresets.Shapes300.ToJson();
+        Assert.Contains("\"recipe\": {", json);
+        var custom = SsdConfig.FromJson(json.Replace("\"iterations\": 2200", "\"iterations\": 500").Replace("\"clip\": 10", "\"clip\": 3"));
+        var options = TrainingOptions.For(custom);
+        Assert.Equal(500, options.Iterations);
+        Assert.Equal(3, options.MaxGradientNorm);
+        Assert.Equal(2e-2, options.LearningRate);
+    }
+
+    [Fact]
+    public void AConfigurationWithoutARecipeTrainsWithTheReferenceRecipe()
+    {
+        var plain = SsdPresets.Voc300 with { Recipe = null };
+        Assert.DoesNotContain("recipe", plain.ToJson());
+        Assert.Equal(new TrainingOptions().ToJson(), TrainingOptions.For(plain).ToJson());
+        Assert.Equal(TrainingOptions.For(SsdPresets.Voc300).ToJson(), TrainingOptions.For(plain).ToJson());
+    }
+}

@@ -20,12 +20,6 @@ public sealed record LoaderOptions
     /// <summary>The augmentation steps; <see cref="AugmentationOptions.None"/> gives resize and means only.</summary>
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Reference;
 
-    /// <summary>Whether VOC <c>difficult</c> objects are trained on (the reference drops them).</summary>
-    public bool KeepDifficult { get; init; }
-
-    /// <summary>Whether COCO <c>iscrowd</c> objects are trained on (dropped by default).</summary>
-    public bool KeepCrowd { get; init; }
-
     /// <summary>What to do with an image that does not decode.</summary>
     public CorruptImagePolicy CorruptImages { get; init; } = CorruptImagePolicy.Fail;
 

@@ -110,20 +110,14 @@ public sealed class TrainingLoader : IBatchSource
         if (annotation.Width > 0 && annotation.Height > 0 && (annotation.Width != image.Width || annotation.Height != image.Height))
             throw new ImageDecodeException(annotation.ImagePath,
                 $"decodes to {image.Width}×{image.Height} but its annotation says {annotation.Width}×{annotation.Height}");
-        var boxes = new List<PixelBox>();
-        var labels = new List<int>();
-        foreach (var o in annotation.Objects)
-        {
-            if ((o.Difficult && !Options.KeepDifficult) || (o.Crowd && !Options.KeepCrowd)) continue;
-            // Dataset validation should have fixed degenerate boxes already; clipping and dropping here
-            // guarantees that none reaches the loss whatever the reader's policy.
-            var box = new PixelBox(Math.Clamp(o.X1, 0, image.Width), Math.Clamp(o.Y1, 0, image.Height),
-                Math.Clamp(o.X2, 0, image.Width), Math.Clamp(o.Y2, 0, image.Height));
-            if (box.Width <= 0 || box.Height <= 0) continue;
-            boxes.Add(box);
-            labels.Add(o.ClassId);
-        }
-        return new TrainingSample(annotation.Id, new AugmentedImage(image), boxes.ToArray(), labels.ToArray());
+        // Which objects are trained on (difficult, crowd) and that their boxes are proper is decided once,
+        // when the dataset is read (DatasetReadOptions.ForTraining); a box that escaped validation is refused.
+        var invalid = annotation.Objects.FirstOrDefault(o => !o.FitsImage(image.Width, image.Height));
+        if (invalid != null)
+            throw new SsdInputException($"{annotation.ImagePath}: object box ({invalid.X1}, {invalid.Y1}, {invalid.X2}, {invalid.Y2}) " +
+                                        $"is not inside the {image.Width}×{image.Height} image; read the dataset through DatasetReader, which validates it");
+        var boxes = annotation.Objects.Select(o => new PixelBox(o.X1, o.Y1, o.X2, o.Y2)).ToArray();
+        return new TrainingSample(annotation.Id, new AugmentedImage(image), boxes, annotation.Objects.Select(o => o.ClassId).ToArray());
     }
 
     /// <summary>The threads of one enumeration: worker k makes batches start + k, start + k + W, … into its own bounded queue.</summary>

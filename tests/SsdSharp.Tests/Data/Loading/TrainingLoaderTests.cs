@@ -1,3 +1,4 @@
+using SsdSharp.Data;
 using SsdSharp.Configuration;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
@@ -86,9 +87,8 @@ public class TrainingLoaderTests
         foreach (var (boxes, labels, id) in batch.Boxes.Zip(batch.Labels, batch.Ids))
         {
             int index = int.Parse(id[3..]);
-            // Difficult (even images) and crowd (every third) objects are dropped for training.
-            int expected = 1 + (index % 2 == 0 ? 0 : 1) + (index % 3 == 0 ? 0 : 1);
-            Assert.Equal(expected, labels.Length);
+            // The loader trains on every object it is given: which ones (difficult, crowd) is the reader's choice.
+            Assert.Equal(3, labels.Length);
             Assert.Equal(1 + index % 3, labels[0]);
             Assert.Equal([10f / 64, 8f / 48, 30f / 64, 24f / 48], boxes[..4]);
         }
@@ -113,11 +113,16 @@ public class TrainingLoaderTests
     }
 
     [Fact]
-    public void Difficult_and_crowd_objects_are_kept_when_asked()
+    public void A_box_that_escaped_validation_is_refused_naming_the_image()
     {
-        using var set = new LoaderTestImages(3);
-        var batch = Run(set, new LoaderOptions { BatchSize = 3, Workers = 1, Augmentation = AugmentationOptions.None, KeepDifficult = true, KeepCrowd = true }, 1)[0];
-        Assert.All(batch.Labels, labels => Assert.Equal(3, labels.Length));
+        using var set = new LoaderTestImages(1);
+        var image = set.Annotations[0];
+        var outside = image with { Objects = [.. image.Objects, new ObjectAnnotation(1, "a", 50, 40, 70, 47)] };
+        var loader = new TrainingLoader([outside], Format, new LoaderOptions { BatchSize = 1, Workers = 1 });
+        using var batches = loader.Batches(0, CancellationToken.None).GetEnumerator();
+        var e = Assert.Throws<SsdInputException>(() => batches.MoveNext());
+        Assert.Contains(image.ImagePath, e.Message);
+        Assert.Contains("64×48", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using SsdSharp.Configuration;
+using SsdSharp.Data;
+using SsdSharp.Inference;
+
+namespace SsdSharp.Evaluation;
+
+/// <summary>One image of an evaluation: its ground truth and what the model detected in it.</summary>
+/// <param name="Truth">The annotated image.</param>
+/// <param name="Detections">The detector's result for it.</param>
+public sealed record EvaluatedImage(ImageAnnotation Truth, ImageDetections Detections);
+
+/// <summary>
+/// Evaluates a model on a dataset split: runs a detector over every image, maps the results to the
+/// images' ids and scores them with the VOC and/or COCO protocol. Used by <c>ssd eval</c> and by the
+/// trainer's periodic evaluation alike.
+/// </summary>
+public static class ModelEvaluation
+{
+    /// <summary>
+    /// The post-processing evaluation runs with: the reference's test settings, every detection it keeps
+    /// per class and no global cap per image (SPEC §5), since the protocols rank detections themselves.
+    /// </summary>
+    public static DetectionOptions DetectionOptions { get; } = new() { MaxDetections = null };
+
+    /// <summary>Detects objects in every image of <paramref name="images"/>, batched, in split order.</summary>
+    /// <param name="detector">The model. Evaluation normally keeps every detection (no global cap), as the reference does.</param>
+    /// <param name="images">The split's annotated images.</param>
+    /// <param name="progress">Told the number of images done after each batch.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <exception cref="Imaging.ImageDecodeException">An image of the split cannot be read: the scores would be wrong without it.</exception>
+    public static IReadOnlyList<EvaluatedImage> Detect(SsdDetector detector, IReadOnlyList<ImageAnnotation> images,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var byPath = new Dictionary<string, ImageAnnotation>(StringComparer.Ordinal);
+        foreach (var image in images) byPath[image.ImagePath] = image;
+        var results = new List<EvaluatedImage>(images.Count);
+        foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), cancellationToken: cancellationToken))
+        {
+            results.Add(new EvaluatedImage(byPath[result.Image], result));
+            if (results.Count % detector.Options.BatchSize == 0 || results.Count == images.Count) progress?.Report(results.Count);
+        }
+        return results;
+    }
+
+    /// <summary>Scores detections keyed by image id against the ground truth.</summary>
+    /// <param name="truth">The annotated images (difficult and crowd objects kept: the protocols ignore them).</param>
+    /// <param name="detections">Detections by <see cref="ImageAnnotation.Id"/>; an image without an entry has none.</param>
+    /// <param name="classNames">The classes, id i + 1 being <c>classNames[i]</c>.</param>
+    /// <param name="metric">The protocols to compute.</param>
+    public static EvaluationReport Score(IReadOnlyList<ImageAnnotation> truth, IReadOnlyDictionary<string, IReadOnlyList<Detection>> detections,
+        IReadOnlyList<string> classNames, EvaluationMetric metric)
+    {
+        var voc = metric is EvaluationMetric.Voc or EvaluationMetric.Both ? VocEvaluator.Evaluate(truth, detections, classNames) : null;
+        var coco = metric is EvaluationMetric.Coco or EvaluationMetric.Both ? CocoEvaluator.Evaluate(truth, detections, classNames) : null;
+        return new EvaluationReport(voc, coco);
+    }
+
+    /// <summary>Scores the results of <see cref="Detect"/>.</summary>
+    public static EvaluationReport Score(IReadOnlyList<EvaluatedImage> results, IReadOnlyList<string> classNames, EvaluationMetric metric) =>
+        Score(results.Select(r => r.Truth).ToList(), results.ToDictionary(r => r.Truth.Id, r => r.Detections.Detections), classNames, metric);
+}
