@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SsdSharp.Configuration;
 using SsdSharp.IO;
+using SsdSharp.Onnx;
 using SsdSharp.Weights;
 
 namespace SsdSharp.Inference;
@@ -48,14 +49,15 @@ public static class AutoBackend
         return candidates;
     }
 
-    /// <summary>Opens <paramref name="modelPath"/> on the fastest candidate, timing them unless the choice is cached.</summary>
+    /// <summary>Opens <paramref name="modelPath"/> on the fastest candidate, timing them unless the choice is cached; an <c>.onnx</c> model on ONNX Runtime.</summary>
     /// <param name="modelPath">The model file.</param>
     /// <param name="config">The configuration, as for <see cref="IInferenceBackendProvider.Open"/>.</param>
     /// <param name="options">The detector's options (backend auto); <see cref="DetectorOptions.CacheDirectory"/> and
     /// <see cref="DetectorOptions.CacheAutoChoice"/> say where and whether the choice is kept.</param>
     public static (IInferenceBackend Backend, BackendChoice Choice) Open(string modelPath, SsdConfig? config, DetectorOptions options)
     {
-        var candidates = Candidates(options);
+        // An exported model runs as exported: nothing to choose.
+        var candidates = OnnxExporter.IsOnnxFile(modelPath) ? [options with { Backend = InferenceBackendKind.OnnxRuntime }] : Candidates(options);
         if (candidates.Count == 1)
         {
             var only = InferenceBackends.Open(modelPath, config, candidates[0]);

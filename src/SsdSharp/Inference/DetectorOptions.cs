@@ -17,7 +17,10 @@ public sealed record DetectorOptions
     /// <summary>Floating-point type of the network and its input; float32 unless bfloat16 is asked for.</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Auto;
 
-    /// <summary>Memory layout of activations and weights (libtorch); <see cref="InferenceBackendKind.Auto"/> times both.</summary>
+    /// <summary>
+    /// Memory layout of activations and weights (libtorch). With backend auto, the default (contiguous)
+    /// lets both layouts compete; channels-last asks for libtorch in that layout.
+    /// </summary>
     public TensorLayout Layout { get; init; } = TensorLayout.Contiguous;
 
     /// <summary>Images per forward pass when detecting many files.</summary>

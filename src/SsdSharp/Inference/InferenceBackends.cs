@@ -1,5 +1,4 @@
 using SsdSharp.Configuration;
-using SsdSharp.Onnx;
 
 namespace SsdSharp.Inference;
 
@@ -47,8 +46,6 @@ public static class InferenceBackends
     /// <exception cref="SsdInputException">The backend is not deployed, the options conflict with the file, or the file cannot be used.</exception>
     public static IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
     {
-        if (OnnxExporter.IsOnnxFile(modelPath) && options.Backend == InferenceBackendKind.Auto)
-            options = options with { Backend = InferenceBackendKind.OnnxRuntime };
         if (options.Backend == InferenceBackendKind.Auto) return AutoBackend.Open(modelPath, config, options).Backend;
         var provider = Find(options.Backend)
             ?? throw new SsdInputException($"backend {options.Backend}: not available (the libtorch backend needs the SsdSharp.Torch assembly beside SsdSharp)");
