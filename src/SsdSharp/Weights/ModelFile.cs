@@ -56,15 +56,20 @@ public static class ModelFile
         {
             (tensors, metadata) = SafeTensors.Load(path);
         }
-        catch (InvalidDataException e)
+        catch (WeightsException e)
         {
             throw new WeightsException($"{e.Message} (expected an SsdSharp model file; import PyTorch checkpoints with `ssd convert`)", e);
         }
-        if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue || !metadata.TryGetValue(ConfigKey, out var json))
+        try
+        {
+            if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue || !metadata.TryGetValue(ConfigKey, out var json))
+                throw new WeightsException($"{path}: a safetensors file without SsdSharp model metadata ('{FormatKey}': '{FormatValue}' and '{ConfigKey}')");
+            return (SsdConfig.FromJson(json, $"{path} (embedded config)"), tensors);
+        }
+        catch
         {
             foreach (var t in tensors.Values) t.Dispose();
-            throw new WeightsException($"{path}: a safetensors file without SsdSharp model metadata ('{FormatKey}': '{FormatValue}' and '{ConfigKey}')");
+            throw;
         }
-        return (SsdConfig.FromJson(json, $"{path} (embedded config)"), tensors);
     }
 }
