@@ -13,7 +13,7 @@ namespace SsdSharp.Tests.Fuzzing;
 public class ParserFuzzTests(ITestOutputHelper output)
 {
     /// <summary>Cases per target in the normal suite: a few seconds each on a loaded 2-core machine.</summary>
-    private const long DefaultCases = 150;
+    private const long DefaultCases = 1000;
 
     public static TheoryData<string> Targets => [.. FuzzTargets.All.Select(t => t.Name)];
 
