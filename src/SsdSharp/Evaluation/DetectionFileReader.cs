@@ -97,7 +97,7 @@ public static class DetectionFileReader
                 ? id
                 : throw context.Error(where, $"has unknown class '{name}'; expected one of {string.Join(", ", context.Truth.ClassNames)}");
         }
-        if (detection.TryGetProperty("class_id", out var classId) && classId.TryGetInt32(out var value))
+        if (detection.TryGetProperty("class_id", out var classId) && classId.ValueKind == JsonValueKind.Number && classId.TryGetInt32(out var value))
         {
             return value >= 1 && value <= context.Truth.ClassNames.Count
                 ? value
@@ -116,7 +116,7 @@ public static class DetectionFileReader
             if (!item.TryGetProperty("image_id", out var imageId)) throw context.Error(where, "has no 'image_id'");
             var image = context.FindImage(imageId, where);
             where = $"{where} (image_id {imageId.GetRawText()})";
-            if (!item.TryGetProperty("category_id", out var category) || !category.TryGetInt64(out var categoryId))
+            if (!item.TryGetProperty("category_id", out var category) || category.ValueKind != JsonValueKind.Number || !category.TryGetInt64(out var categoryId))
                 throw context.Error(where, "has no integer 'category_id'");
             var classId = context.ClassByCategory(categoryId, where);
             var score = RequiredNumber(item, "score", context, where);

@@ -32,11 +32,21 @@ public static class PyTorchCheckpoint
             throw new WeightsException($"{path}: not a PyTorch state_dict checkpoint ({e.GetType().Name}: {e.Message})", e);
         }
         var result = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in table)
+        try
         {
-            if (entry.Value is not Tensor t)
-                throw new WeightsException($"{path}: entry '{entry.Key}' is not a tensor (a whole pickled model rather than a state_dict?)");
-            result[(string)entry.Key] = t;
+            foreach (DictionaryEntry entry in table)
+            {
+                if (entry.Key is not string key)
+                    throw new WeightsException($"{path}: a state_dict key is a {entry.Key.GetType().Name}; expected parameter names");
+                if (entry.Value is not Tensor t)
+                    throw new WeightsException($"{path}: entry '{key}' is not a tensor (a whole pickled model rather than a state_dict?)");
+                result[key] = t;
+            }
+        }
+        catch
+        {
+            foreach (var value in table.Values) (value as Tensor)?.Dispose();
+            throw;
         }
         return result;
     }

@@ -67,7 +67,7 @@ internal static class FuzzRunner
             var failures = new List<FuzzFailure>();
             var clock = Stopwatch.StartNew();
             long n = first;
-            for (; n < first + cases && clock.Elapsed < duration; n++)
+            for (; n - first < cases && clock.Elapsed < duration; n++)
             {
                 var fuzzCase = generator.Generate(new PCG(Stream(target.Name), (ulong)n), null, out _);
                 var input = fuzzCase.Build(seeds);

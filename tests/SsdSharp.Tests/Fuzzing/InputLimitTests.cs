@@ -300,6 +300,17 @@ public sealed class InputLimitTests : IDisposable
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData("""[{"image_id": 1, "category_id": [5], "score": 0.5, "bbox": [1, 2, 3, 4]}]""", "has no integer 'category_id'")]
+    [InlineData("""[{"image": "030000", "detections": [{"class_id": "3", "score": 0.5, "box": [1, 2, 3, 4]}]}]""", "has neither a 'label' string nor an integer 'class_id'")]
+    public void DetectionIdsOfTheWrongJsonTypeAreRefusedNamingTheEntry(string json, string expected)
+    {
+        var path = Write("dets.json", json);
+        var e = Assert.Throws<SsdInputException>(() => DetectionFileReader.Read(path, json.Contains("image_id") ? CaseA.Coco() : CaseA.Voc()));
+        AssertOneLineNaming(path, e);
+        Assert.Contains(expected, e.Message);
+    }
+
     // Messages: one line, whatever they quote.
 
     [Fact]
