@@ -31,7 +31,7 @@ public static class ImageDecoder
     }
 
     /// <summary>Decodes a file.</summary>
-    /// <exception cref="ImageDecodeException">The file is missing, not an image, or truncated.</exception>
+    /// <exception cref="ImageDecodeException">The file is missing, not an image, truncated, or above <see cref="MaxPixels"/>.</exception>
     public static SKBitmap Decode(string path)
     {
         if (!File.Exists(path)) throw new ImageDecodeException(path, "file not found");
