@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SsdSharp.Data;
 using SsdSharp.Inference;
+using SsdSharp.IO;
 
 namespace SsdSharp.Evaluation;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SsdSharp.Configuration;
+using SsdSharp.IO;
 using SsdSharp.Modeling;
 using SsdSharp.Weights;
 using TorchSharp.Modules;

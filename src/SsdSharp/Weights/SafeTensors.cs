@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
+using SsdSharp.IO;
 using static TorchSharp.torch;
 
 namespace SsdSharp.Weights;

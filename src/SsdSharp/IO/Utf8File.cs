@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace SsdSharp;
+namespace SsdSharp.IO;
 
 /// <summary>
 /// Reads the project's text inputs (JSON, split lists) strictly as UTF-8: a damaged byte or escape is
