@@ -20,6 +20,10 @@ public sealed class WeightsException(string message, Exception? inner = null) : 
         return parts.Count == 0 ? null : new WeightsException($"{source}: does not fit the network: {string.Join("; ", parts)}");
     }
 
+    /// <summary>The error for weights holding NaN or infinite values, naming the keys (the first eight).</summary>
+    public static WeightsException NonFinite(string source, IReadOnlyList<string> keys) =>
+        new($"{source}: NaN or infinite values in {Summarise(keys)}; expected finite weights");
+
     private static string Summarise(IReadOnlyList<string> keys) =>
         keys.Count <= 8 ? string.Join(", ", keys) : $"{string.Join(", ", keys.Take(8))} and {keys.Count - 8} more";
 }

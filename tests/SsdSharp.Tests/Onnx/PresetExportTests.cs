@@ -116,6 +116,17 @@ public class PresetExportTests
         Assert.Contains("mis-shaped vgg.0.weight (file [16, 3, 3, 3], network [64, 3, 3, 3])", e.Message);
     }
 
+    [Fact]
+    public void NonFiniteWeightsAreRefusedWithTheirKeys()
+    {
+        var weights = RandomWeights(SsdPresets.Shapes300, 1);
+        var values = weights["conf.1.bias"].ToFloat32();
+        values[3] = float.NaN;
+        weights["conf.1.bias"] = HostTensor.FromFloat32(values, weights["conf.1.bias"].Shape);
+        var e = Assert.Throws<WeightsException>(() => OnnxExporter.Export(SsdPresets.Shapes300, weights, source: "nan.safetensors"));
+        Assert.Equal("nan.safetensors: NaN or infinite values in conf.1.bias; expected finite weights", e.Message);
+    }
+
     internal static float[] RandomInput(SsdConfig config, int batch)
     {
         var random = new Random(11);
