@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using SsdSharp.Tests.Infrastructure;
 
@@ -37,8 +36,7 @@ public class DetectWithoutLibTorchTests
         var folder = Directory.CreateTempSubdirectory("ssdsharp-publish").FullName;
         try
         {
-            var publish = Execute(Command("dotnet", "publish", SampleProject, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
-                "--self-contained", "false", "-o", folder));
+            var publish = Dotnet("publish", SampleProject, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", folder);
             Assert.True(publish.ExitCode == 0, publish.Output);
             AssertNoTorch(folder);
             long bytes = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
@@ -60,29 +58,10 @@ public class DetectWithoutLibTorchTests
         Assert.True(torch.Count == 0, $"libtorch or TorchSharp in {folder}: {string.Join(", ", torch.Take(5))}");
     }
 
-    private static (int ExitCode, string Output) Run(string dll) =>
-        Execute(Command("dotnet", dll, Path.Combine(RepositoryRoot, "samples", "shapes-1.jpg")));
+    private static (int ExitCode, string Output) Run(string dll) => Dotnet(dll, Path.Combine(RepositoryRoot, "samples", "shapes-1.jpg"));
 
-    private static ProcessStartInfo Command(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["XDG_CACHE_HOME"] = CliRunner.CacheHome;
-        return info;
-    }
-
-    private static (int ExitCode, string Output) Execute(ProcessStartInfo info)
-    {
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish in 5 minutes");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int ExitCode, string Output) Dotnet(params string[] args) =>
+        ProcessRunner.Run("dotnet", args, TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["XDG_CACHE_HOME"] = CliRunner.CacheHome });
 
     private static string FindRoot()
     {

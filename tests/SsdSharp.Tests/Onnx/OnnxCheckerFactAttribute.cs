@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Onnx;
 
@@ -20,22 +20,8 @@ public sealed class OnnxCheckerFactAttribute : FactAttribute
     public static string? Python => Interpreter.Value;
 
     /// <summary>Runs <paramref name="script"/> with <paramref name="arguments"/>; exit code and both outputs.</summary>
-    public static (int ExitCode, string Output) Run(string python, string script, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, "timed out");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    public static (int ExitCode, string Output) Run(string python, string script, params string[] arguments) =>
+        ProcessRunner.Run(python, ["-c", script, .. arguments], TimeSpan.FromMinutes(2));
 
     // The first python3 on PATH may be another installation (pyenv) than the one Debian's package serves.
     private static string? Find() => new[] { "python3", "/usr/bin/python3" }.FirstOrDefault(python =>
