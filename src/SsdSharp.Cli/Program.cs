@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using SsdSharp.Cli;
 using SsdSharp.Cli.Commands;
 
 var root = new RootCommand("SsdSharp: train, evaluate and run SSD object detectors.");
@@ -17,4 +19,5 @@ foreach (var command in new Command[]
 {
     root.Subcommands.Add(command);
 }
-return root.Parse(args).Invoke();
+var parse = root.Parse(args);
+return parse.Action is ParseErrorAction ? CommandLineErrors.Report(parse) : parse.Invoke();

@@ -5,6 +5,7 @@ using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
+using SsdSharp.IO;
 using SsdSharp.Training;
 using Spectre.Console;
 using SsdSharp.Preprocessing;
@@ -16,31 +17,35 @@ internal static class TrainCommand
 {
     private const int PlainReportEvery = 10;
 
+    /// <summary>Most data-loading threads: each holds a few batches ready, so memory grows with their number.</summary>
+    private const int MaxWorkers = 64;
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; not with --resume." };
+        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; with --resume it must be the run's." };
         var data = new Option<string>("--data") { Description = "Training set: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set to train on.", DefaultValueFactory = _ => "trainval" };
-        var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model (new runs)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run whose output directory this is." };
-        var iterations = new Option<long?>("--iterations") { Description = "Optimiser steps of the whole run (default: the config's recipe)." };
-        var batch = new Option<int?>("--batch") { Description = "Images per batch (default 32)." };
-        var lr = new Option<double?>("--lr") { Description = "Base learning rate." };
+        var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model: a new or empty folder, or one ssd made." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run whose output directory this is (alone: the --out directory).", Arity = ArgumentArity.ZeroOrOne };
+        var iterations = NumericOption.Optional("--iterations", "Optimiser steps of the whole run (default: the config's recipe).", new NumberRange<long>(1));
+        var batch = NumericOption.Optional("--batch", "Images per batch (default 32).", NumericOption.BatchRange);
+        var lr = NumericOption.Optional("--lr", "Base learning rate.", new NumberRange<double>(0, MinOpen: true));
         var lrSteps = new Option<string?>("--lr-steps") { Description = "Comma-separated iterations at which the rate is multiplied by --gamma." };
-        var gamma = new Option<double?>("--gamma") { Description = "Learning-rate decay factor (0.1)." };
-        var warmup = new Option<long?>("--warmup") { Description = "Iterations of linear warm-up from a third of the rate." };
-        var clip = new Option<double?>("--clip") { Description = "Clip the global gradient norm to this value (0: off)." };
-        var workers = new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => 2 };
-        var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth); not with --resume." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (0)." };
-        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Checkpoint period in iterations." };
-        var evalEvery = new Option<long?>("--eval-every") { Description = "Evaluate VOC mAP on --eval-data every this many iterations." };
+        var gamma = NumericOption.Optional("--gamma", "Learning-rate decay factor (0.1), in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true));
+        var warmup = NumericOption.Optional("--warmup", "Iterations of linear warm-up from a third of the rate.", new NumberRange<long>(0));
+        var clip = NumericOption.Optional("--clip", "Clip the global gradient norm to this value (0: off).", new NumberRange<double>(0));
+        var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
+        var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
+        var seed = NumericOption.Optional("--seed", "Seed of initialisation, data order and augmentation (0).", new NumberRange<int>(0));
+        var checkpointEvery = NumericOption.Optional("--checkpoint-every", "Checkpoint period in iterations.", new NumberRange<long>(1));
+        var evalEvery = NumericOption.Optional("--eval-every", "Evaluate VOC mAP on --eval-data every this many iterations (0: never).", new NumberRange<long>(0));
         var evalData = new Option<string?>("--eval-data") { Description = "Evaluation set for --eval-every (same forms as --data)." };
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
+        var force = ForceOption.Create();
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
             config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, seed,
-            checkpointEvery, evalEvery, evalData, evalSplit,
+            checkpointEvery, evalEvery, evalData, evalSplit, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -58,13 +63,17 @@ internal static class TrainCommand
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
             };
 
-            using var trainer = parse.GetValue(resume) is { } resumeDir
-                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust)
-                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust);
+            var spec = DatasetSpec.Parse(parse.GetValue(data)!);
+            var plan = new OutputPlan().Reads(spec.Paths).Reads(parse.GetValue(config), parse.GetValue(vggBase));
+            // --resume alone continues the run of --out: the same command line with --resume appended.
+            using var trainer = parse.GetResult(resume) is not null
+                ? Resume(parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new SsdInputException("--resume without a directory continues the run of --out DIR; give one of them"),
+                    parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust)
+                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), plan, Adjust);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
-            var dataset = DatasetReader.Read(parse.GetValue(data)!, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!));
+            var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!));
             Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)
             {
@@ -112,21 +121,39 @@ internal static class TrainCommand
         return command;
     }
 
-    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust)
+    /// <summary>
+    /// A new run into <paramref name="output"/>, which must hold no checkpoint (that is a run to resume) and be new,
+    /// empty or made by ssd (unless <paramref name="force"/>); the files the run writes must not be its inputs.
+    /// </summary>
+    private static Trainer StartNew(string? configName, string? output, string? vggBase, bool force, OutputPlan plan, Func<TrainingOptions, TrainingOptions> adjust)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
-        var config = SsdConfig.Load(configName);
-        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
+        if (vggBase != null) InputFile.CheckReadable(vggBase, "a VGG base checkpoint (.pth)");
+        var config = ModelResolver.LoadConfig(configName);
+        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
+        try
+        {
+            var folder = plan.Folder("--out", output, force);
+            foreach (var file in new[] { Trainer.ModelFileName, TrainingLog.FileName, LossCurve.FileName, TrainingCheckpoint.SidecarName })
+                plan.FileIn("--out", folder, file);
+            return trainer;
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
     }
 
+    /// <summary>Continues the run in <paramref name="directory"/>; options the command repeats must be the run's (the checkpoint's configuration).</summary>
     private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust)
     {
-        if (config != null || vggBase != null)
-            throw new SsdInputException("--config and --base come from the checkpoint; leave them out with --resume");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
-        return Trainer.Resume(directory, adjust);
+        if (vggBase != null)
+            Terminal.Error.MarkupLineInterpolated($"[grey]--base is not used when resuming: the weights come from the checkpoint[/]");
+        return Trainer.Resume(directory, adjust, config is null ? null : ModelResolver.LoadConfig(config));
     }
 
     private static IReadOnlyList<long> ParseSteps(string text)
