@@ -13,7 +13,10 @@ internal static class CommandLineErrors
     public static int Report(ParseResult parse)
     {
         var command = string.Join(' ', Commands(parse.CommandResult).Reverse().Select(c => c.Name));
-        var message = parse.UnmatchedTokens.Count > 0 ? Unmatched(parse.UnmatchedTokens[0], parse.CommandResult) : parse.Errors[0].Message.TrimEnd('.');
+        // System.CommandLine lists allowed values one per line; the report stays one line.
+        var message = parse.UnmatchedTokens.Count > 0
+            ? Unmatched(parse.UnmatchedTokens[0], parse.CommandResult)
+            : string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
         CommandRunner.WriteError($"{message}; see '{command} --help'");
         return CommandRunner.InputError;
     }

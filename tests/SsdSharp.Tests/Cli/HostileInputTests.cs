@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SsdSharp.Tests.Infrastructure;
+
+namespace SsdSharp.Tests.Cli;
+
+/// <summary>
+/// Hostile or careless input at the level of the command line (issue 9, part 2): unreadable files and
+/// folders, outputs that cannot be, FIFOs and devices, link loops, and one bad image among good ones.
+/// Each refusal is exit code 2 and one line naming the path; no input changes.
+/// </summary>
+public sealed class HostileInputTests : IDisposable
+{
+    private static readonly string Image = Fixtures.ReferenceFile("image_11.png");
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void UnreadableImageAmongOthersIsListedAndTheOthersAreWritten()
+    {
+        var good = new[] { _temp.Copy(Image, "in", "a.png"), _temp.Copy(Image, "in", "c.png") };
+        var locked = _temp.Copy(Image, "in", "b.png");
+        TempFolder.SetMode(locked, UnixFileMode.None);
+        var output = _temp.Folder("out");
+        TempFolder.SetMode(output, (UnixFileMode)0b111_111_111);
+        var hashes = FileHashes.Of(good);
+
+        var result = CliRunner.RunUnprivileged("detect", "--output", Path.Combine(output, "dets.json"), "--max-detections", "2", _temp.Path("in"));
+        Assert.True(result.ExitCode == 2, result.Stderr);
+        var errors = ErrorLines(result);
+        Assert.Equal([$"ssd: error: {locked}: cannot read the file (permission denied)"], errors);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "dets.json")));
+        Assert.Equal(good, json.RootElement.EnumerateArray().Select(r => r.GetProperty("image").GetString()));
+        hashes.AssertUnchanged();
+    }
+
+    [Fact]
+    public void UnreadableFolderIsRefused()
+    {
+        _temp.Copy(Image, "in", "a.png");
+        var locked = _temp.Folder("in", "private");
+        TempFolder.SetMode(locked, UnixFileMode.None);
+        var result = CliRunner.RunUnprivileged("detect", _temp.Path("in"));
+        CliAssert.OneLineError(result, $"{locked}: cannot read the folder (permission denied)");
+    }
+
+    [Fact]
+    public void UnwritableOutputIsRefusedBeforeTheWork()
+    {
+        // The folder is its owner's alone to write; the command runs as another user.
+        var shut = _temp.Folder("shut");
+        TempFolder.SetMode(shut, (UnixFileMode)0b111_101_101);
+        if (!Environment.IsPrivilegedProcess) TempFolder.SetMode(shut, (UnixFileMode)0b101_101_101);
+        var target = Path.Combine(shut, "dets.json");
+        CliAssert.OneLineError(CliRunner.RunUnprivileged("detect", "--output", target, Image), $"--output {target}: cannot write there (permission denied)");
+        CliAssert.OneLineError(CliRunner.RunUnprivileged("synth", "--out", Path.Combine(shut, "shapes"), "--images", "1"), "cannot write there (permission denied)");
+        Assert.Empty(Directory.GetFileSystemEntries(shut));
+    }
+
+    [Theory]
+    [InlineData("detect --output FOLDER IMAGE", "--output FOLDER: is a folder; expected a file path")]
+    [InlineData("eval --data VOC:/nowhere --output FOLDER", "--output FOLDER: is a folder; expected a file path")]
+    [InlineData("convert --from IMAGE --config voc300 --output FOLDER", "--output FOLDER: is a folder; expected a file path")]
+    [InlineData("detect --draw FILE IMAGE", "--draw FILE: is a file; expected a folder")]
+    [InlineData("synth --out FILE --images 1", "--out FILE: is a file; expected a folder")]
+    [InlineData("train --config shapes300 --data VOC:/nowhere --out FILE", "--out FILE: is a file; expected a folder")]
+    [InlineData("dataset stats --data VOC:/nowhere --draw 1 --out FILE", "--out FILE: is a file; expected a folder")]
+    [InlineData("detect --output FILE/x.json IMAGE", "--output FILE/x.json: FILE is a file, not a folder")]
+    [InlineData("synth --out FILE/shapes --images 1", "--out FILE/shapes: FILE is a file, not a folder")]
+    [InlineData("detect --output EMPTY IMAGE", "--output: empty path; expected a file name")]
+    [InlineData("detect --draw EMPTY IMAGE", "--draw: empty path; expected a folder")]
+    [InlineData("synth --out EMPTY --images 1", "--out: empty path; expected a folder")]
+    [InlineData("convert --from IMAGE --config voc300 --output EMPTY", "--output: empty path; expected a file name")]
+    public void OutputPathThatCannotBeIsRefused(string args, string message)
+    {
+        var folder = _temp.Folder("a-folder");
+        var file = _temp.Write("a file", "a-file");
+        string Fill(string text) => text.Replace("FOLDER", folder).Replace("FILE", file).Replace("IMAGE", Image);
+        var hashes = FileHashes.Of(file, Image);
+        var result = CliRunner.Run(args.Split(' ').Select(a => a == "EMPTY" ? "" : Fill(a)).ToArray());
+        CliAssert.OneLineError(result, Fill(message));
+        hashes.AssertUnchanged();
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public void FifoOrDeviceIsRefusedNotWaitedOn()
+    {
+        var fifo = _temp.Path("photo.jpg");
+        using (var mkfifo = Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+        var within = TimeSpan.FromMinutes(1);
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", fifo), $"{fifo}: empty, or not a regular file (a FIFO, socket or device); expected an image file");
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", _temp.Root), $"{fifo}: empty, or not a regular file");
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", "--weights", "/dev/zero", Image), "/dev/zero: empty, or not a regular file (a FIFO, socket or device); expected a model file");
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", "--config", fifo, Image), $"{fifo}: empty, or not a regular file");
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "eval", "--data", Evaluation.CaseA.VocSpec, "--detections", fifo), $"{fifo}: empty, or not a regular file");
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "convert", "--from", "/dev/zero", "--config", "voc300", "--output", _temp.Path("m.safetensors")), "/dev/zero: empty, or not a regular file");
+    }
+
+    [Fact]
+    public void ALinkLoopIsWalkedOnce()
+    {
+        var image = _temp.Copy(Image, "in", "sub", "photo.png");
+        File.CreateSymbolicLink(_temp.Path("in", "sub", "loop"), "..");
+        File.CreateSymbolicLink(_temp.Path("in", "again.png"), image);
+        var result = CliRunner.Run("detect", "--max-detections", "1", _temp.Path("in"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        // The loop is entered once, and the link to the photo is the photo: one image.
+        Assert.Equal(1, json.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public void OneOversizedImageAmongOthersIsListedAndTheOthersAreWritten()
+    {
+        var good = new[] { _temp.Copy(Image, "in", "a.png"), _temp.Copy(Image, "in", "c.png") };
+        var huge = _temp.Path("in", "b.png");
+        File.WriteAllBytes(huge, HostileImages.PngDeclaring(100_000, 100_000));
+        var output = _temp.Path("dets.json");
+        var hashes = FileHashes.Of(_temp.Path("in"));
+
+        var result = CliRunner.Run("detect", "--output", output, "--max-detections", "2", _temp.Path("in"));
+        Assert.True(result.ExitCode == 2, result.Stderr);
+        var error = Assert.Single(ErrorLines(result));
+        Assert.StartsWith($"ssd: error: {huge}: ", error);
+        Assert.Contains("100000×100000", error);
+        using var json = JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal(good, json.RootElement.EnumerateArray().Select(r => r.GetProperty("image").GetString()));
+        hashes.AssertUnchanged();
+    }
+
+    /// <summary>The "ssd: error:" lines of stderr (progress and notes are there too).</summary>
+    private static string[] ErrorLines(CliRunner.Result result) =>
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("ssd: error:", StringComparison.Ordinal)).ToArray();
+}
