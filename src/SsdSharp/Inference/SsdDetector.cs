@@ -105,14 +105,6 @@ public sealed class SsdDetector : IDisposable
                 {
                     errors[i] = e;
                 }
-                catch (UnauthorizedAccessException)
-                {
-                    errors[i] = new ImageDecodeException(chunk[i], "cannot read the file (permission denied)");
-                }
-                catch (IOException e)
-                {
-                    errors[i] = new ImageDecodeException(chunk[i], $"cannot read the file ({e.Message})");
-                }
             });
             foreach (var error in errors.OfType<ImageDecodeException>())
             {

@@ -36,6 +36,53 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void UnreadableImageOfAnEvaluatedSplitIsListedAndTheOthersScored()
+    {
+        var root = _temp.Folder("voc");
+        string[] ids = ["030001", "030002", "030003"];
+        foreach (var id in ids)
+        {
+            _temp.Copy(Evaluation.CaseA.File("voc", "Annotations", id + ".xml"), "voc", "Annotations", id + ".xml");
+            _temp.Copy(Evaluation.CaseA.File("voc", "JPEGImages", id + ".jpg"), "voc", "JPEGImages", id + ".jpg");
+        }
+        _temp.Write(string.Join('\n', ids), "voc", "ImageSets", "Main", "test.txt");
+        var locked = _temp.Path("voc", "JPEGImages", "030002.jpg");
+        TempFolder.SetMode(locked, UnixFileMode.None);
+        var output = _temp.Folder("out");
+        TempFolder.SetMode(output, (UnixFileMode)0b111_111_111);
+        var hashes = FileHashes.Of(_temp.Path("voc", "Annotations"), _temp.Path("voc", "JPEGImages", "030001.jpg"));
+
+        var report = Path.Combine(output, "report.json");
+        var result = CliRunner.RunUnprivileged("eval", "--data", "VOC:" + root, "--format", "json", "--output", report);
+        Assert.True(result.ExitCode == 2, result.Stderr);
+        Assert.Equal([$"ssd: error: {locked}: cannot read the file (permission denied)"], ErrorLines(result));
+        Assert.Contains("1 unreadable image(s) are left out of the scores, which are of the other 2", result.Stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        Assert.True(json.RootElement.TryGetProperty("voc07_mAP", out _));
+        hashes.AssertUnchanged();
+    }
+
+    [Fact]
+    public void UnreadableImageInTrainingIsSkippedAndNamed()
+    {
+        var root = _temp.Path("shapes");
+        SsdSharp.Data.Synthetic.SyntheticDataset.Generate(root, new SsdSharp.Data.Synthetic.SyntheticDatasetOptions { Images = 6, Seed = 2, MinSide = 96, MaxSide = 128, MaxObjects = 2 });
+        var config = _temp.Path("tiny300.json");
+        Training.TinyConfig.Create(SsdSharp.Configuration.SsdPresets.ShapeClasses).Save(config);
+        var locked = Path.Combine(root, "JPEGImages", "000003.jpg");
+        TempFolder.SetMode(locked, UnixFileMode.None);
+        var output = _temp.Folder("runs");
+        TempFolder.SetMode(output, (UnixFileMode)0b111_111_111);
+
+        // A batch of the whole split, so that the first step meets the unreadable image.
+        var result = CliRunner.RunUnprivileged("train", "--config", config, "--data", "VOC:" + root, "--split", "train", "--out", Path.Combine(output, "run"),
+            "--iterations", "1", "--batch", "6", "--workers", "1", "--lr", "0.001");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.True(result.Stderr.Contains($"warning: {locked}: cannot read the file (permission denied); skipped", StringComparison.Ordinal), result.Stderr);
+        Assert.True(File.Exists(Path.Combine(output, "run", "model.safetensors")));
+    }
+
+    [Fact]
     public void UnreadableFolderIsRefused()
     {
         _temp.Copy(Image, "in", "a.png");
