@@ -25,6 +25,7 @@ internal static class DetectCommand
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder (PNG, named by the images' paths)." };
         var drawThreshold = NumericOption.Optional("--draw-threshold", "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported.", new NumberRange<double>(0, 1));
         var batch = NumericOption.Create("--batch", "Images per forward pass.", NumericOption.BatchRange, 8);
+        var device = DeviceOption.Create();
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last memory layout (often faster on CPU)." };
@@ -33,7 +34,7 @@ internal static class DetectCommand
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, dtype, channelsLast, force, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, dtype, channelsLast, force, inputs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -51,6 +52,7 @@ internal static class DetectCommand
                     ClassAgnostic = parse.GetValue(classAgnostic),
                 }.Validate(),
                 BatchSize = parse.GetValue(batch),
+                Device = DeviceOption.Parse(parse, device),
                 Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
                 Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };

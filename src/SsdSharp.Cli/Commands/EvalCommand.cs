@@ -22,6 +22,7 @@ internal static class EvalCommand
         var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config). Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset, JSON config or model file: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = NumericOption.Create("--batch", "Images per forward pass (with --weights).", NumericOption.BatchRange, 8);
+        var device = DeviceOption.Create();
         var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
         var metric = new Option<string?>("--metric") { Description = "voc, coco or both (default: the dataset's own)." };
         metric.AcceptOnlyFromAmong("voc", "coco", "both");
@@ -32,7 +33,7 @@ internal static class EvalCommand
         var force = ForceOption.Create();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
-            data, split, detections, weights, config, batch, saveDetections, metric, format, output, plots, force,
+            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -57,7 +58,7 @@ internal static class EvalCommand
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
-                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Detection = ModelEvaluation.DetectionOptions };
+                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), Detection = ModelEvaluation.DetectionOptions };
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
                 var results = DetectWithProgress(detector, truth.Images, e =>

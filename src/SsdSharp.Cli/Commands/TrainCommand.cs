@@ -5,6 +5,7 @@ using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
+using SsdSharp.Inference;
 using SsdSharp.IO;
 using SsdSharp.Training;
 using Spectre.Console;
@@ -35,6 +36,7 @@ internal static class TrainCommand
         var warmup = NumericOption.Optional("--warmup", "Iterations of linear warm-up from a third of the rate.", new NumberRange<long>(0));
         var clip = NumericOption.Optional("--clip", "Clip the global gradient norm to this value (0: off).", new NumberRange<double>(0));
         var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
+        var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
         var seed = NumericOption.Optional("--seed", "Seed of initialisation, data order and augmentation (0).", new NumberRange<int>(0));
         var checkpointEvery = NumericOption.Optional("--checkpoint-every", "Checkpoint period in iterations.", new NumberRange<long>(1));
@@ -44,7 +46,7 @@ internal static class TrainCommand
         var force = ForceOption.Create();
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
-            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, seed,
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, seed,
             checkpointEvery, evalEvery, evalData, evalSplit, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -65,11 +67,12 @@ internal static class TrainCommand
 
             var spec = DatasetSpec.Parse(parse.GetValue(data)!);
             var plan = new OutputPlan().Reads(spec.Paths).Reads(parse.GetValue(config), parse.GetValue(vggBase));
+            var computeDevice = DeviceOption.Parse(parse, device);
             // --resume alone continues the run of --out: the same command line with --resume appended.
             using var trainer = parse.GetResult(resume) is not null
                 ? Resume(parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new SsdInputException("--resume without a directory continues the run of --out DIR; give one of them"),
-                    parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust)
-                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), plan, Adjust);
+                    parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust, computeDevice)
+                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), plan, Adjust, computeDevice);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
@@ -87,7 +90,7 @@ internal static class TrainCommand
                 new LoaderOptions { BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip },
                 message => Terminal.Error.MarkupLineInterpolated($"[yellow]warning: {message}[/]"));
             Terminal.Error.MarkupLineInterpolated(
-                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, output {trainer.OutputDirectory}[/]");
+                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, on {trainer.Device}, output {trainer.OutputDirectory}[/]");
 
             using var cancel = new CancellationTokenSource();
             TrainingResult result;
@@ -125,13 +128,13 @@ internal static class TrainCommand
     /// A new run into <paramref name="output"/>, which must hold no checkpoint (that is a run to resume) and be new,
     /// empty or made by ssd (unless <paramref name="force"/>); the files the run writes must not be its inputs.
     /// </summary>
-    private static Trainer StartNew(string? configName, string? output, string? vggBase, bool force, OutputPlan plan, Func<TrainingOptions, TrainingOptions> adjust)
+    private static Trainer StartNew(string? configName, string? output, string? vggBase, bool force, OutputPlan plan, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         if (vggBase != null) InputFile.CheckReadable(vggBase, "a VGG base checkpoint (.pth)");
         var config = ModelResolver.LoadConfig(configName);
-        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
+        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase, device);
         try
         {
             var folder = plan.Folder("--out", output, force);
@@ -147,13 +150,13 @@ internal static class TrainCommand
     }
 
     /// <summary>Continues the run in <paramref name="directory"/>; options the command repeats must be the run's (the checkpoint's configuration).</summary>
-    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust)
+    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
         if (vggBase != null)
             Terminal.Error.MarkupLineInterpolated($"[grey]--base is not used when resuming: the weights come from the checkpoint[/]");
-        return Trainer.Resume(directory, adjust, config is null ? null : ModelResolver.LoadConfig(config));
+        return Trainer.Resume(directory, adjust, config is null ? null : ModelResolver.LoadConfig(config), device);
     }
 
     private static IReadOnlyList<long> ParseSteps(string text)

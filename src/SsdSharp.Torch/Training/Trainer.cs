@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
+using SsdSharp.Inference;
 using SsdSharp.IO;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
@@ -32,9 +33,9 @@ public sealed class Trainer : IDisposable
     private string? _checkpoint;
     private long _checkpointIteration = -1;
 
-    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, Device? device)
+    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, ComputeDevice? device)
     {
-        _device = device ?? CPU;
+        _device = Devices.Resolve(device ?? ComputeDevice.Auto);
         Network = network;
         network.to(_device);
         Options = options;
@@ -48,6 +49,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>File name of the trained model, written in the output directory when a run completes.</summary>
     public const string ModelFileName = "model.safetensors";
+
+    /// <summary>Where the network trains.</summary>
+    public ComputeDevice Device => Devices.Describe(_device);
 
     /// <summary>The network being trained.</summary>
     public SsdNetwork Network { get; }
@@ -72,8 +76,13 @@ public sealed class Trainer : IDisposable
     /// with the reference's initialisation (<see cref="SsdNetwork.Initialize"/>) and, when given, loads
     /// the ImageNet VGG base (<c>vgg16_reducedfc.pth</c>).
     /// </summary>
-    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint.</exception>
-    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, Device? device = null)
+    /// <param name="config">The network to train.</param>
+    /// <param name="options">The run's options (<see cref="TrainingOptions.For"/> gives the configuration's recipe).</param>
+    /// <param name="outputDirectory">Where checkpoints, log, chart and model go.</param>
+    /// <param name="vggBasePath">An ImageNet VGG16 base (<c>vgg16_reducedfc.pth</c>), or null for a random base.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
+    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, or the device is not available.</exception>
+    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, ComputeDevice? device = null)
     {
         options.Validate();
         if (TrainingCheckpoint.Exists(outputDirectory))
@@ -96,12 +105,12 @@ public sealed class Trainer : IDisposable
     /// The configuration the caller expects (a command repeated with <c>--resume</c> appended names it again):
     /// accepted when it is the run's, refused naming the first field that differs. Null takes the run's.
     /// </param>
-    /// <param name="device">Where to train.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
     /// <exception cref="SsdInputException">
     /// No checkpoint there; <paramref name="adjust"/> changes the batch size or seed, or asks for fewer iterations
     /// than the run has done; or <paramref name="config"/> is not the run's.
     /// </exception>
-    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, SsdConfig? config = null, Device? device = null)
+    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, SsdConfig? config = null, ComputeDevice? device = null)
     {
         var info = TrainingCheckpoint.Read(directory);
         if (config != null && SsdConfigComparison.FirstDifference(info.Config, config) is var (field, run, given))
@@ -222,7 +231,7 @@ public sealed class Trainer : IDisposable
         double lossC = losses.Confidence.item<float>();
         if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
             throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, _checkpoint);
-        losses.Total().backward();
+        ConvolutionGradients.Backward(losses.Total());
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);
