@@ -42,30 +42,16 @@ public sealed class ResumeCommandTests : IClassFixture<TrainCommandTests.TinyDat
         }
     }
 
-    [Fact]
-    public void FewerIterationsThanTheRunHasDoneAreRefused()
+    /// <summary>Fewer iterations than done, another configuration (named by its first differing field), another seed.</summary>
+    [Theory]
+    [InlineData("--iterations 1", "the run has done 2 iterations; it cannot be resumed to a total of 1")]
+    [InlineData("--config shapes300", "the configuration given is not the run's: 'name' is \"tiny300\" in the run, \"shapes300\" given")]
+    [InlineData("--seed 7", "the seed cannot change when a run is resumed (the run has 0, asked for 7)")]
+    public void WhatCannotContinueTheRunIsNamedAndTheRunKept(string option, string message)
     {
         var hashes = FileHashes.Of(_run.Directory);
-        var result = CliRunner.Run("train", "--resume", _run.Directory, "--data", _data.Spec, "--iterations", "1");
-        CliAssert.OneLineError(result, $"{_run.Directory}: the run has done 2 iterations; it cannot be resumed to a total of 1");
-        hashes.AssertUnchanged();
-    }
-
-    [Fact]
-    public void AnotherConfigurationIsNamedByItsFirstDifferingField()
-    {
-        var hashes = FileHashes.Of(_run.Directory);
-        var result = CliRunner.Run("train", "--resume", _run.Directory, "--data", _data.Spec, "--config", "shapes300");
-        CliAssert.OneLineError(result, $"{_run.Directory}: the configuration given is not the run's: 'name' is \"tiny300\" in the run, \"shapes300\" given");
-        hashes.AssertUnchanged();
-    }
-
-    [Fact]
-    public void AnotherSeedIsNamed()
-    {
-        var hashes = FileHashes.Of(_run.Directory);
-        var result = CliRunner.Run("train", "--resume", _run.Directory, "--data", _data.Spec, "--seed", "7");
-        CliAssert.OneLineError(result, $"{_run.Directory}: the seed cannot change when a run is resumed (the run has 0, asked for 7)");
+        var result = CliRunner.Run(["train", "--resume", _run.Directory, "--data", _data.Spec, .. option.Split(' ')]);
+        CliAssert.OneLineError(result, $"{_run.Directory}: {message}");
         hashes.AssertUnchanged();
     }
 
