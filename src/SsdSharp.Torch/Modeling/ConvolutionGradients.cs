@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,7 +47,7 @@ public static class ConvolutionGradients
         // Counted, so that of two overlapping backward passes the first to finish does not turn oneDNN back on under the other.
         lock (Gate)
         {
-            if (_runningBackwards++ == 0) MkldnnSwitch.Set(false);
+            if (_runningBackwards++ == 0) LibTorchContext.SetMkldnn(false);
         }
         try
         {
@@ -58,7 +57,7 @@ public static class ConvolutionGradients
         {
             lock (Gate)
             {
-                if (--_runningBackwards == 0) MkldnnSwitch.Set(true);
+                if (--_runningBackwards == 0) LibTorchContext.SetMkldnn(true);
             }
         }
     }
@@ -69,8 +68,8 @@ public static class ConvolutionGradients
         return setting switch
         {
             "1" => false,
-            "0" => MkldnnSwitch.Available,
-            null or "" => MkldnnSwitch.Available && OneDnnGradientsAreWrong(),
+            "0" => LibTorchContext.Available,
+            null or "" => LibTorchContext.Available && OneDnnGradientsAreWrong(),
             _ => throw new SsdInputException($"{EnvironmentVariable}: expected 1 (keep oneDNN) or 0 (no oneDNN in backward passes), not '{setting}'"),
         };
     }
@@ -92,7 +91,7 @@ public static class ConvolutionGradients
             var weight = randn([outChannels, inChannels, 3, 3], generator: generator);
             var gradOutput = randn([2, outChannels, size, size], generator: generator);
             var withOneDnn = Gradients(input, weight, gradOutput);
-            MkldnnSwitch.Set(false);
+            LibTorchContext.SetMkldnn(false);
             Tensor[] without;
             try
             {
@@ -100,7 +99,7 @@ public static class ConvolutionGradients
             }
             finally
             {
-                MkldnnSwitch.Set(true);
+                LibTorchContext.SetMkldnn(true);
             }
             for (int i = 0; i < without.Length; i++)
             {
@@ -118,30 +117,5 @@ public static class ConvolutionGradients
         var w = weight.detach().requires_grad_();
         nn.functional.conv2d(x, w, padding: [1, 1]).backward([gradOutput]);
         return [x.grad!, w.grad!];
-    }
-
-    /// <summary>libtorch's <c>at::globalContext().setUserEnabledMkldnn(bool)</c>, found in the loaded libtorch_cpu.</summary>
-    private static unsafe class MkldnnSwitch
-    {
-        private static readonly delegate* unmanaged<IntPtr> GlobalContext;
-        private static readonly delegate* unmanaged<IntPtr, byte, void> SetUserEnabledMkldnn;
-
-        static MkldnnSwitch()
-        {
-            // TorchSharp loads libtorch first; by its file name the loader then returns that same copy.
-            _ = get_num_threads();
-            if (NativeLibrary.TryLoad("libtorch_cpu.so", out var library)
-                && NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var globalContext)
-                && NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setEnabled))
-            {
-                GlobalContext = (delegate* unmanaged<IntPtr>)globalContext;
-                SetUserEnabledMkldnn = (delegate* unmanaged<IntPtr, byte, void>)setEnabled;
-            }
-        }
-
-        /// <summary>False where libtorch is not the Linux build this was written for (other platforms keep oneDNN).</summary>
-        public static bool Available => SetUserEnabledMkldnn != null;
-
-        public static void Set(bool enabled) => SetUserEnabledMkldnn(GlobalContext(), enabled ? (byte)1 : (byte)0);
     }
 }

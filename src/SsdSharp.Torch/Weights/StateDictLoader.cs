@@ -6,7 +6,8 @@ namespace SsdSharp.Weights;
 /// <summary>
 /// Copies a state dict into a module strictly: every parameter and buffer must be present with
 /// the same shape and no key may be left over, so that nothing is silently left at random.
-/// Values are converted to each parameter's dtype (a float16 checkpoint loads into float32).
+/// Values are converted to each parameter's dtype (a float16 checkpoint loads into float32); weights
+/// that are not finite are refused.
 /// </summary>
 public static class StateDictLoader
 {
@@ -29,7 +30,7 @@ public static class StateDictLoader
     /// <param name="module">The target.</param>
     /// <param name="stateDict">Names to tensors.</param>
     /// <param name="source">The file it came from, for the error message.</param>
-    /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, with both shapes.</exception>
+    /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, with both shapes; or naming the tensors that hold NaN or infinite values.</exception>
     public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
         var target = module.state_dict();
@@ -47,11 +48,22 @@ public static class StateDictLoader
             throw new WeightsException($"{source}: does not fit the network: {string.Join("; ", parts)}");
         }
         using var _ = no_grad();
+        // A NaN or infinite weight poisons every output; refuse it here rather than detect nothing later.
+        var nonFinite = stateDict.Where(kv => !IsFinite(kv.Value)).Select(kv => kv.Key).ToList();
+        if (nonFinite.Count > 0)
+            throw new WeightsException($"{source}: NaN or infinite values in {Summarise(nonFinite)}; expected finite weights");
         foreach (var (key, value) in stateDict)
         {
             var t = target[key];
             t.copy_(value.to(t.dtype, t.device));
         }
+    }
+
+    private static bool IsFinite(Tensor t)
+    {
+        if (!t.is_floating_point()) return true;
+        using var scope = NewDisposeScope();
+        return isfinite(t).all().item<bool>();
     }
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";

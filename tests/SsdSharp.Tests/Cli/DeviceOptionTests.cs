@@ -24,6 +24,8 @@ public class DeviceOptionTests
         var result = CliRunner.Run("detect", "--device", "auto", "--format", "text", Image);
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("detection(s)", result.Stdout);
+        // Nothing from libtorch either (NNPACK's "Unsupported hardware" on CPUs its cpuinfo does not know).
+        Assert.Equal("", result.Stderr);
     }
 
     [Theory]
@@ -41,7 +43,7 @@ public class DeviceOptionTests
         };
         var result = CliRunner.Run(args);
         Assert.Equal(2, result.ExitCode);
-        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("NNPACK")).ToList();
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.Contains("CUDA is not available", lines[0]);
         Assert.Contains("docs/gpu.md", lines[0]);

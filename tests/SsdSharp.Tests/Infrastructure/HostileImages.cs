@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using SkiaSharp;
 
 namespace SsdSharp.Tests.Infrastructure;
 
@@ -51,5 +52,19 @@ internal static class HostileImages
             for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
         }
         return ~crc;
+    }
+
+    /// <summary>A real 16×12 JPEG whose start-of-frame is patched to claim another size.</summary>
+    public static byte[] JpegClaiming(int width, int height)
+    {
+        using var bitmap = new SKBitmap(16, 12);
+        bitmap.Erase(SKColors.Gray);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 80);
+        var jpeg = data.ToArray();
+        int sof = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        Assert.True(sof > 0, "the encoder writes a baseline start-of-frame");
+        BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 5), (ushort)height);
+        BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 7), (ushort)width);
+        return jpeg;
     }
 }
