@@ -22,13 +22,15 @@ internal static class DatasetCommand
         var noVerify = new Option<bool>("--no-verify") { Description = "Do not decode every image (faster; only checks that files exist)." };
         var draw = NumericOption.Create("--draw", "Write this many images, spread over the dataset, with their boxes drawn (PNG, named by the images' paths).", new NumberRange<int>(0), 0);
         var output = new Option<string?>("--out") { Description = "Folder for --draw: a new or empty folder, or one ssd made." };
+        var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var stats = new Command("stats", "Count images and objects per class, box size and aspect histograms, and the problems found.")
         {
-            data, split, classes, config, policy, noVerify, draw, output, force,
+            data, split, classes, config, policy, noVerify, draw, output, maxMegapixels, force,
         };
         stats.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             int drawCount = parse.GetValue(draw);
             var outDir = parse.GetValue(output);
             if (drawCount > 0 && outDir is null) throw new SsdInputException("--draw needs --out DIR");

@@ -29,15 +29,17 @@ internal static class DetectCommand
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last memory layout (often faster on CPU)." };
+        var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, dtype, channelsLast, force, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, dtype, channelsLast, maxMegapixels, force, inputs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             var drawDir = parse.GetValue(draw);
             double? minDrawnScore = parse.GetValue(drawThreshold);
             if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");

@@ -30,13 +30,15 @@ internal static class EvalCommand
         format.AcceptOnlyFromAmong("text", "json");
         var output = new Option<string?>("--output") { Description = "Write the report to this file instead of stdout." };
         var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
+        var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
-            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, force,
+            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, maxMegapixels, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             var detectionsFile = parse.GetValue(detections);
             var weightsFile = parse.GetValue(weights);
             var configName = parse.GetValue(config);

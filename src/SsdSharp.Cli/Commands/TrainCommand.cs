@@ -43,14 +43,16 @@ internal static class TrainCommand
         var evalEvery = NumericOption.Optional("--eval-every", "Evaluate VOC mAP on --eval-data every this many iterations (0: never).", new NumberRange<long>(0));
         var evalData = new Option<string?>("--eval-data") { Description = "Evaluation set for --eval-every (same forms as --data)." };
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
+        var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
             config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, seed,
-            checkpointEvery, evalEvery, evalData, evalSplit, force,
+            checkpointEvery, evalEvery, evalData, evalSplit, maxMegapixels, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             TrainingOptions Adjust(TrainingOptions o) => o with
             {
                 Iterations = parse.GetValue(iterations) ?? o.Iterations,

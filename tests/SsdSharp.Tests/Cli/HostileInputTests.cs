@@ -177,6 +177,37 @@ public sealed class HostileInputTests : IDisposable
         hashes.AssertUnchanged();
     }
 
+    [Fact]
+    public void AbsurdSizesAreOneLineNamingTheLimit()
+    {
+        CliAssert.OneLineError(CliRunner.Run("summary", "--classes", "100000000"), "100000000 classes is above the limit of 10000");
+        var config = _temp.Path("huge.json");
+        SsdSharp.Configuration.SsdPresets.Voc300.Save(config);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"fc_channels\": 1024", "\"fc_channels\": 1000000000"));
+        var hashes = FileHashes.Of(config);
+        CliAssert.OneLineError(CliRunner.Run("summary", "--config", config), config, "1000000000 channels is above the limit of 8192");
+        hashes.AssertUnchanged();
+    }
+
+    [Fact]
+    public void ThePixelLimitIsAnOption()
+    {
+        // 1100 × 1000 pixels: above a limit of 1 megapixel, far below the default of 64.
+        var image = _temp.Path("wide.png");
+        using (var bitmap = new SkiaSharp.SKBitmap(1100, 1000))
+        using (var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100))
+            File.WriteAllBytes(image, data.ToArray());
+        var hashes = FileHashes.Of(image);
+        var refused = CliRunner.Run("detect", "--max-megapixels", "1", image);
+        Assert.True(refused.ExitCode == 2, refused.Stderr);
+        var error = Assert.Single(ErrorLines(refused));
+        Assert.StartsWith($"ssd: error: {image}: image of 1100×1000 pixels", error);
+        Assert.Contains("limit of 1 megapixels", error);
+        var accepted = CliRunner.Run("detect", "--max-detections", "1", image);
+        Assert.True(accepted.ExitCode == 0, accepted.Stderr);
+        hashes.AssertUnchanged();
+    }
+
     /// <summary>The "ssd: error:" lines of stderr (progress and notes are there too).</summary>
     private static string[] ErrorLines(CliRunner.Result result) =>
         result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("ssd: error:", StringComparison.Ordinal)).ToArray();

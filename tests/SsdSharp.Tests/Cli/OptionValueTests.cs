@@ -54,6 +54,10 @@ public class OptionValueTests
     [InlineData("synth --out /tmp/never --images 1 --difficult-below Infinity", "--difficult-below: must be at least 0, got Infinity")]
     [InlineData("dataset stats --data VOC:/nowhere --draw -1", "--draw: must be at least 0, got -1")]
     [InlineData("dataset stats --data VOC:/nowhere --draw nan", "--draw: expected a whole number at least 0, got 'nan'")]
+    [InlineData("detect --max-megapixels 0 IMAGE", "--max-megapixels: must be in [1, 1000], got 0")]
+    [InlineData("eval --data VOC:/nowhere --max-megapixels 5000", "--max-megapixels: must be in [1, 1000], got 5000")]
+    [InlineData("train --data VOC:/nowhere --max-megapixels nan", "--max-megapixels: expected a whole number in [1, 1000], got 'nan'")]
+    [InlineData("dataset stats --data VOC:/nowhere --max-megapixels -1", "--max-megapixels: must be in [1, 1000], got -1")]
     [InlineData("summary --classes 0", "--classes: must be at least 1, got 0")]
     [InlineData("summary --classes NaN", "--classes: expected a whole number at least 1, got 'NaN'")]
     public void NumericOptionOutsideItsRangeIsRefusedNamingIt(string args, string message)
