@@ -39,7 +39,7 @@ internal static class DatasetCommand
                 Policy = ParsePolicy(parse.GetValue(policy)!),
                 VerifyImages = !parse.GetValue(noVerify),
             };
-            var spec = DatasetSpec.Parse(parse.GetValue(data)!);
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
             // The drawings' folder is checked before the images are read and verified.
             var plan = new OutputPlan().Reads(spec.Paths);
             var folder = drawCount > 0 ? plan.Folder("--out", outDir!, parse.GetValue(force)) : null;

@@ -48,7 +48,7 @@ internal static class EvalCommand
                 throw new SsdInputException("eval: --save-detections saves a model's detections; it does not go with --detections");
             if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
-            var spec = DatasetSpec.Parse(parse.GetValue(data)!);
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
             // The outputs are checked before the detection pass, which can take hours.
             var plan = new OutputPlan().Reads(spec.Paths).Reads(detectionsFile, weightsFile, configName);
             var reportFile = parse.GetValue(output) is { } o ? plan.File("--output", o) : null;

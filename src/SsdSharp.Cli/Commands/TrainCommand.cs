@@ -67,7 +67,7 @@ internal static class TrainCommand
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
             };
 
-            var spec = DatasetSpec.Parse(parse.GetValue(data)!);
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
             var plan = new OutputPlan().Reads(spec.Paths).Reads(parse.GetValue(config), parse.GetValue(vggBase));
             var computeDevice = DeviceOption.Parse(parse, device);
             // --resume alone continues the run of --out: the same command line with --resume appended.
@@ -82,7 +82,7 @@ internal static class TrainCommand
             Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)
             {
-                var evalSpec = parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC");
+                var evalSpec = DatasetArgument.Parse(parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC"));
                 var evalSet = DatasetReader.Read(evalSpec, DatasetReadOptions.ForEvaluation(classNames, parse.GetValue(evalSplit)!));
                 Terminal.Error.MarkupLineInterpolated($"[grey]evaluation set: {evalSet.Images.Count} images from {evalSet.Spec}, every {options.EvaluateEvery} iterations[/]");
                 trainer.Evaluator = VocEvaluationHook.Create(evalSet.Images);

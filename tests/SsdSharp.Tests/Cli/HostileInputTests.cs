@@ -135,13 +135,14 @@ public sealed class HostileInputTests : IDisposable
     public void FifoOrDeviceIsRefusedNotWaitedOn()
     {
         var fifo = _temp.Path("photo.jpg");
-        using (var mkfifo = Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+        using (var mkfifo = Process.Start("mkfifo", [fifo, fifo + ".json"])) mkfifo.WaitForExit();
         var within = TimeSpan.FromMinutes(1);
         CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", fifo), $"{fifo}: empty, or not a regular file (a FIFO, socket or device); expected an image file");
         CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", _temp.Root), $"{fifo}: empty, or not a regular file");
         CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", "--weights", "/dev/zero", Image), "/dev/zero: empty, or not a regular file (a FIFO, socket or device); expected a model file");
         CliAssert.OneLineError(CliRunner.RunWithin(within, "detect", "--config", fifo, Image), $"{fifo}: empty, or not a regular file");
         CliAssert.OneLineError(CliRunner.RunWithin(within, "eval", "--data", Evaluation.CaseA.VocSpec, "--detections", fifo), $"{fifo}: empty, or not a regular file");
+        CliAssert.OneLineError(CliRunner.RunWithin(within, "dataset", "stats", "--data", $"COCO:{fifo}.json"), $"{fifo}.json: empty, or not a regular file");
         CliAssert.OneLineError(CliRunner.RunWithin(within, "convert", "--from", "/dev/zero", "--config", "voc300", "--output", _temp.Path("m.safetensors")), "/dev/zero: empty, or not a regular file");
     }
 
