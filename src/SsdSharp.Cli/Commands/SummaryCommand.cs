@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using SsdSharp.Configuration;
 using SsdSharp.Modeling;
 using Spectre.Console;
 

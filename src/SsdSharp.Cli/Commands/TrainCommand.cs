@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
@@ -68,13 +67,12 @@ internal static class TrainCommand
             };
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
-            var plan = new OutputPlan().Reads(spec.Paths).Reads(parse.GetValue(config), parse.GetValue(vggBase));
             var computeDevice = DeviceOption.Parse(parse, device);
             // --resume alone continues the run of --out: the same command line with --resume appended.
             using var trainer = parse.GetResult(resume) is not null
                 ? Resume(parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new SsdInputException("--resume without a directory continues the run of --out DIR; give one of them"),
                     parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust, computeDevice)
-                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), plan, Adjust, computeDevice);
+                : StartNew(spec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
@@ -130,7 +128,7 @@ internal static class TrainCommand
     /// A new run into <paramref name="output"/>, which must hold no checkpoint (that is a run to resume) and be new,
     /// empty or made by ssd (unless <paramref name="force"/>); the files the run writes must not be its inputs.
     /// </summary>
-    private static Trainer StartNew(string? configName, string? output, string? vggBase, bool force, OutputPlan plan, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
+    private static Trainer StartNew(DatasetSpec data, string? configName, string? output, string? vggBase, bool force, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
@@ -139,6 +137,7 @@ internal static class TrainCommand
         var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase, device);
         try
         {
+            var plan = new OutputPlan().Reads(data.Paths).Reads(configName, vggBase);
             var folder = plan.Folder("--out", output, force);
             foreach (var file in new[] { Trainer.ModelFileName, TrainingLog.FileName, LossCurve.FileName, TrainingCheckpoint.SidecarName })
                 plan.FileIn("--out", folder, file);
