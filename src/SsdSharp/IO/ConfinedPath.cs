@@ -15,12 +15,14 @@ public static class ConfinedPath
     /// <exception cref="SsdInputException">The path leads outside <paramref name="root"/>.</exception>
     public static void Check(string root, string relative, string source)
     {
+        if (!IsPath(relative)) throw new SsdInputException($"{source}: '{relative}' is not a path (it holds a NUL character)");
         if (!IsInside(root, relative)) throw new SsdInputException($"{source}: '{relative}' leads outside {root}; expected a path inside it");
     }
 
-    /// <summary>Whether <paramref name="relative"/>, taken from <paramref name="root"/>, stays inside it.</summary>
+    /// <summary>Whether <paramref name="relative"/>, taken from <paramref name="root"/>, is a path that stays inside it.</summary>
     public static bool IsInside(string root, string relative)
     {
+        if (!IsPath(relative)) return false;
         var fullRoot = Path.GetFullPath(root);
         var inside = Path.GetRelativePath(fullRoot, Path.GetFullPath(relative, fullRoot));
         return !(Path.IsPathRooted(inside) || inside == ".." || inside.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal));
@@ -33,4 +35,7 @@ public static class ConfinedPath
         Check(root, relative, source);
         return Path.Combine(root, relative);
     }
+
+    /// <summary>Whether the text can name a file at all: no file system takes a NUL, and .NET refuses it with an ArgumentException.</summary>
+    private static bool IsPath(string text) => text.IndexOfAny(Path.GetInvalidPathChars()) < 0;
 }

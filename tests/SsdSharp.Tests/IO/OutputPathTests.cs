@@ -41,6 +41,15 @@ public sealed class OutputPathTests : IDisposable
     }
 
     [Fact]
+    public void ConfinedPathRefusesANulInsteadOfThrowingTheRuntimesArgumentException()
+    {
+        Assert.False(ConfinedPath.IsInside(_temp.Path("root"), "a\0b"));
+        var e = Assert.Throws<SsdInputException>(() => ConfinedPath.Check(_temp.Path("root"), "a\0b.xml", "split.txt, line 1"));
+        Assert.StartsWith("split.txt, line 1: ", e.Message);
+        Assert.Contains("is not a path (it holds a NUL character)", e.Message);
+    }
+
+    [Fact]
     public void DerivedNamesKeepTheRelativePathAndNeverCollide()
     {
         Assert.Equal(["a/x.jpg.png", "b/x.png", "a/x.png.png", "a/Y.png.png", "a/y.png~2.png"],
