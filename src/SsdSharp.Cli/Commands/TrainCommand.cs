@@ -134,7 +134,7 @@ internal static class TrainCommand
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         if (vggBase != null) InputFile.CheckReadable(vggBase, "a VGG base checkpoint (.pth)");
         var config = ModelResolver.LoadConfig(configName);
-        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase, device);
+        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device);
         try
         {
             var plan = new OutputPlan().Reads(data.Paths).Reads(configName, vggBase);
