@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SsdSharp.Configuration;
 using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.IO;
@@ -26,17 +27,16 @@ internal static class DetectCommand
         var drawThreshold = NumericOption.Optional("--draw-threshold", "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported.", new NumberRange<double>(0, 1));
         var batch = NumericOption.Create("--batch", "Images per forward pass.", NumericOption.BatchRange, 8);
         var device = DeviceOption.Create();
-        var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
-        dtype.AcceptOnlyFromAmong("float32", "bfloat16");
-        var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last memory layout (often faster on CPU)." };
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
+        var backendOptions = new BackendOptions();
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, dtype, channelsLast, maxMegapixels, force, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
         };
+        backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             ImageLimitOption.Apply(parse, maxMegapixels);
@@ -55,9 +55,8 @@ internal static class DetectCommand
                 }.Validate(),
                 BatchSize = parse.GetValue(batch),
                 Device = DeviceOption.Parse(parse, device),
-                Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
-                Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };
+            options = backendOptions.Apply(parse, options, parse.GetValue(weights));
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
 
             // Every output is checked before the model loads: none may replace an input, and each must be writable.

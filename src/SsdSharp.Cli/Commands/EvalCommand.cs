@@ -32,10 +32,12 @@ internal static class EvalCommand
         var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
+        var backendOptions = new BackendOptions();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
             data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, maxMegapixels, force,
         };
+        backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             ImageLimitOption.Apply(parse, maxMegapixels);
@@ -60,7 +62,8 @@ internal static class EvalCommand
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
-                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), Detection = ModelEvaluation.DetectionOptions };
+                var options = backendOptions.Apply(parse,
+                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), Detection = ModelEvaluation.DetectionOptions }, weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
                 var results = DetectWithProgress(detector, truth.Images, e =>
