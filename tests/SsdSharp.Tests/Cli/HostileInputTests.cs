@@ -119,6 +119,7 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("detect --draw EMPTY IMAGE", "--draw: empty path; expected a folder")]
     [InlineData("synth --out EMPTY --images 1", "--out: empty path; expected a folder")]
     [InlineData("convert --from IMAGE --config voc300 --output EMPTY", "--output: empty path; expected a file name")]
+    [InlineData("export --weights IMAGE --output FILE/model.onnx", "--output FILE/model.onnx: FILE is a file, not a folder")]
     public void OutputPathThatCannotBeIsRefused(string args, string message)
     {
         var folder = _temp.Folder("a-folder");

@@ -58,6 +58,8 @@ public class OptionValueTests
     [InlineData("eval --data VOC:/nowhere --max-megapixels 5000", "--max-megapixels: must be in [1, 1000], got 5000")]
     [InlineData("train --data VOC:/nowhere --max-megapixels nan", "--max-megapixels: expected a whole number in [1, 1000], got 'nan'")]
     [InlineData("dataset stats --data VOC:/nowhere --max-megapixels -1", "--max-megapixels: must be in [1, 1000], got -1")]
+    [InlineData("export --weights IMAGE --output /tmp/never.onnx --opset 12", "--opset: must be in [13, 21], got 12")]
+    [InlineData("export --weights IMAGE --output /tmp/never.onnx --opset nan", "--opset: expected a whole number in [13, 21], got 'nan'")]
     [InlineData("summary --classes 0", "--classes: must be at least 1, got 0")]
     [InlineData("summary --classes NaN", "--classes: expected a whole number at least 1, got 'NaN'")]
     public void NumericOptionOutsideItsRangeIsRefusedNamingIt(string args, string message)

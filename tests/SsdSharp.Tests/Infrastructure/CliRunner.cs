@@ -15,22 +15,25 @@ internal static class CliRunner
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    public static Result Run(params string[] args) => Run(DefaultTimeout, unprivileged: false, args);
+    public static Result Run(params string[] args) => Run(DefaultTimeout, unprivileged: false, AppContext.BaseDirectory, args);
 
     /// <summary>
     /// Runs <c>ssd</c> as a user without privileges, for permission tests: root reads and writes whatever the
     /// mode bits say, so under root (as in this project's containers) the command runs as <c>nobody</c> through
     /// <c>setpriv</c>; under any other user it runs as that user.
     /// </summary>
-    public static Result RunUnprivileged(params string[] args) => Run(DefaultTimeout, unprivileged: true, args);
+    public static Result RunUnprivileged(params string[] args) => Run(DefaultTimeout, unprivileged: true, AppContext.BaseDirectory, args);
 
     /// <summary>Runs with a shorter limit, for commands that must not wait on their input.</summary>
-    public static Result RunWithin(TimeSpan timeout, params string[] args) => Run(timeout, unprivileged: false, args);
+    public static Result RunWithin(TimeSpan timeout, params string[] args) => Run(timeout, unprivileged: false, AppContext.BaseDirectory, args);
+
+    /// <summary>Runs the <c>ssd.dll</c> of another folder (an installation with a part taken out).</summary>
+    public static Result RunInstalledAt(string folder, params string[] args) => Run(DefaultTimeout, unprivileged: false, folder, args);
 
     /// <summary>The user id <see cref="RunUnprivileged"/> runs as under root.</summary>
     public const int UnprivilegedId = 65534;
 
-    private static Result Run(TimeSpan timeout, bool unprivileged, string[] args)
+    private static Result Run(TimeSpan timeout, bool unprivileged, string folder, string[] args)
     {
         bool dropRoot = unprivileged && Environment.IsPrivilegedProcess;
         var info = new ProcessStartInfo(dropRoot ? "setpriv" : "dotnet")
@@ -46,7 +49,7 @@ internal static class CliRunner
             info.Environment["HOME"] = Path.GetTempPath();
             info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ssd.dll"));
+        info.ArgumentList.Add(Path.Combine(folder, "ssd.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         info.Environment["XDG_CACHE_HOME"] = CacheHome;
