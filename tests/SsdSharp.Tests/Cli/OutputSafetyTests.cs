@@ -127,6 +127,27 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public void VocFileNameLeadingOutOfTheImagesFolderIsASkippedImageNamingTheAnnotation()
+    {
+        // 000002's image is missing, and its <filename> points at a real image outside the dataset.
+        var root = _temp.Folder("data", "voc");
+        _temp.Write("000001\n000002\n", "data", "voc", "ImageSets", "Main", "trainval.txt");
+        _temp.Copy(Image, "data", "voc", "JPEGImages", "000001.png");
+        _temp.Copy(Image, "data", "victim.png");
+        string Annotation(string fileName) =>
+            $"<annotation><filename>{fileName}</filename><object><name>circle</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>9</xmax><ymax>9</ymax></bndbox></object></annotation>";
+        _temp.Write(Annotation("000001.png"), "data", "voc", "Annotations", "000001.xml");
+        var escaping = _temp.Write(Annotation("../../victim.png"), "data", "voc", "Annotations", "000002.xml");
+        var hashes = FileHashes.Of(_temp.Root);
+
+        var result = CliRunner.Run("dataset", "stats", "--data", "VOC:" + root, "--draw", "2", "--out", _temp.Path("drawn"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains($"{escaping}: <filename> '../../victim.png' leads outside {Path.Combine(root, "JPEGImages")} (image skipped)", result.Stdout);
+        Assert.Equal(["000001.png"], Directory.GetFiles(_temp.Path("drawn"), "*.png", SearchOption.AllDirectories).Select(Path.GetFileName));
+        hashes.AssertUnchanged();
+    }
+
+    [Fact]
     public void OutputLocationsAreCheckedBeforeTheDetectionPass()
     {
         var file = _temp.Write("a file", "report");
