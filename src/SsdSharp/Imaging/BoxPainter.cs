@@ -1,5 +1,6 @@
 using System.Drawing;
 using SkiaSharp;
+using SsdSharp.IO;
 
 namespace SsdSharp.Imaging;
 
@@ -103,16 +104,13 @@ public static class BoxPainter
         return "…" + tail;
     }
 
-    /// <summary>Encodes a bitmap to a file, choosing JPEG or PNG by extension (PNG otherwise).</summary>
+    /// <summary>Encodes a bitmap to a file (atomically), choosing JPEG or PNG by extension (PNG otherwise).</summary>
     public static void Save(SKBitmap bitmap, string path)
     {
         var ext = Path.GetExtension(path).ToLowerInvariant();
         var format = ext is ".jpg" or ".jpeg" ? SKEncodedImageFormat.Jpeg : SKEncodedImageFormat.Png;
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(format, 92);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory != null) Directory.CreateDirectory(directory);
-        using var stream = File.Create(path);
-        data.SaveTo(stream);
+        AtomicFile.Write(path, data.SaveTo);
     }
 }

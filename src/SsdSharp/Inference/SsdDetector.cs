@@ -84,7 +84,7 @@ public sealed class SsdDetector : IDisposable
 
     /// <summary>
     /// Detects objects in many files: decoding and preprocessing run in parallel, forward passes
-    /// are batched. Results come in input order; a file that cannot be decoded is passed to
+    /// are batched. Results come in input order; a file that cannot be read or decoded is passed to
     /// <paramref name="onError"/> and skipped, or, without a handler, stops the run with its error.
     /// </summary>
     public IEnumerable<ImageDetections> DetectFiles(IEnumerable<string> paths, Action<ImageDecodeException>? onError = null,
