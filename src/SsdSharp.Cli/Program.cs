@@ -13,6 +13,7 @@ foreach (var command in new Command[]
     DatasetCommand.Create(),
     EvalCommand.Create(),
     TrainCommand.Create(),
+    ServeCommand.Create(),
 })
 {
     root.Subcommands.Add(command);
