@@ -103,7 +103,7 @@ function render() {
 
 function drawBoxes(shown) {
   const svg = $("boxes");
-  const { width, height } = state.answer;
+  const { width } = state.answer;
   // Captions keep about 13 screen pixels whatever the image's size on the screen.
   const scale = width / Math.max(1, $("image").clientWidth);
   const fontSize = 13 * scale, pad = 3 * scale;
@@ -126,27 +126,40 @@ function drawBoxes(shown) {
     rect.setAttribute("stroke", c.color);
     rect.setAttribute("vector-effect", "non-scaling-stroke");
     const caption = `${c.label} ${d.score.toFixed(2)}`;
+    // A first guess of the caption's width; corrected from the laid-out text once it is in the page.
     const captionWidth = caption.length * fontSize * 0.6 + 2 * pad;
     const captionHeight = fontSize + 2 * pad;
-    // Above the box when there is room, else inside its top edge; never past the right edge.
-    const cx = Math.max(0, Math.min(x1, width - captionWidth));
-    const cy = y1 - captionHeight >= 0 ? y1 - captionHeight : y1;
     const background = document.createElementNS(SVG, "rect");
-    background.setAttribute("x", String(cx));
-    background.setAttribute("y", String(cy));
-    background.setAttribute("width", String(captionWidth));
+    background.setAttribute("class", "caption");
     background.setAttribute("height", String(captionHeight));
     background.setAttribute("fill", c.color);
     const text = document.createElementNS(SVG, "text");
-    text.setAttribute("x", String(cx + pad));
-    text.setAttribute("y", String(cy + pad));
     text.setAttribute("font-size", String(fontSize));
     text.setAttribute("fill", c.text_color);
     text.textContent = caption;
+    placeCaption(background, text, d.box, captionWidth, captionHeight, pad, width);
     g.append(rect, background, text);
     groups.push(g);
   }
   svg.replaceChildren(...groups);
+  for (const g of groups) {
+    const text = g.querySelector("text");
+    const textWidth = text.getComputedTextLength();
+    if (textWidth > 0) placeCaption(g.querySelector("rect.caption"), text, state.answer.detections[Number(g.dataset.index)].box,
+      textWidth + 2 * pad, fontSize + 2 * pad, pad, width);
+  }
+}
+
+// Above the box when there is room, else inside its top edge; never past the image's right edge.
+function placeCaption(background, text, box, captionWidth, captionHeight, pad, imageWidth) {
+  const [x1, y1] = box;
+  const x = Math.max(0, Math.min(x1, imageWidth - captionWidth));
+  const y = y1 - captionHeight >= 0 ? y1 - captionHeight : y1;
+  background.setAttribute("x", String(x));
+  background.setAttribute("y", String(y));
+  background.setAttribute("width", String(captionWidth));
+  text.setAttribute("x", String(x + pad));
+  text.setAttribute("y", String(y + pad));
 }
 
 function fillTable(shown) {
@@ -163,6 +176,7 @@ function fillTable(shown) {
       if (i === 1) td.append(swatch, document.createTextNode(` ${d.label}`));
       else td.textContent = value;
       if (i === 0 || i === 2) td.className = "num";
+      if (i === 3) td.className = "box";
       tr.append(td);
     });
     return tr;

@@ -323,7 +323,7 @@ public sealed class InputLimitTests : IDisposable
     }
 
     /// <summary>A PNG signature and IHDR chunk (with its CRC) declaring the given size, then IEND: enough for a decoder to read the size.</summary>
-    private static byte[] PngHeader(int width, int height)
+    internal static byte[] PngHeader(int width, int height)
     {
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SsdSharp.Tests.Infrastructure;
+
+namespace SsdSharp.Tests.Serving;
+
+/// <summary>The real <c>ssd serve</c> process: starts with one command, logs each request, stops cleanly on SIGTERM.</summary>
+public sealed partial class ServeCommandTests
+{
+    [Fact]
+    public async Task ServeAnswersLogsEachRequestAndStopsCleanlyOnSigterm()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "ssd.dll"), "serve", "--port", "0", "--device", "cpu" }) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var listening = new TaskCompletionSource<Uri>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            output.Enqueue(e.Data);
+            if (ListeningLine().Match(e.Data) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var address = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            using var client = new HttpClient { BaseAddress = address };
+            var response = await client.PostAsync("/v1/detect?conf=0.5", DetectionApiTests.Jpeg(BundledDetector.Sample(1)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEmpty(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detections"]!.AsArray());
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) await kill.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        process.WaitForExit();   // drains the output events
+        var lines = output.ToArray();
+        Assert.Contains(lines, l => l.StartsWith("ssd serve: shapes300 (5 classes) on libtorch float32 on cpu", StringComparison.Ordinal));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"ssd\.serve\[0\] POST /v1/detect 200 \d+\.\d ms$"));
+        Assert.Contains(lines, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--port", "70000", "port: must be in [0, 65535], got 70000")]
+    [InlineData("--max-batch", "0", "max-batch: must be at least 1, got 0")]
+    [InlineData("--max-delay-ms", "NaN", "--max-delay-ms: must be in [0, 10000], got NaN")]
+    [InlineData("--max-upload-mb", "-1", "--max-upload-mb: must be in (0, 1048576], got -1")]
+    [InlineData("--queue", "0", "queue: must be at least 1, got 0")]
+    [InlineData("--host", "not a host!", "host: expected an IP address or a host name, got 'not a host!'")]
+    public void BadOptionsAreOneLineAndExitCode2(string option, string value, string message)
+    {
+        var result = CliRunner.Run("serve", option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("ssd: error: " + message, result.Stderr.Trim());
+    }
+
+    [Fact]
+    public void APortInUseIsOneLineAndExitCode2()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var result = CliRunner.Run("serve", "--port", port.ToString(), "--device", "cpu");
+        Assert.Equal(2, result.ExitCode);
+        var error = result.Stderr.Trim().Split('\n')[^1];
+        Assert.StartsWith($"ssd: error: --host 127.0.0.1 --port {port}: ", error);
+        Assert.Contains("address already in use", error);
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
