@@ -6,13 +6,15 @@ using System.Text.RegularExpressions;
 namespace SsdSharp.Bench;
 
 /// <summary>
-/// <c>serve [--clients 16] [--seconds 60] [--batch 8] [--delay-ms 5] [--queue 64] [--images DIR] [--detect-images 320]</c>:
-/// the load test of <c>ssd serve</c> (issue 14). Starts the real service on a loopback port with the bundled
-/// model on the CPU, runs N clients that each post the images one after the other for T seconds, and reports
+/// <c>serve [--clients 16] [--seconds 60] [--batch 8] [--delay-ms 5] [--queue 64] [--images DIR] [--detect-images 320]
+/// [--weights MODEL] [--backend auto]</c>: the load test of <c>ssd serve</c> (issue 14). Starts the real service on a
+/// loopback port with the model (default: the bundled one) on the CPU, runs N clients that each post the images one after the other for T seconds, and reports
 /// requests per second, latency percentiles, errors, the batch sizes the service formed, and its resident
 /// memory at the start, after the first 100 requests and at the end. In the same run, before and after,
 /// it times <c>ssd detect</c> on the same images with the same model, backend and batch size: the difference of
-/// a run over many copies and a run over one batch, so that process start and model loading cancel out.
+/// a run over many copies and a run over one batch, so that process start and model loading cancel out. A first,
+/// untimed <c>ssd detect</c> settles <c>--backend auto</c>'s choice in the cache that every later run reads, so that
+/// the service and <c>ssd detect</c> run the same path and no timed run includes auto's timing.
 /// </summary>
 internal static partial class ServeLoadTest
 {
@@ -25,15 +27,19 @@ internal static partial class ServeLoadTest
         string queue = BenchArgs.Option(args, "--queue") ?? "64";
         int detectImages = int.Parse(BenchArgs.Option(args, "--detect-images") ?? "320", CultureInfo.InvariantCulture);
         string images = BenchArgs.Option(args, "--images") ?? Path.Combine(AppContext.BaseDirectory, "samples");
+        string[] model = [.. BenchArgs.Option(args, "--weights") is { } weights ? new[] { "--weights", weights } : [],
+            "--backend", BenchArgs.Option(args, "--backend") ?? "auto", "--device", "cpu"];
         var files = Directory.GetFiles(images, "*.jpg").Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new ArgumentException($"no .jpg images in {images}");
 
         Console.WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} cores; load average at start: {LoadAverage()}");
         Console.WriteLine($"images: {string.Join(", ", files.Select(Path.GetFileName))}; {clients} clients × {seconds} s; batch {batch}, delay {delay} ms, queue {queue}");
-        double detectBefore = DetectThroughput(files, batch, detectImages);
+        Console.WriteLine($"model: {string.Join(' ', model)}");
+        Settle(files[0], model);
+        double detectBefore = DetectThroughput(files, batch, detectImages, model);
         Console.WriteLine($"ssd detect --batch {batch}, before: {detectBefore:F1} images/s");
-        var load = LoadAsync(files, clients, seconds, batch, delay, queue).GetAwaiter().GetResult();
-        double detectAfter = DetectThroughput(files, batch, detectImages);
+        var load = LoadAsync(files, clients, seconds, batch, delay, queue, model).GetAwaiter().GetResult();
+        double detectAfter = DetectThroughput(files, batch, detectImages, model);
         Console.WriteLine($"ssd detect --batch {batch}, after: {detectAfter:F1} images/s");
         double detect = (detectBefore + detectAfter) / 2;
         Console.WriteLine();
@@ -58,9 +64,9 @@ internal static partial class ServeLoadTest
         public double Percentile(double p) => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[(int)Math.Min(LatenciesMs.Length - 1, Math.Ceiling(p * LatenciesMs.Length) - 1)];
     }
 
-    private static async Task<LoadResult> LoadAsync(string[] files, int clients, int seconds, int batch, string delay, string queue)
+    private static async Task<LoadResult> LoadAsync(string[] files, int clients, int seconds, int batch, string delay, string queue, string[] model)
     {
-        using var server = Ssd("serve", "--port", "0", "--device", "cpu", "--max-batch", batch.ToString(CultureInfo.InvariantCulture), "--max-delay-ms", delay, "--queue", queue);
+        using var server = Ssd(["serve", "--port", "0", .. model, "--max-batch", batch.ToString(CultureInfo.InvariantCulture), "--max-delay-ms", delay, "--queue", queue]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         long logLines = 0;
         server.OutputDataReceived += (_, e) =>
@@ -76,6 +82,8 @@ internal static partial class ServeLoadTest
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
             double rssReady = RssMb(server.Id);
+            using (var describe = new HttpClient { BaseAddress = address })
+                Console.WriteLine($"service backend: {System.Text.Json.Nodes.JsonNode.Parse(await describe.GetStringAsync("/v1/model"))!["backend"]}");
             var bodies = files.Select(File.ReadAllBytes).ToArray();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
             {
@@ -148,7 +156,7 @@ internal static partial class ServeLoadTest
     }
 
     /// <summary>Images per second of <c>ssd detect</c>, process start and model loading excluded (see the class summary).</summary>
-    private static double DetectThroughput(string[] files, int batch, int images)
+    private static double DetectThroughput(string[] files, int batch, int images, string[] model)
     {
         var many = Directory.CreateTempSubdirectory("ssd-serve-bench-many");
         var one = Directory.CreateTempSubdirectory("ssd-serve-bench-one");
@@ -159,11 +167,7 @@ internal static partial class ServeLoadTest
             double TimeOf(DirectoryInfo folder)
             {
                 var clock = Stopwatch.StartNew();
-                using var detect = Ssd("detect", "--device", "cpu", "--batch", batch.ToString(CultureInfo.InvariantCulture), "--output", Path.Combine(folder.FullName, "out.json"), folder.FullName);
-                detect.BeginOutputReadLine();
-                detect.BeginErrorReadLine();
-                detect.WaitForExit();
-                if (detect.ExitCode != 0) throw new InvalidOperationException($"ssd detect exited with {detect.ExitCode}");
+                RunDetect(["--batch", batch.ToString(CultureInfo.InvariantCulture), "--output", Path.Combine(folder.FullName, "out.json"), folder.FullName], model);
                 return clock.Elapsed.TotalSeconds;
             }
             double small = TimeOf(one), large = TimeOf(many);
@@ -174,6 +178,29 @@ internal static partial class ServeLoadTest
             many.Delete(recursive: true);
             one.Delete(recursive: true);
         }
+    }
+
+    /// <summary>An untimed <c>ssd detect</c> of one image: auto's choice is made and cached, the files are in the page cache.</summary>
+    private static void Settle(string image, string[] model)
+    {
+        var folder = Directory.CreateTempSubdirectory("ssd-serve-bench-settle");
+        try
+        {
+            RunDetect(["--output", Path.Combine(folder.FullName, "out.json"), image], model);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static void RunDetect(string[] args, string[] model)
+    {
+        using var detect = Ssd(["detect", .. model, .. args]);
+        detect.BeginOutputReadLine();
+        detect.BeginErrorReadLine();
+        detect.WaitForExit();
+        if (detect.ExitCode != 0) throw new InvalidOperationException($"ssd detect exited with {detect.ExitCode}");
     }
 
     private static Process Ssd(params string[] args)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SsdSharp.Configuration;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using SsdSharp.Configuration;
 using SsdSharp.Inference;
 
 namespace SsdSharp.Serving;

@@ -7,8 +7,8 @@ namespace SsdSharp.Serving;
 
 /// <summary>
 /// What <c>GET /v1/model</c> says: the model's classes with their drawing colours (the palette of
-/// <c>ssd detect --draw</c>, so that the web page draws each class in the same colour), the backend and
-/// device, the default post-processing, the batching limits, and the whole configuration.
+/// <c>ssd detect --draw</c>, so that the web page draws each class in the same colour), the backend that runs
+/// and the backend, device, precision and layout asked for, the default post-processing, the batching limits, and the whole configuration.
 /// </summary>
 public static class ModelDescription
 {
@@ -35,10 +35,15 @@ public static class ModelDescription
             ["input_size"] = config.InputSize,
             ["priors"] = config.NumPriors,
             ["classes"] = classes,
+            // What runs (with --backend auto, the path it chose), and what was asked for.
             ["backend"] = detector.Backend.Description,
-            ["device"] = detector.Options.Device.ToString(),
-            ["precision"] = detector.Options.Precision.ToString().ToLowerInvariant(),
-            ["layout"] = detector.Options.Layout == TensorLayout.ChannelsLast ? "channels-last" : "contiguous",
+            ["requested"] = new JsonObject
+            {
+                ["backend"] = detector.Options.Backend.ToString().ToLowerInvariant(),
+                ["device"] = detector.Options.Device.ToString(),
+                ["precision"] = detector.Options.Precision.ToString().ToLowerInvariant(),
+                ["layout"] = detector.Options.Layout == TensorLayout.ChannelsLast ? "channels-last" : "contiguous",
+            },
             ["defaults"] = new JsonObject
             {
                 ["conf"] = detection.ConfidenceThreshold,

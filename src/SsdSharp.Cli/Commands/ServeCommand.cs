@@ -15,6 +15,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 or :: for every interface).", DefaultValueFactory = _ => defaults.Host };
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => defaults.Port };
         var device = DeviceOption.Create();
+        var backendOptions = new BackendOptions();
         var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest request body in MB.", DefaultValueFactory = _ => defaults.MaxUploadBytes / (1024.0 * 1024.0) };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most images of concurrent requests in one forward pass.", DefaultValueFactory = _ => defaults.MaxBatch };
         var maxDelay = new Option<double>("--max-delay-ms") { Description = "Longest wait for a batch to fill after its first image.", DefaultValueFactory = _ => defaults.MaxDelay.TotalMilliseconds };
@@ -23,6 +24,7 @@ internal static class ServeCommand
         {
             weights, config, host, port, device, maxUpload, maxBatch, maxDelay, queue,
         };
+        backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             double megabytes = parse.GetValue(maxUpload), delay = parse.GetValue(maxDelay);
@@ -37,7 +39,7 @@ internal static class ServeCommand
                 MaxDelay = TimeSpan.FromMilliseconds(delay),
                 QueueLimit = parse.GetValue(queue),
             }.Validate();
-            var options = new DetectorOptions { Device = DeviceOption.Parse(parse, device), BatchSize = serve.MaxBatch };
+            var options = backendOptions.Apply(parse, new DetectorOptions { Device = DeviceOption.Parse(parse, device), BatchSize = serve.MaxBatch }, parse.GetValue(weights));
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             Console.Error.WriteLine($"ssd serve: {detector.Config.Name} ({detector.Config.ClassNames.Count} classes) on {detector.Backend.Description}; " +
                                     $"batches of up to {serve.MaxBatch} images, {serve.MaxDelay.TotalMilliseconds} ms delay, queue {serve.QueueLimit}");

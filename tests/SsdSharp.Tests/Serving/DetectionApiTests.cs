@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using SsdSharp.Configuration;
 using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
@@ -102,7 +103,8 @@ public sealed class DetectionApiTests(BundledDetector bundled) : IClassFixture<B
         Assert.Equal("shapes300", model["name"]!.GetValue<string>());
         Assert.Equal(8732, model["priors"]!.GetValue<int>());
         Assert.Equal("libtorch float32 on cpu", model["backend"]!.GetValue<string>());
-        Assert.Equal("cpu", model["device"]!.GetValue<string>());
+        Assert.Equal("libtorch", model["requested"]!["backend"]!.GetValue<string>());
+        Assert.Equal("cpu", model["requested"]!["device"]!.GetValue<string>());
         var classes = model["classes"]!.AsArray();
         Assert.Equal(["circle", "square", "triangle", "star", "hexagon"], classes.Select(c => c!["label"]!.GetValue<string>()));
         foreach (var c in classes)

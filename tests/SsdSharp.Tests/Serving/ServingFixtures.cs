@@ -10,7 +10,7 @@ public sealed class BundledDetector : IDisposable
 
     public static string Sample(int n) => Path.Combine(AppContext.BaseDirectory, "samples", $"shapes-{n}.jpg");
 
-    public SsdDetector Detector { get; } = SsdDetector.Load(ModelPath, new DetectorOptions { Device = ComputeDevice.Cpu });
+    public SsdDetector Detector { get; } = SsdDetector.Load(ModelPath, new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Device = ComputeDevice.Cpu });
 
     public void Dispose() => Detector.Dispose();
 }
