@@ -34,6 +34,7 @@ static int Run(string[] args)
         DatasetCommand.Create(),
         EvalCommand.Create(),
         TrainCommand.Create(),
+        ServeCommand.Create(),
     })
     {
         root.Subcommands.Add(command);
