@@ -19,8 +19,8 @@ internal static class DetectCommand
         var topK = new Option<int>("--top-k") { Description = "Candidates and kept boxes per class.", DefaultValueFactory = _ => 200 };
         var maxDetections = new Option<int>("--max-detections") { Description = "Most detections per image (0: no cap).", DefaultValueFactory = _ => 200 };
         var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
-        var format = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "text");
+        var format = new Option<string>("--format") { Description = "json, text, or jsonl (one line per image as it is done: for batch jobs, see docs/scale.md).", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "text", "jsonl");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
         var drawThreshold = new Option<double?>("--draw-threshold") { Description = "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported." };
@@ -34,6 +34,8 @@ internal static class DetectCommand
         {
             weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, dtype, channelsLast, inputs,
         };
+        var jsonLines = new DetectJsonLines();
+        jsonLines.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var drawDir = parse.GetValue(draw);
@@ -55,6 +57,12 @@ internal static class DetectCommand
                 Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
                 Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };
+            if (parse.GetValue(format) == "jsonl")
+            {
+                return jsonLines.Run(parse, parse.GetValue(inputs)!, parse.GetValue(output), drawDir != null,
+                    () => ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options));
+            }
+            jsonLines.RefuseWithoutJsonLines(parse);
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             var (results, failures) = Run(detector, paths);

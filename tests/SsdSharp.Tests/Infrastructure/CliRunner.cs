@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SsdSharp.Bulk;
 
 namespace SsdSharp.Tests.Infrastructure;
 
@@ -7,7 +8,31 @@ internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(params string[] args)
+    /// <summary>Variables by which a batch scheduler shards <c>ssd detect</c>: removed, so that tests run alike inside such a job.</summary>
+    private static readonly string[] SchedulerVariables =
+    [
+        SchedulerShard.KubernetesIndex, SchedulerShard.KubernetesCount,
+        SchedulerShard.SlurmId, SchedulerShard.SlurmCount, SchedulerShard.SlurmMin, SchedulerShard.SlurmStep,
+    ];
+
+    public static Result Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with <paramref name="environment"/> added to the environment.</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"ssd {string.Join(' ', args)} did not finish in 5 minutes");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts <c>ssd</c> with its output redirected, for a test that stops it (or reads it) itself.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -18,14 +43,8 @@ internal static class CliRunner
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ssd.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"ssd {string.Join(' ', args)} did not finish in 5 minutes");
-        }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        foreach (var name in SchedulerVariables) info.Environment.Remove(name);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+        return Process.Start(info)!;
     }
 }
