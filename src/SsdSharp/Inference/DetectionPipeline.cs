@@ -184,17 +184,19 @@ internal sealed class DetectionPipeline
 
     private Forwarded Forward(List<Prepared> batch)
     {
-        var readable = batch.Where(f => f.Input != null).ToArray();
-        if (readable.Length == 0) return new Forwarded(batch, null);
+        var readable = batch.Where(f => f.Error is null).ToArray();
+        // The files go on without their input (a megabyte each at 300 × 300), which the batch's copy replaces.
+        var files = batch.Select(f => f with { Input = null }).ToArray();
+        if (readable.Length == 0) return new Forwarded(files, null);
         int length = _format.Length;
         var input = new float[readable.Length * length];
         for (int i = 0; i < readable.Length; i++) readable[i].Input.CopyTo(input.AsSpan(i * length, length));
-        return new Forwarded(batch, _detector.Backend.Run(input, readable.Length));
+        return new Forwarded(files, _detector.Backend.Run(input, readable.Length));
     }
 
     private IEnumerable<FileDetection> Finish(Forwarded batch)
     {
-        var readable = batch.Files.Where(f => f.Input != null).ToArray();
+        var readable = batch.Files.Where(f => f.Error is null).ToArray();
         var results = batch.Predictions is null ? []
             : _detector.PostProcess(batch.Predictions, readable.Select(f => (f.Width, f.Height)).ToArray(), readable.Select(f => f.Path).ToArray());
         int next = 0;
