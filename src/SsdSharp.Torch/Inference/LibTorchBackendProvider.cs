@@ -1,4 +1,5 @@
 using SsdSharp.Configuration;
+using SsdSharp.Onnx;
 using SsdSharp.Weights;
 
 namespace SsdSharp.Inference;
@@ -16,9 +17,10 @@ public sealed class LibTorchBackendProvider : IInferenceBackendProvider
     public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
     {
         if (!File.Exists(modelPath)) throw new SsdInputException($"{modelPath}: weights file not found");
-        var network = Path.GetExtension(modelPath).Equals(".pth", StringComparison.OrdinalIgnoreCase)
-            ? ReferenceWeights.LoadSsd(modelPath, config ?? throw new SsdInputException(
-                $"{modelPath}: a PyTorch checkpoint needs a configuration (--config voc300, coco300, … or a JSON file)"))
+        if (OnnxExporter.IsOnnxFile(modelPath))
+            throw new SsdInputException($"{modelPath}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it");
+        var network = ModelWeights.IsPyTorchCheckpoint(modelPath)
+            ? ReferenceWeights.LoadSsd(modelPath, ModelWeights.CheckpointConfig(modelPath, config))
             : NetworkFile.Load(modelPath, config);
         return new LibTorchBackend(network, options);
     }

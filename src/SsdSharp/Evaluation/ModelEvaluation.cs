@@ -1,3 +1,4 @@
+using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Inference;
 

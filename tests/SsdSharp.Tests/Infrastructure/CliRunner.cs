@@ -8,6 +8,12 @@ internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>
+    /// The cache folder every run of this test process uses (<c>XDG_CACHE_HOME</c>): auto's choices and
+    /// on-the-fly exports stay out of the user's cache, and later runs reuse what earlier ones stored.
+    /// </summary>
+    public static string CacheHome { get; } = Directory.CreateTempSubdirectory("ssdsharp-test-cache").FullName;
+
     /// <summary>Variables by which a batch scheduler shards <c>ssd detect</c>: removed, so that tests run alike inside such a job.</summary>
     private static readonly string[] SchedulerVariables =
     [
@@ -43,6 +49,7 @@ internal static class CliRunner
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ssd.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
+        info.Environment["XDG_CACHE_HOME"] = CacheHome;
         foreach (var name in SchedulerVariables) info.Environment.Remove(name);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return Process.Start(info)!;

@@ -1,4 +1,4 @@
-namespace SsdSharp.Inference;
+namespace SsdSharp.Configuration;
 
 /// <summary>Settings of the test-phase post-processing (SPEC §5); the defaults are the reference's.</summary>
 public sealed record DetectionOptions
