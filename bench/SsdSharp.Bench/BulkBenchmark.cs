@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace SsdSharp.Bench;
 
 /// <summary>
-/// <c>bulk FOLDER [BATCH] [MODEL [PRESET]]</c>: images per second of detection over every JPEG under FOLDER (the
-/// bundled model by default, on the CPU; a <c>.pth</c> checkpoint with its preset, e.g. <c>voc300</c>): the pipeline of <see cref="SsdDetector.DetectEach"/> against detection in
+/// <c>bulk FOLDER [BATCH] [MODEL [PRESET]] [--device D]</c>: images per second of detection over every JPEG under
+/// FOLDER (the bundled model by default, a <c>.pth</c> checkpoint with its preset, e.g. <c>voc300</c>; on the CPU
+/// by default): the pipeline of <see cref="SsdDetector.DetectEach"/> against detection in
 /// turns (decode a batch on every core, then run it, as <c>DetectFiles</c> did before the pipeline), each
 /// twice, alternating; and the two ceilings, decoding and preprocessing alone on every core and the forward
 /// pass alone. Figures in docs/scale.md.
@@ -17,13 +18,15 @@ internal static class BulkBenchmark
 {
     public static int Run(string[] args)
     {
+        var device = ComputeDevice.Parse(BenchArguments.Option(args, "--device") ?? "cpu");
+        args = BenchArguments.Without(args, "--device");
         if (args.Length == 0) return Usage();
         var paths = Directory.GetFiles(args[0], "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         int batch = args.Length > 1 ? int.Parse(args[1]) : 8;
         var model = args.Length > 2 ? args[2] : BundledModel();
         SsdConfig? config = null;
         if (args.Length > 3 && !SsdPresets.TryGet(args[3], out config)) return Usage();
-        using var detector = SsdDetector.Load(model, new DetectorOptions { BatchSize = batch, Device = ComputeDevice.Cpu }, config);
+        using var detector = SsdDetector.Load(model, new DetectorOptions { BatchSize = batch, Device = device }, config);
         Console.WriteLine($"{paths.Length} images, batch {batch}, {Environment.ProcessorCount} cores, libtorch threads {get_num_threads()}, " +
                           $"load average {Measure.LoadAverage()}; {detector.Config.Name}, {detector.Backend.Description}");
         _ = detector.DetectEach(paths.Take(2 * batch)).Count(); // warm-up
@@ -90,7 +93,7 @@ internal static class BulkBenchmark
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: SsdSharp.Bench bulk FOLDER [BATCH] [MODEL [PRESET]]");
+        Console.Error.WriteLine("usage: SsdSharp.Bench bulk FOLDER [BATCH] [MODEL [PRESET]] [--device D]");
         return 2;
     }
 }
