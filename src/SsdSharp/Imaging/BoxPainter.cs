@@ -16,10 +16,13 @@ public readonly record struct LabeledBox(float X1, float Y1, float X2, float Y2,
 public static class BoxPainter
 {
     /// <summary>Sans-serif faces that are common on Linux, Windows and macOS, in order of preference.</summary>
-    private static readonly string[] CaptionFamilies = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans"];
+    internal static readonly string[] CaptionFamilies = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans"];
 
     private static readonly Lazy<SKTypeface> CaptionTypeface = new(() =>
         CaptionFamilies.Select(SKFontManager.Default.MatchFamily).FirstOrDefault(face => face != null) ?? SKTypeface.Default);
+
+    /// <summary>The face of every text SsdSharp draws: the first of <see cref="CaptionFamilies"/> installed.</summary>
+    internal static SKTypeface Typeface => CaptionTypeface.Value;
 
     /// <summary>
     /// Draws the boxes onto <paramref name="bitmap"/> in place, with line width and font scaled to the image
