@@ -8,6 +8,7 @@ foreach (var command in new Command[]
     VersionCommand.Create(),
     InfoCommand.Create(),
     SummaryCommand.Create(),
+    ExplainCommand.Create(),
     DetectCommand.Create(),
     ConvertCommand.Create(),
     ExportCommand.Create(),
