@@ -39,8 +39,7 @@ public class PriorIndexTests
         {
             var (k, row, column, _) = index.Locate(prior);
             double cells = config.InputSize / config.Steps[k];
-            // Centres are clipped like the sides (SSD300's 3×3 source has step 100: its last centre 250/300 is inside,
-            // but the 5×5 source's step 64 puts its last centre at 288/300, and 19×19 with step 16 at 1.0133).
+            // Centres are clipped like the sides: the 10×10 source's step 32 puts its last centres at 9.5 / 9.375 = 1.0133.
             Assert.Equal(Math.Min(1, (column + 0.5) / cells), boxes.CenterForm[prior * 4], 5);
             Assert.Equal(Math.Min(1, (row + 0.5) / cells), boxes.CenterForm[prior * 4 + 1], 5);
         }
