@@ -166,8 +166,7 @@ public sealed class SsdDetector : IDisposable
         var list = new List<Detection>(detections.Length);
         foreach (var d in detections.OrderByDescending(d => d.Score))
         {
-            var box = new PixelBox(d.X1 * width, d.Y1 * height, d.X2 * width, d.Y2 * height).ClipTo(width, height);
-            list.Add(new Detection(d.ClassId, Config.LabelOf(d.ClassId), d.Score, box));
+            list.Add(new Detection(d.ClassId, Config.LabelOf(d.ClassId), d.Score, d.ToPixels(width, height)));
         }
         return new ImageDetections(name, width, height, list);
     }
