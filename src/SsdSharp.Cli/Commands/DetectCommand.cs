@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SsdSharp.Configuration;
 using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.IO;
@@ -12,12 +13,12 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
-        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
-        var confThreshold = new Option<double>("--conf-threshold") { Description = "Minimum class score.", DefaultValueFactory = _ => 0.01 };
-        var nmsThreshold = new Option<double>("--nms-threshold") { Description = "NMS IoU threshold.", DefaultValueFactory = _ => 0.45 };
-        var topK = new Option<int>("--top-k") { Description = "Candidates and kept boxes per class.", DefaultValueFactory = _ => 200 };
-        var maxDetections = new Option<int>("--max-detections") { Description = "Most detections per image (0: no cap).", DefaultValueFactory = _ => 200 };
+        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for ssd.pytorch .pth; overrides a model's class names)." };
+        var confThreshold = new Option<double?>("--conf-threshold") { Description = "Minimum class score. Default: the model's (0.01)." };
+        var nmsThreshold = new Option<double?>("--nms-threshold") { Description = "NMS IoU threshold. Default: the model's (0.45)." };
+        var topK = new Option<int?>("--top-k") { Description = "Candidates and kept boxes per class. Default: the model's (200; torchvision 400)." };
+        var maxDetections = new Option<int?>("--max-detections") { Description = "Most detections per image (0: no cap). Default: the model's (200)." };
         var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
         var format = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text");
@@ -39,22 +40,25 @@ internal static class DetectCommand
             double? minDrawnScore = parse.GetValue(drawThreshold);
             if (minDrawnScore is { } t && !(t is >= 0 and <= 1)) throw new SsdInputException($"--draw-threshold: must be in [0, 1], got {t}");
             if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
+            // The model's post-processing defaults, with what the options set; checked before the model loads.
+            DetectionOptions Override(DetectionOptions d) => d with
+            {
+                ConfidenceThreshold = parse.GetValue(confThreshold) ?? d.ConfidenceThreshold,
+                NmsThreshold = parse.GetValue(nmsThreshold) ?? d.NmsThreshold,
+                TopK = parse.GetValue(topK) ?? d.TopK,
+                MaxDetections = parse.GetValue(maxDetections) is int m ? (m > 0 ? m : null) : d.MaxDetections,
+                ClassAgnostic = parse.GetValue(classAgnostic) || d.ClassAgnostic,
+            };
+            Override(new DetectionOptions()).Validate();
             var options = new DetectorOptions
             {
-                Detection = new DetectionOptions
-                {
-                    ConfidenceThreshold = parse.GetValue(confThreshold),
-                    NmsThreshold = parse.GetValue(nmsThreshold),
-                    TopK = parse.GetValue(topK),
-                    MaxDetections = parse.GetValue(maxDetections) is > 0 and var m ? m : null,
-                    ClassAgnostic = parse.GetValue(classAgnostic),
-                }.Validate(),
                 BatchSize = parse.GetValue(batch),
                 Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
                 Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+            detector.Detection = Override(detector.Detection);
             var (results, failures) = Run(detector, paths);
             if (drawDir != null) DrawAll(results, drawDir, minDrawnScore ?? 0);
             var text = parse.GetValue(format) == "json" ? DetectionFileWriter.ToJson(results) : ToText(results);

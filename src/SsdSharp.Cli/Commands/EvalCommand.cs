@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;
@@ -19,7 +20,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set (ImageSets/Main/SPLIT.txt); COCO files are one split.", DefaultValueFactory = _ => "test" };
         var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list." };
-        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config). Default: the bundled model." };
+        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, torchvision SSD300 .pth, or ssd.pytorch .pth with --config). Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass (with --weights).", DefaultValueFactory = _ => 8 };
         var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
@@ -47,8 +48,9 @@ internal static class EvalCommand
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
-                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Detection = ModelEvaluation.DetectionOptions };
+                var options = new DetectorOptions { BatchSize = parse.GetValue(batch) };
                 using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
+                detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);
                 var results = DetectWithProgress(detector, truth.Images);
                 if (parse.GetValue(saveDetections) is { } file)

@@ -1,10 +1,12 @@
+using SsdSharp.Configuration;
+
 namespace SsdSharp.Inference;
 
 /// <summary>How and where a <see cref="SsdDetector"/> runs.</summary>
 public sealed record DetectorOptions
 {
-    /// <summary>Post-processing settings (thresholds, top-k, caps).</summary>
-    public DetectionOptions Detection { get; init; } = new();
+    /// <summary>Post-processing settings (thresholds, top-k, caps); null: the model's own (<see cref="DetectionOptions.For"/>).</summary>
+    public DetectionOptions? Detection { get; init; }
 
     /// <summary>Which engine runs the network.</summary>
     public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.LibTorch;
@@ -25,7 +27,7 @@ public sealed record DetectorOptions
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public DetectorOptions Validate()
     {
-        Detection.Validate();
+        Detection?.Validate();
         if (BatchSize < 1) throw new SsdInputException($"batch: must be at least 1, got {BatchSize}");
         return this;
     }

@@ -1,4 +1,5 @@
 using SsdSharp.Boxes;
+using SsdSharp.Configuration;
 
 namespace SsdSharp.Inference;
 

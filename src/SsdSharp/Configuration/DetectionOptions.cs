@@ -1,4 +1,4 @@
-namespace SsdSharp.Inference;
+namespace SsdSharp.Configuration;
 
 /// <summary>Settings of the test-phase post-processing (SPEC §5); the defaults are the reference's.</summary>
 public sealed record DetectionOptions
@@ -20,6 +20,9 @@ public sealed record DetectionOptions
     /// classes are the candidates) instead of one NMS per class (the reference).
     /// </summary>
     public bool ClassAgnostic { get; init; }
+
+    /// <summary>The post-processing <paramref name="config"/> is meant to run with: its <see cref="SsdConfig.Detection"/>, or SPEC §5's.</summary>
+    public static DetectionOptions For(SsdConfig config) => config.Detection ?? new DetectionOptions();
 
     /// <summary>Checks the values.</summary>
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
