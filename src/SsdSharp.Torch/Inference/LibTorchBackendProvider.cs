@@ -4,8 +4,9 @@ using SsdSharp.Weights;
 namespace SsdSharp.Inference;
 
 /// <summary>
-/// Opens SsdSharp model files and ssd.pytorch <c>.pth</c> checkpoints (which need a configuration)
-/// on libtorch. <see cref="InferenceBackends"/> finds it by name.
+/// Opens SsdSharp model files, ssd.pytorch <c>.pth</c> checkpoints (which need a configuration) and
+/// torchvision SSD300 checkpoints (which imply theirs) on libtorch (<see cref="ImportedWeights"/>).
+/// <see cref="InferenceBackends"/> finds it by name.
 /// </summary>
 public sealed class LibTorchBackendProvider : IInferenceBackendProvider
 {
@@ -15,11 +16,6 @@ public sealed class LibTorchBackendProvider : IInferenceBackendProvider
     /// <inheritdoc />
     public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
     {
-        if (!File.Exists(modelPath)) throw new SsdInputException($"{modelPath}: weights file not found");
-        var network = Path.GetExtension(modelPath).Equals(".pth", StringComparison.OrdinalIgnoreCase)
-            ? ReferenceWeights.LoadSsd(modelPath, config ?? throw new SsdInputException(
-                $"{modelPath}: a PyTorch checkpoint needs a configuration (--config voc300, coco300, … or a JSON file)"))
-            : NetworkFile.Load(modelPath, config);
-        return new LibTorchBackend(network, options);
+        return new LibTorchBackend(ImportedWeights.LoadNetwork(modelPath, config), options);
     }
 }

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using SsdSharp.Boxes;
+using SsdSharp.Inference;
+using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Weights;
+
+namespace SsdSharp.Tests.Cli;
+
+/// <summary><c>ssd detect</c> and <c>ssd convert</c> with torchvision's fixture checkpoint and no <c>--config</c>.</summary>
+public class TorchvisionCommandTests
+{
+    private static readonly string Checkpoint = Fixtures.SharedTorchvisionCheckpoint()
+        ?? throw new InvalidOperationException("../shared/fixtures/torchvision/tv_ssd300_vgg16_seed0_fp16.pth is absent");
+
+    private static readonly string Image = Fixtures.TorchvisionFile("tv_image_13.png");
+
+    private static List<Detection> Detections(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var image = doc.RootElement[0];
+        Assert.Equal(500, image.GetProperty("width").GetInt32());
+        Assert.Equal(360, image.GetProperty("height").GetInt32());
+        return image.GetProperty("detections").EnumerateArray().Select(d =>
+        {
+            var b = d.GetProperty("box").EnumerateArray().Select(x => (float)x.GetDouble()).ToArray();
+            return new Detection(d.GetProperty("class_id").GetInt32(), d.GetProperty("label").GetString()!, (float)d.GetProperty("score").GetDouble(),
+                new PixelBox(b[0], b[1], b[2], b[3]));
+        }).ToList();
+    }
+
+    [Fact]
+    public void DetectGivesTorchvisionsDetectionsWithoutAConfig()
+    {
+        var result = CliRunner.Run("detect", "--weights", Checkpoint, Image);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var detections = Detections(result.Stdout);
+        TorchvisionDetections.AssertMatch(TorchvisionDetections.Load(), detections);
+        Assert.All(detections, d => Assert.Equal($"class{d.ClassId}", d.Label));
+    }
+
+    [Fact]
+    public void OptionsOverrideTheModelsPostProcessingDefaults()
+    {
+        var result = CliRunner.Run("detect", "--weights", Checkpoint, "--conf-threshold", "0.5", "--max-detections", "5", Image);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var detections = Detections(result.Stdout);
+        Assert.Equal(5, detections.Count);
+        Assert.All(detections, d => Assert.True(d.Score > 0.5));
+    }
+
+    [Fact]
+    public void ConvertNeedsNoConfigAndEmbedsTorchvision300()
+    {
+        var model = Path.Combine(Directory.CreateTempSubdirectory("ssd-tv").FullName, "tv.safetensors");
+        var result = CliRunner.Run("convert", "--from", Checkpoint, "--output", model);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var (config, _) = ModelFile.Load(model);
+        Assert.Equal("torchvision300", config.Name);
+        Assert.Equal(21, config.NumClasses);
+        Assert.Equal(400, config.Detection!.TopK);
+        using var detector = SsdDetector.Load(model);
+        TorchvisionDetections.AssertMatch(TorchvisionDetections.Load(), detector.Detect(Image).Detections);
+    }
+
+    [Fact]
+    public void ConfigOfAnotherNetworkIsRefusedInOneLine()
+    {
+        var result = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "voc300", Image);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("torchvision300", result.Stderr);
+        Assert.DoesNotContain(" at ", result.Stderr);
+    }
+}
