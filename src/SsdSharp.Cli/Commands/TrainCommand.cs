@@ -6,6 +6,7 @@ using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Training;
+using SsdSharp.Weights;
 using Spectre.Console;
 using SsdSharp.Preprocessing;
 
@@ -32,6 +33,11 @@ internal static class TrainCommand
         var clip = new Option<double?>("--clip") { Description = "Clip the global gradient norm to this value (0: off)." };
         var workers = new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => 2 };
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth); not with --resume." };
+        var init = new Option<string?>("--init")
+        {
+            Description = "Fine-tune: start from this model (SsdSharp model, torchvision or ssd.pytorch .pth); what fits is loaded, the rest " +
+                          "(the class heads, for other classes) re-initialised. Without --config: the model's configuration with the data's classes. Not with --resume or --base.",
+        };
         var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (0)." };
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Checkpoint period in iterations." };
         var evalEvery = new Option<long?>("--eval-every") { Description = "Evaluate VOC mAP on --eval-data every this many iterations." };
@@ -39,7 +45,7 @@ internal static class TrainCommand
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
-            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, seed,
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, init, seed,
             checkpointEvery, evalEvery, evalData, evalSplit,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -59,8 +65,10 @@ internal static class TrainCommand
             };
 
             using var trainer = parse.GetValue(resume) is { } resumeDir
-                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust)
-                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust);
+                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(init), parse.GetValue(output), Adjust)
+                : parse.GetValue(init) is { } initPath
+                    ? FineTune(initPath, parse.GetValue(config), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), Adjust)
+                    : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
@@ -120,10 +128,39 @@ internal static class TrainCommand
         return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
     }
 
-    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust)
+    /// <summary>
+    /// A new run from another model's weights, for <paramref name="configName"/> or else for the model's own
+    /// configuration, whose classes become the training data's when the model does not know them all.
+    /// </summary>
+    private static Trainer FineTune(string initPath, string? configName, string data, string split, string? output, string? vggBase,
+        Func<TrainingOptions, TrainingOptions> adjust)
     {
-        if (config != null || vggBase != null)
-            throw new SsdInputException("--config and --base come from the checkpoint; leave them out with --resume");
+        if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
+        if (vggBase is not null) throw new SsdInputException("--init brings its own base; leave --base out");
+        using var weights = ImportedWeights.Read(initPath);
+        var config = configName is not null ? SsdConfig.Load(configName) : WithDataClasses(weights.ConfigFor(null), data, split);
+        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, initialWeights: weights);
+        var transfer = trainer.InitialWeights!;
+        // Plain lines: a path or a list of layers must not be wrapped at the console width.
+        Console.Error.WriteLine($"starting from {initPath} ({weights.Format}): loaded {transfer.Loaded.Count} of the network's {transfer.Loaded.Count + transfer.Kept.Count} tensors");
+        if (transfer.Kept.Count > 0)
+            Console.Error.WriteLine($"re-initialised (not in {Path.GetFileName(initPath)} with this shape): {string.Join(", ", WeightTransfer.Layers(transfer.Kept))}");
+        if (transfer.Unused.Count > 0)
+            Console.Error.WriteLine($"not used from {Path.GetFileName(initPath)}: {string.Join(", ", WeightTransfer.Layers(transfer.Unused))}");
+        return trainer;
+    }
+
+    /// <summary><paramref name="config"/>, with the classes of the training data unless it knows all of them already (then its heads fit as they are).</summary>
+    private static SsdConfig WithDataClasses(SsdConfig config, string data, string split)
+    {
+        var classes = DatasetReader.Read(data, DatasetReadOptions.ForTraining(null, split)).ClassNames;
+        return classes.All(config.ClassNames.Contains) ? config : config with { ClassNames = classes };
+    }
+
+    private static Trainer Resume(string directory, string? config, string? vggBase, string? init, string? output, Func<TrainingOptions, TrainingOptions> adjust)
+    {
+        if (config != null || vggBase != null || init != null)
+            throw new SsdInputException("--config, --base and --init come from the checkpoint; leave them out with --resume");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
         return Trainer.Resume(directory, adjust);
