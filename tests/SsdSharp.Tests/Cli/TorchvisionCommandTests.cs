@@ -1,6 +1,8 @@
 using System.Text.Json;
 using SsdSharp.Boxes;
+using SsdSharp.Configuration;
 using SsdSharp.Inference;
+using SsdSharp.Tests.Evaluation;
 using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Weights;
 
@@ -60,6 +62,31 @@ public class TorchvisionCommandTests
         Assert.Equal(400, config.Detection!.TopK);
         using var detector = SsdDetector.Load(model);
         TorchvisionDetections.AssertMatch(TorchvisionDetections.Load(), detector.Detect(Image).Detections);
+    }
+
+    [Fact]
+    public void EvalRunsTheCheckpointOverASplitWithClassNamesFromAConfig()
+    {
+        // Two images of the golden evaluation case, and the checkpoint's 20 classes named after its shapes.
+        var root = Directory.CreateTempSubdirectory("ssd-tv-eval").FullName;
+        foreach (var folder in new[] { "Annotations", "JPEGImages", Path.Combine("ImageSets", "Main") }) Directory.CreateDirectory(Path.Combine(root, folder));
+        string[] ids = ["030001", "030003"];
+        foreach (var id in ids)
+        {
+            File.Copy(CaseA.File("voc", "Annotations", id + ".xml"), Path.Combine(root, "Annotations", id + ".xml"));
+            File.Copy(CaseA.File("voc", "JPEGImages", id + ".jpg"), Path.Combine(root, "JPEGImages", id + ".jpg"));
+        }
+        File.WriteAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt"), ids);
+        var config = Path.Combine(root, "tv-shapes.json");
+        (SsdPresets.Torchvision300 with
+        {
+            ClassNames = [.. SsdPresets.ShapeClasses, .. Enumerable.Range(6, 15).Select(i => $"unused{i}")],
+        }).Save(config);
+
+        var result = CliRunner.Run("eval", "--data", "VOC:" + root, "--weights", Checkpoint, "--config", config, "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var report = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(20, report.RootElement.GetProperty("per_class").EnumerateObject().Count());
     }
 
     [Fact]
