@@ -68,15 +68,7 @@ public class TorchvisionCommandTests
     public void EvalRunsTheCheckpointOverASplitWithClassNamesFromAConfig()
     {
         // Two images of the golden evaluation case, and the checkpoint's 20 classes named after its shapes.
-        var root = Directory.CreateTempSubdirectory("ssd-tv-eval").FullName;
-        foreach (var folder in new[] { "Annotations", "JPEGImages", Path.Combine("ImageSets", "Main") }) Directory.CreateDirectory(Path.Combine(root, folder));
-        string[] ids = ["030001", "030003"];
-        foreach (var id in ids)
-        {
-            File.Copy(CaseA.File("voc", "Annotations", id + ".xml"), Path.Combine(root, "Annotations", id + ".xml"));
-            File.Copy(CaseA.File("voc", "JPEGImages", id + ".jpg"), Path.Combine(root, "JPEGImages", id + ".jpg"));
-        }
-        File.WriteAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt"), ids);
+        var root = CaseA.VocRootWith("030001", "030003");
         var config = Path.Combine(root, "tv-shapes.json");
         (SsdPresets.Torchvision300 with
         {
