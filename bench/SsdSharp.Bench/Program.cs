@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "loader" => LoaderBenchmark.Run(args[1..]),
     "eval" => EvalBench.Run(args[1..]),
     "train" => TrainBenchmark.Run(args[1..]),
+    "gpu" => GpuCheck.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu");
     return 2;
 }

@@ -26,13 +26,14 @@ internal static class DetectCommand
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
         var drawThreshold = new Option<double?>("--draw-threshold") { Description = "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 };
+        var device = DeviceOption.Create();
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16.", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var channelsLast = new Option<bool>("--channels-last") { Description = "Channels-last memory layout (often faster on CPU)." };
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, dtype, channelsLast, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, dtype, channelsLast, inputs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -53,6 +54,7 @@ internal static class DetectCommand
             var options = new DetectorOptions
             {
                 BatchSize = parse.GetValue(batch),
+                Device = DeviceOption.Parse(parse, device),
                 Precision = parse.GetValue(dtype) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
                 Layout = parse.GetValue(channelsLast) ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             };

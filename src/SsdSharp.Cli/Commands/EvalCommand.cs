@@ -23,6 +23,7 @@ internal static class EvalCommand
         var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, torchvision SSD300 .pth, or ssd.pytorch .pth with --config). Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass (with --weights).", DefaultValueFactory = _ => 8 };
+        var device = DeviceOption.Create();
         var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
         var metric = new Option<string?>("--metric") { Description = "voc, coco or both (default: the dataset's own)." };
         metric.AcceptOnlyFromAmong("voc", "coco", "both");
@@ -32,7 +33,7 @@ internal static class EvalCommand
         var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
-            data, split, detections, weights, config, batch, saveDetections, metric, format, output, plots,
+            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -48,7 +49,7 @@ internal static class EvalCommand
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
-                var options = new DetectorOptions { BatchSize = parse.GetValue(batch) };
+                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device) };
                 using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
                 detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);

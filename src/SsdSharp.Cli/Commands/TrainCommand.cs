@@ -5,6 +5,7 @@ using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
+using SsdSharp.Inference;
 using SsdSharp.Training;
 using SsdSharp.Weights;
 using Spectre.Console;
@@ -32,6 +33,7 @@ internal static class TrainCommand
         var warmup = new Option<long?>("--warmup") { Description = "Iterations of linear warm-up from a third of the rate." };
         var clip = new Option<double?>("--clip") { Description = "Clip the global gradient norm to this value (0: off)." };
         var workers = new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => 2 };
+        var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth); not with --resume." };
         var init = new Option<string?>("--init")
         {
@@ -45,7 +47,7 @@ internal static class TrainCommand
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
-            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, vggBase, init, seed,
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, init, seed,
             checkpointEvery, evalEvery, evalData, evalSplit,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -64,11 +66,12 @@ internal static class TrainCommand
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
             };
 
+            var computeDevice = DeviceOption.Parse(parse, device);
             using var trainer = parse.GetValue(resume) is { } resumeDir
-                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(init), parse.GetValue(output), Adjust)
+                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(init), parse.GetValue(output), Adjust, computeDevice)
                 : parse.GetValue(init) is { } initPath
-                    ? FineTune(initPath, parse.GetValue(config), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), Adjust)
-                    : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust);
+                    ? FineTune(initPath, parse.GetValue(config), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), Adjust, computeDevice)
+                    : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust, computeDevice);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
@@ -86,7 +89,7 @@ internal static class TrainCommand
                 new LoaderOptions { BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip },
                 message => Terminal.Error.MarkupLineInterpolated($"[yellow]warning: {message}[/]"));
             Terminal.Error.MarkupLineInterpolated(
-                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, output {trainer.OutputDirectory}[/]");
+                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, on {trainer.Device}, output {trainer.OutputDirectory}[/]");
 
             using var cancel = new CancellationTokenSource();
             TrainingResult result;
@@ -120,12 +123,12 @@ internal static class TrainCommand
         return command;
     }
 
-    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust)
+    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         var config = SsdConfig.Load(configName);
-        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase);
+        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase, device);
     }
 
     /// <summary>
@@ -133,13 +136,13 @@ internal static class TrainCommand
     /// configuration, whose classes become the training data's when the model does not know them all.
     /// </summary>
     private static Trainer FineTune(string initPath, string? configName, string data, string split, string? output, string? vggBase,
-        Func<TrainingOptions, TrainingOptions> adjust)
+        Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         if (vggBase is not null) throw new SsdInputException("--init brings its own base; leave --base out");
         using var weights = ImportedWeights.Read(initPath);
         var config = configName is not null ? SsdConfig.Load(configName) : WithDataClasses(weights.ConfigFor(null), data, split);
-        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, initialWeights: weights);
+        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config)), output, device: device, initialWeights: weights);
         var transfer = trainer.InitialWeights!;
         // Plain lines: a path or a list of layers must not be wrapped at the console width.
         Console.Error.WriteLine($"starting from {initPath} ({weights.Format}): loaded {transfer.Loaded.Count} of the network's {transfer.Loaded.Count + transfer.Kept.Count} tensors");
@@ -157,13 +160,13 @@ internal static class TrainCommand
         return classes.All(config.ClassNames.Contains) ? config : config with { ClassNames = classes };
     }
 
-    private static Trainer Resume(string directory, string? config, string? vggBase, string? init, string? output, Func<TrainingOptions, TrainingOptions> adjust)
+    private static Trainer Resume(string directory, string? config, string? vggBase, string? init, string? output, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (config != null || vggBase != null || init != null)
             throw new SsdInputException("--config, --base and --init come from the checkpoint; leave them out with --resume");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
-        return Trainer.Resume(directory, adjust);
+        return Trainer.Resume(directory, adjust, device);
     }
 
     private static IReadOnlyList<long> ParseSteps(string text)

@@ -23,7 +23,7 @@ public sealed class LibTorchBackend : IInferenceBackend
     {
         options ??= new DetectorOptions();
         Network = network;
-        _device = Devices.ToTorch(options.Device);
+        _device = Devices.Resolve(options.Device);
         _dtype = options.Precision == InferencePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
         _layout = options.Layout;
         _defaultBoxes = DefaultBoxes.For(network.Config);
@@ -32,7 +32,7 @@ public sealed class LibTorchBackend : IInferenceBackend
         network.to(_dtype);
         if (_layout == TensorLayout.ChannelsLast) ToChannelsLast(network);
         Description = $"libtorch {(_dtype == ScalarType.BFloat16 ? "bfloat16" : "float32")}" +
-                      $"{(_layout == TensorLayout.ChannelsLast ? " channels-last" : "")} on {options.Device}";
+                      $"{(_layout == TensorLayout.ChannelsLast ? " channels-last" : "")} on {Devices.Describe(_device)}";
     }
 
     /// <summary>The network (owned by the backend).</summary>

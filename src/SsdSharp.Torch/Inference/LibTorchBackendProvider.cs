@@ -14,8 +14,6 @@ public sealed class LibTorchBackendProvider : IInferenceBackendProvider
     public InferenceBackendKind Kind => InferenceBackendKind.LibTorch;
 
     /// <inheritdoc />
-    public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
-    {
-        return new LibTorchBackend(ImportedWeights.LoadNetwork(modelPath, config), options);
-    }
+    public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options) =>
+        new LibTorchBackend(ImportedWeights.LoadNetwork(modelPath, config), options);
 }

@@ -37,6 +37,7 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
     /// <summary>Builds the network with libtorch's default initialisation; load weights or call <see cref="Initialize"/>.</summary>
     public SsdNetwork(SsdConfig config) : base("SSD")
     {
+        LibTorchContext.DisableNnpack();
         Config = config.Validate();
         var layout = config.Layout;
         _vgg = nn.ModuleList(VggBase.Create(config, out _conv4_3Index).ToArray());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
+using SsdSharp.Inference;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
@@ -31,9 +32,9 @@ public sealed class Trainer : IDisposable
     private string? _checkpoint;
     private long _checkpointIteration = -1;
 
-    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, Device? device)
+    private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, ComputeDevice? device)
     {
-        _device = device ?? CPU;
+        _device = Devices.Resolve(device ?? ComputeDevice.Auto);
         Network = network;
         network.to(_device);
         Options = options;
@@ -44,6 +45,9 @@ public sealed class Trainer : IDisposable
         _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
         _loss = new MultiBoxLoss(options.NegativesPerPositive);
     }
+
+    /// <summary>Where the network trains.</summary>
+    public ComputeDevice Device => Devices.Describe(_device);
 
     /// <summary>The network being trained.</summary>
     public SsdNetwork Network { get; }
@@ -77,13 +81,13 @@ public sealed class Trainer : IDisposable
     /// matcher and loss.
     /// </summary>
     /// <param name="config">The network to train.</param>
-    /// <param name="options">The run's options.</param>
-    /// <param name="outputDirectory">Where checkpoints, log and model go.</param>
-    /// <param name="vggBasePath">An ImageNet VGG base to start from.</param>
-    /// <param name="device">Where to train.</param>
-    /// <param name="initialWeights">A model to start from (any <see cref="ImportedWeights"/>): entries of the same name and shape are loaded, the others keep their initialisation.</param>
-    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, both a base and initial weights are given, or no initial weight fits.</exception>
-    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, Device? device = null,
+    /// <param name="options">The run's options (<see cref="TrainingOptions.For"/> gives the configuration's recipe).</param>
+    /// <param name="outputDirectory">Where checkpoints, log, chart and model go.</param>
+    /// <param name="vggBasePath">An ImageNet VGG16 base (<c>vgg16_reducedfc.pth</c>), or null for a random base.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
+    /// <param name="initialWeights">A model to start from (any <see cref="ImportedWeights"/>): its layers of the same names and shapes are loaded, the others keep their initialisation.</param>
+    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, the device is not available, both a base and initial weights are given, or no initial weight fits.</exception>
+    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, ComputeDevice? device = null,
         ImportedWeights? initialWeights = null)
     {
         options.Validate();
@@ -98,11 +102,16 @@ public sealed class Trainer : IDisposable
         WeightTransfer? transfer = null;
         if (initialWeights != null)
         {
-            transfer = StateDictLoader.LoadWhatFits(network, initialWeights.StateDict);
-            if (transfer.Loaded.Count == 0)
+            try
+            {
+                transfer = StateDictLoader.LoadWhatFits(network, initialWeights.StateDict, initialWeights.Path);
+                if (transfer.Loaded.Count == 0)
+                    throw new SsdInputException($"{initialWeights.Path}: no weight fits configuration '{config.Name}' (another network; start it from a model of the same layout)");
+            }
+            catch
             {
                 network.Dispose();
-                throw new SsdInputException($"{initialWeights.Path}: no weight fits configuration '{config.Name}' (another network; start it from a model of the same layout)");
+                throw;
             }
         }
         return new Trainer(network, options, outputDirectory, device) { InitialWeights = transfer };
@@ -115,9 +124,9 @@ public sealed class Trainer : IDisposable
     /// </summary>
     /// <param name="directory">The output directory of the interrupted run (it stays the output directory).</param>
     /// <param name="adjust">Changes the stored options, for example to extend <see cref="TrainingOptions.Iterations"/>.</param>
-    /// <param name="device">Where to train.</param>
+    /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
     /// <exception cref="SsdInputException">No checkpoint there, or <paramref name="adjust"/> changes the batch size or seed.</exception>
-    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, Device? device = null)
+    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, ComputeDevice? device = null)
     {
         var info = TrainingCheckpoint.Read(directory);
         var options = (adjust?.Invoke(info.Options) ?? info.Options).Validate();
@@ -230,7 +239,7 @@ public sealed class Trainer : IDisposable
         double lossC = losses.Confidence.item<float>();
         if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
             throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, _checkpoint);
-        losses.Total().backward();
+        ConvolutionGradients.Backward(losses.Total());
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SsdSharp.Configuration;
+using SsdSharp.IO;
 using SsdSharp.Modeling;
 using SsdSharp.Weights;
 using TorchSharp.Modules;
@@ -48,7 +49,8 @@ public static class TrainingCheckpoint
             throw new SsdInputException($"{directory}: no training checkpoint ({SidecarName} not found)");
         try
         {
-            var root = JsonNode.Parse(System.IO.File.ReadAllText(sidecar))?.AsObject() ?? throw new SsdInputException($"{sidecar}: empty");
+            var root = JsonNode.Parse(Utf8File.ReadText(sidecar), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })?.AsObject()
+                ?? throw new SsdInputException($"{sidecar}: empty");
             if (root["format"]?.GetValue<string>() != Format)
                 throw new SsdInputException($"{sidecar}: 'format' is not '{Format}'");
             var file = Path.Combine(directory, root["file"]!.GetValue<string>());

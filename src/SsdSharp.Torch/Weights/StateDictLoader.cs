@@ -6,7 +6,8 @@ namespace SsdSharp.Weights;
 /// <summary>
 /// Copies a state dict into a module strictly: every parameter and buffer must be present with
 /// the same shape and no key may be left over, so that nothing is silently left at random.
-/// Values are converted to each parameter's dtype (a float16 checkpoint loads into float32).
+/// Values are converted to each parameter's dtype (a float16 checkpoint loads into float32); weights
+/// that are not finite are refused.
 /// </summary>
 public static class StateDictLoader
 {
@@ -29,7 +30,7 @@ public static class StateDictLoader
     /// <param name="module">The target.</param>
     /// <param name="stateDict">Names to tensors.</param>
     /// <param name="source">The file it came from, for the error message.</param>
-    /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, with both shapes.</exception>
+    /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, with both shapes; or naming the tensors that hold NaN or infinite values.</exception>
     public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
         var target = module.state_dict();
@@ -47,6 +48,10 @@ public static class StateDictLoader
             throw new WeightsException($"{source}: does not fit the network: {string.Join("; ", parts)}");
         }
         using var _ = no_grad();
+        // A NaN or infinite weight poisons every output; refuse it here rather than detect nothing later.
+        var nonFinite = stateDict.Where(kv => !IsFinite(kv.Value)).Select(kv => kv.Key).ToList();
+        if (nonFinite.Count > 0)
+            throw new WeightsException($"{source}: NaN or infinite values in {Summarise(nonFinite)}; expected finite weights");
         foreach (var (key, value) in stateDict)
         {
             var t = target[key];
@@ -59,8 +64,12 @@ public static class StateDictLoader
     /// layer's entries present with the same shapes, so that a weight never meets another layer's bias — and
     /// leaves the rest of the module as it is (fine-tuning: the caller has initialised it).
     /// </summary>
+    /// <param name="module">The target.</param>
+    /// <param name="stateDict">Names to tensors.</param>
+    /// <param name="source">The file it came from, for the error message.</param>
     /// <returns>Which entries were copied, which of the module's kept their values (their layer is absent or of another shape in the file), and which of the file's the module has no place for.</returns>
-    public static WeightTransfer LoadWhatFits(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict)
+    /// <exception cref="WeightsException">Naming the fitting tensors that hold NaN or infinite values.</exception>
+    public static WeightTransfer LoadWhatFits(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
         var target = module.state_dict();
         var required = Weights(module).Select(kv => kv.Key).ToList();
@@ -69,11 +78,21 @@ public static class StateDictLoader
         var loadedSet = loaded.ToHashSet(StringComparer.Ordinal);
         using (no_grad())
         {
+            var nonFinite = loaded.Where(k => !IsFinite(stateDict[k])).ToList();
+            if (nonFinite.Count > 0)
+                throw new WeightsException($"{source}: NaN or infinite values in {Summarise(nonFinite)}; expected finite weights");
             foreach (var key in loaded) target[key].copy_(stateDict[key].to(target[key].dtype, target[key].device));
         }
         var kept = required.Where(k => !loadedSet.Contains(k)).ToList();
         var unused = stateDict.Keys.Where(k => !target.ContainsKey(k) && !k.EndsWith(BookkeepingSuffix, StringComparison.Ordinal)).ToList();
         return new WeightTransfer(loaded, kept, unused);
+    }
+
+    private static bool IsFinite(Tensor t)
+    {
+        if (!t.is_floating_point()) return true;
+        using var scope = NewDisposeScope();
+        return isfinite(t).all().item<bool>();
     }
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SsdSharp.IO;
 
 namespace SsdSharp.Configuration;
 
@@ -10,6 +12,27 @@ namespace SsdSharp.Configuration;
 /// </summary>
 public sealed record SsdConfig
 {
+    /// <summary>
+    /// Most object classes a configuration may name: above the largest detection vocabularies (LVIS has 1,203)
+    /// while keeping the class heads' weights within a few gigabytes.
+    /// </summary>
+    public const int MaxClasses = 10_000;
+
+    /// <summary>Largest <see cref="InputSize"/>: four times the paper's largest input (512).</summary>
+    public const int MaxInputSize = 2048;
+
+    /// <summary>Most channels of any convolution (<see cref="BaseLayers"/>, <see cref="FcChannels"/>, <see cref="Extras"/>); VGG's largest is 1024.</summary>
+    public const int MaxChannels = 8192;
+
+    /// <summary>Most entries of <see cref="BaseLayers"/> and of <see cref="Extras"/>; VGG-16 has 17 and SSD512 10.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>Largest kernel, stride or padding of an extra layer.</summary>
+    public const int MaxExtraGeometry = 64;
+
+    /// <summary>Most aspect ratios per source; the paper uses at most 2 (each adds two boxes per location).</summary>
+    public const int MaxAspectRatios = 16;
+
     /// <summary>Name of the configuration, for display and file names.</summary>
     public string Name { get; init; } = "custom";
 
@@ -121,6 +144,8 @@ public sealed record SsdConfig
     {
         if (count < 1)
             throw new SsdConfigException("classes", $"must be at least 1 object class, got {count}");
+        // Checked before the names are made: 10^8 of them would take gigabytes.
+        CheckAtMost("classes", count, MaxClasses, "classes");
         return this with { ClassNames = Enumerable.Range(1, count).Select(i => $"class{i}").ToArray() };
     }
 
@@ -129,20 +154,33 @@ public sealed record SsdConfig
     public SsdConfig Validate()
     {
         if (ClassNames.Count == 0) throw new SsdConfigException(nameof(ClassNames), "at least one class name is required");
+        CheckAtMost(nameof(ClassNames), ClassNames.Count, MaxClasses, "class names");
         var duplicate = ClassNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null) throw new SsdConfigException(nameof(ClassNames), $"class name '{duplicate.Key}' appears twice");
         if (ClassNames.Any(string.IsNullOrWhiteSpace)) throw new SsdConfigException(nameof(ClassNames), "class names must not be empty");
         if (ClassNames.Contains("background")) throw new SsdConfigException(nameof(ClassNames), "'background' is implicit (class 0) and must not be listed");
         if (InputSize < 32) throw new SsdConfigException(nameof(InputSize), $"must be at least 32, got {InputSize}");
+        CheckAtMost(nameof(InputSize), InputSize, MaxInputSize, "pixels");
         if (BaseLayers.Count == 0) throw new SsdConfigException(nameof(BaseLayers), "the VGG base needs at least one layer");
-        if (BaseLayers.Any(l => l.Kind == BaseLayerKind.Convolution && l.OutChannels <= 0))
-            throw new SsdConfigException(nameof(BaseLayers), "convolutions need a positive channel count");
+        CheckAtMost(nameof(BaseLayers), BaseLayers.Count, MaxLayers, "layers");
+        foreach (var layer in BaseLayers.Where(l => l.Kind == BaseLayerKind.Convolution))
+        {
+            if (layer.OutChannels <= 0) throw new SsdConfigException(nameof(BaseLayers), "convolutions need a positive channel count");
+            CheckAtMost(nameof(BaseLayers), layer.OutChannels, MaxChannels, "channels");
+        }
         if (FcChannels <= 0) throw new SsdConfigException(nameof(FcChannels), $"must be positive, got {FcChannels}");
+        CheckAtMost(nameof(FcChannels), FcChannels, MaxChannels, "channels");
         if (Extras.Count % 2 != 0) throw new SsdConfigException(nameof(Extras), "must come in pairs (1×1 reduce, then the source convolution)");
+        CheckAtMost(nameof(Extras), Extras.Count, MaxLayers, "layers");
         foreach (var (e, i) in Extras.Select((e, i) => (e, i)))
         {
+            var field = $"{nameof(Extras)}[{i}]";
+            if (e is null) throw new SsdConfigException(field, "must be a layer {out_channels, kernel, stride, padding}");
             if (e.OutChannels <= 0 || e.Kernel <= 0 || e.Stride <= 0 || e.Padding < 0)
-                throw new SsdConfigException($"{nameof(Extras)}[{i}]", "channels, kernel and stride must be positive and padding non-negative");
+                throw new SsdConfigException(field, "channels, kernel and stride must be positive and padding non-negative");
+            CheckAtMost(field, e.OutChannels, MaxChannels, "channels");
+            if (Math.Max(e.Kernel, Math.Max(e.Stride, e.Padding)) > MaxExtraGeometry)
+                throw new SsdConfigException(field, $"kernel {e.Kernel}, stride {e.Stride} and padding {e.Padding} must each be at most {MaxExtraGeometry}");
         }
         int sources = 2 + Extras.Count / 2;
         CheckCount(nameof(FeatureMaps), FeatureMaps.Count, sources);
@@ -153,10 +191,12 @@ public sealed record SsdConfig
         for (int k = 0; k < sources; k++)
         {
             if (FeatureMaps[k] <= 0) throw new SsdConfigException($"{nameof(FeatureMaps)}[{k}]", $"must be positive, got {FeatureMaps[k]}");
-            if (Steps[k] <= 0) throw new SsdConfigException($"{nameof(Steps)}[{k}]", $"must be positive, got {Steps[k]}");
-            if (MinSizes[k] <= 0) throw new SsdConfigException($"{nameof(MinSizes)}[{k}]", $"must be positive, got {MinSizes[k]}");
-            if (MaxSizes[k] < MinSizes[k]) throw new SsdConfigException($"{nameof(MaxSizes)}[{k}]", $"must be at least MinSizes[{k}] = {MinSizes[k]}, got {MaxSizes[k]}");
-            if (AspectRatios[k].Any(r => r <= 0 || r == 1))
+            if (!(Steps[k] > 0 && double.IsFinite(Steps[k]))) throw new SsdConfigException($"{nameof(Steps)}[{k}]", $"must be positive, got {Steps[k]}");
+            if (!(MinSizes[k] > 0 && double.IsFinite(MinSizes[k]))) throw new SsdConfigException($"{nameof(MinSizes)}[{k}]", $"must be positive, got {MinSizes[k]}");
+            if (!(MaxSizes[k] >= MinSizes[k] && double.IsFinite(MaxSizes[k]))) throw new SsdConfigException($"{nameof(MaxSizes)}[{k}]", $"must be at least MinSizes[{k}] = {MinSizes[k]}, got {MaxSizes[k]}");
+            var ratios = AspectRatios[k] ?? throw new SsdConfigException($"{nameof(AspectRatios)}[{k}]", "must be a list of ratios");
+            CheckAtMost($"{nameof(AspectRatios)}[{k}]", ratios.Count, MaxAspectRatios, "ratios");
+            if (ratios.Any(r => !(r > 0 && double.IsFinite(r)) || r == 1))
                 throw new SsdConfigException($"{nameof(AspectRatios)}[{k}]", "ratios must be positive and not 1 (ratio 1 is always present)");
         }
         var actual = Layout.SourceSizes;
@@ -167,13 +207,15 @@ public sealed record SsdConfig
                     $"the network gives a {actual[k]}×{actual[k]} source for a {InputSize}-pixel input, the config says {FeatureMaps[k]} (sources: {string.Join(", ", actual)})");
         }
         CheckCount(nameof(Variances), Variances.Count, 2);
-        if (Variances.Any(v => v <= 0)) throw new SsdConfigException(nameof(Variances), "must be positive");
+        if (Variances.Any(v => !(v > 0 && double.IsFinite(v)))) throw new SsdConfigException(nameof(Variances), "must be positive");
         if (!Enum.IsDefined(Clip)) throw new SsdConfigException(nameof(Clip), $"must be all, sizes or none, got '{Clip}'");
-        if (SizeOffsetClamp is <= 0 or double.NaN) throw new SsdConfigException(nameof(SizeOffsetClamp), $"must be positive when given, got {SizeOffsetClamp}");
-        if (!(PixelRange > 0)) throw new SsdConfigException(nameof(PixelRange), $"must be positive, got {PixelRange}");
+        if (SizeOffsetClamp is double clamp && !(clamp > 0 && double.IsFinite(clamp)))
+            throw new SsdConfigException(nameof(SizeOffsetClamp), $"must be positive and finite when given, got {clamp}");
+        if (!(PixelRange > 0 && double.IsFinite(PixelRange))) throw new SsdConfigException(nameof(PixelRange), $"must be positive, got {PixelRange}");
         CheckCount(nameof(PixelMeans), PixelMeans.Count, 3);
+        if (PixelMeans.Any(m => !double.IsFinite(m))) throw new SsdConfigException(nameof(PixelMeans), "must be finite");
         CheckCount(nameof(PixelStds), PixelStds.Count, 3);
-        if (PixelStds.Any(s => !(s > 0))) throw new SsdConfigException(nameof(PixelStds), "must be positive");
+        if (PixelStds.Any(v => !(v > 0 && double.IsFinite(v)))) throw new SsdConfigException(nameof(PixelStds), "must be positive");
         if (!Enum.IsDefined(ChannelOrder)) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
         if (!Enum.IsDefined(ResizeSampling)) throw new SsdConfigException(nameof(ResizeSampling), $"must be opencv or pytorch, got '{ResizeSampling}'");
         try
@@ -193,6 +235,12 @@ public sealed record SsdConfig
             throw new SsdConfigException(field, $"expected {expected} entries, got {actual}");
     }
 
+    private static void CheckAtMost(string field, int actual, int limit, string unit)
+    {
+        if (actual > limit)
+            throw new SsdConfigException(field, $"{actual} {unit} is above the limit of {limit}");
+    }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -200,6 +248,7 @@ public sealed record SsdConfig
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>The configuration as JSON (snake_case keys).</summary>
@@ -243,7 +292,7 @@ public sealed record SsdConfig
         if (SsdPresets.TryGet(nameOrPath, out var preset)) return preset;
         if (!File.Exists(nameOrPath))
             throw new SsdConfigException("config", $"'{nameOrPath}' is neither a preset ({string.Join(", ", SsdPresets.Names)}) nor an existing JSON file");
-        return FromJson(File.ReadAllText(nameOrPath), nameOrPath);
+        return FromJson(Utf8File.ReadText(nameOrPath), nameOrPath);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SsdSharp.IO;
 
 namespace SsdSharp.Data;
 
@@ -64,8 +65,7 @@ public static class CocoReader
     {
         try
         {
-            using var stream = File.OpenRead(file);
-            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
+            return JsonDocument.Parse(Utf8File.ReadJson(file), new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {

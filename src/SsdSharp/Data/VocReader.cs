@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using SsdSharp.IO;
 
 namespace SsdSharp.Data;
 
@@ -11,6 +12,9 @@ namespace SsdSharp.Data;
 /// </summary>
 public static class VocReader
 {
+    /// <summary>Deepest element nesting read; VOC annotations nest 4 levels (annotation, object, bndbox, xmin).</summary>
+    private const int MaxDepth = 64;
+
     /// <summary>Reads and validates the split <see cref="DatasetReadOptions.Split"/> of one or more VOC roots, in root order.</summary>
     /// <exception cref="SsdInputException">A root or split file is missing, or a class name is unknown.</exception>
     /// <exception cref="DatasetValidationException">A problem in the data under <see cref="ValidationPolicy.Fail"/>.</exception>
@@ -44,7 +48,7 @@ public static class VocReader
                 : Enumerable.Empty<string>();
             throw new SsdInputException($"{file}: split '{split}' not found; splits in this root: {string.Join(", ", available.DefaultIfEmpty("none"))}");
         }
-        return File.ReadLines(file)
+        return Utf8File.ReadText(file).Split('\n')
             .Select(line => line.Trim())
             .Where(line => line.Length > 0)
             .Select(line => line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0])
@@ -60,6 +64,8 @@ public static class VocReader
         XElement annotation;
         try
         {
+            if (DeeperThan(file, MaxDepth))
+                return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"elements nested deeper than {MaxDepth} levels; a VOC annotation has 4");
             annotation = XDocument.Load(file).Root!;
         }
         catch (XmlException e)
@@ -78,6 +84,22 @@ public static class VocReader
         int width = ReadSize(size?.Element("width")), height = ReadSize(size?.Element("height"));
         var objects = annotation.Elements("object").Select(ParseObject).ToList();
         return new RawImage(file, id, imagePath, width, height, objects);
+    }
+
+    /// <summary>
+    /// Whether elements nest deeper than <paramref name="limit"/>, found by streaming: building a tree of
+    /// 100,000 nested elements takes minutes (each level costs more than the last), reading them does not.
+    /// </summary>
+    private static bool DeeperThan(string file, int limit)
+    {
+        // The settings XDocument.Load uses, so that both passes accept the same files.
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Parse, MaxCharactersFromEntities = 10_000_000, XmlResolver = null };
+        using var reader = XmlReader.Create(file, settings);
+        while (reader.Read())
+        {
+            if (reader.Depth > limit) return true;
+        }
+        return false;
     }
 
     private static RawObject ParseObject(XElement element, int index)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using SsdSharp.Data;
 using SsdSharp.Inference;
 using SsdSharp.Boxes;
+using SsdSharp.IO;
 
 namespace SsdSharp.Evaluation;
 
@@ -19,6 +20,9 @@ namespace SsdSharp.Evaluation;
 /// </remarks>
 public static class DetectionFileReader
 {
+    /// <summary>Largest magnitude of a score or coordinate: the single-precision range (3.4e38) that <see cref="Detection"/> stores.</summary>
+    private const double MaxMagnitude = float.MaxValue;
+
     /// <summary>Reads a detections file and keys its detections to the images of <paramref name="truth"/>.</summary>
     /// <param name="path">The JSON file.</param>
     /// <param name="truth">The ground truth the detections refer to.</param>
@@ -30,11 +34,10 @@ public static class DetectionFileReader
         ArgumentNullException.ThrowIfNull(truth);
         if (!File.Exists(path)) throw new SsdInputException($"{path}: detections file not found");
 
-        using var stream = File.OpenRead(path);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(stream);
+            document = JsonDocument.Parse(Utf8File.ReadJson(path));
         }
         catch (JsonException e)
         {
@@ -96,7 +99,7 @@ public static class DetectionFileReader
                 ? id
                 : throw context.Error(where, $"has unknown class '{name}'; expected one of {string.Join(", ", context.Truth.ClassNames)}");
         }
-        if (detection.TryGetProperty("class_id", out var classId) && classId.TryGetInt32(out var value))
+        if (detection.TryGetProperty("class_id", out var classId) && classId.ValueKind == JsonValueKind.Number && classId.TryGetInt32(out var value))
         {
             return value >= 1 && value <= context.Truth.ClassNames.Count
                 ? value
@@ -115,7 +118,7 @@ public static class DetectionFileReader
             if (!item.TryGetProperty("image_id", out var imageId)) throw context.Error(where, "has no 'image_id'");
             var image = context.FindImage(imageId, where);
             where = $"{where} (image_id {imageId.GetRawText()})";
-            if (!item.TryGetProperty("category_id", out var category) || !category.TryGetInt64(out var categoryId))
+            if (!item.TryGetProperty("category_id", out var category) || category.ValueKind != JsonValueKind.Number || !category.TryGetInt64(out var categoryId))
                 throw context.Error(where, "has no integer 'category_id'");
             var classId = context.ClassByCategory(categoryId, where);
             var score = RequiredNumber(item, "score", context, where);
@@ -130,10 +133,12 @@ public static class DetectionFileReader
             ? value.GetString()!
             : throw context.Error(where, $"has no '{property}' string");
 
-    private static double RequiredNumber(JsonElement item, string property, Context context, string where) =>
-        item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
-            ? number
-            : throw context.Error(where, $"has no numeric '{property}'");
+    private static double RequiredNumber(JsonElement item, string property, Context context, string where)
+    {
+        if (!item.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
+            throw context.Error(where, $"has no numeric '{property}'");
+        return CheckRange(number, $"'{property}'", context, where);
+    }
 
     private static double[] RequiredNumbers(JsonElement item, string property, Context context, string where)
     {
@@ -142,11 +147,21 @@ public static class DetectionFileReader
         var numbers = new double[4];
         for (var i = 0; i < 4; i++)
         {
-            if (value[i].ValueKind != JsonValueKind.Number || !value[i].TryGetDouble(out numbers[i]) || !double.IsFinite(numbers[i]))
-                throw context.Error(where, $"has a '{property}' whose value {i} is not a finite number");
+            if (value[i].ValueKind != JsonValueKind.Number || !value[i].TryGetDouble(out numbers[i]))
+                throw context.Error(where, $"has a '{property}' whose value {i} is not a number");
+            CheckRange(numbers[i], $"'{property}' value {i}", context, where);
         }
         return numbers;
     }
+
+    /// <summary>
+    /// Detections keep single-precision values: a number beyond its range (1e300) would become infinite
+    /// and corrupt the ranking or the overlaps, so it is refused, naming the entry.
+    /// </summary>
+    private static double CheckRange(double number, string what, Context context, string where) =>
+        Math.Abs(number) <= MaxMagnitude
+            ? number
+            : throw context.Error(where, $"has {what} {number.ToString(System.Globalization.CultureInfo.InvariantCulture)}; expected a finite number of magnitude at most 3.4e38 (single precision)");
 
     /// <summary>The lookups of one read and the detections gathered so far.</summary>
     private sealed class Context

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkiaSharp;
 
 namespace SsdSharp.Imaging;
@@ -8,8 +9,29 @@ namespace SsdSharp.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
+    /// <summary>Default of <see cref="MaxPixels"/>: 64 megapixels, four times a 16-megapixel photograph.</summary>
+    public const long DefaultMaxPixels = 64_000_000;
+
+    private static long _maxPixels = DefaultMaxPixels;
+
+    /// <summary>
+    /// Largest image, in pixels (width × height), that is decoded or sized: a larger one is refused from its
+    /// header, before any pixel memory is allocated, so that a file declaring 100000×100000 cannot exhaust
+    /// memory. Process-wide; raise it to read larger images.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value below 1.</exception>
+    public static long MaxPixels
+    {
+        get => Interlocked.Read(ref _maxPixels);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Interlocked.Exchange(ref _maxPixels, value);
+        }
+    }
+
     /// <summary>Decodes a file.</summary>
-    /// <exception cref="ImageDecodeException">The file is missing, not an image, or truncated.</exception>
+    /// <exception cref="ImageDecodeException">The file is missing, not an image, truncated, or above <see cref="MaxPixels"/>.</exception>
     public static SKBitmap Decode(string path)
     {
         if (!File.Exists(path)) throw new ImageDecodeException(path, "file not found");
@@ -23,6 +45,7 @@ public static class ImageDecoder
         using var data = SKData.Create(stream);
         if (data is null || data.Size == 0) throw new ImageDecodeException(name, "empty file");
         using var codec = SKCodec.Create(data) ?? throw new ImageDecodeException(name, "not a recognised image (expected JPEG, PNG, BMP, WebP or GIF)");
+        CheckSize(name, codec.Info.Width, codec.Info.Height);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
@@ -40,17 +63,29 @@ public static class ImageDecoder
     }
 
     /// <summary>An image's upright size (EXIF orientation applied) from its header, without decoding the pixels.</summary>
-    /// <exception cref="ImageDecodeException">Missing or not an image.</exception>
+    /// <exception cref="ImageDecodeException">Missing, not an image, or above <see cref="MaxPixels"/>.</exception>
     public static (int Width, int Height) ReadSize(string path)
     {
         if (!File.Exists(path)) throw new ImageDecodeException(path, "file not found");
         using var codec = SKCodec.Create(path) ?? throw new ImageDecodeException(path, "not a recognised image (expected JPEG, PNG, BMP, WebP or GIF)");
+        // Refused here too, so that a dataset skips the image before anything tries to decode it.
+        CheckSize(path, codec.Info.Width, codec.Info.Height);
         return SwapsSides(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
     }
 
     /// <summary>Whether an EXIF orientation turns the image by 90°, so that width and height trade places.</summary>
     private static bool SwapsSides(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>Refuses an image above <see cref="MaxPixels"/>, naming it, its size and the limit.</summary>
+    /// <exception cref="ImageDecodeException">The image is too large.</exception>
+    internal static void CheckSize(string name, int width, int height)
+    {
+        long pixels = (long)width * height, limit = MaxPixels;
+        if (pixels > limit)
+            throw new ImageDecodeException(name, string.Create(CultureInfo.InvariantCulture,
+                $"image of {width}×{height} pixels ({pixels / 1e6:0.#} megapixels) is above the limit of {limit / 1e6:0.#} megapixels"));
+    }
 
     /// <summary>Rotates or mirrors a bitmap so that its EXIF origin becomes top-left; disposes the input when it changes.</summary>
     private static SKBitmap ApplyOrientation(SKBitmap bitmap, SKEncodedOrigin origin)

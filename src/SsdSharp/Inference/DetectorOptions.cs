@@ -11,8 +11,8 @@ public sealed record DetectorOptions
     /// <summary>Which engine runs the network.</summary>
     public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.LibTorch;
 
-    /// <summary>Device of the network; the CPU by default.</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+    /// <summary>Device of the network; a CUDA GPU when one is available, else the CPU, by default.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
     /// <summary>Floating-point type of the network and its input.</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;

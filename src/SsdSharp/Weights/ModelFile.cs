@@ -31,7 +31,7 @@ public static class ModelFile
         {
             (tensors, metadata) = SafeTensors.Load(path);
         }
-        catch (InvalidDataException e)
+        catch (WeightsException e)
         {
             throw new WeightsException($"{e.Message} (expected an SsdSharp model file; import PyTorch checkpoints with `ssd convert`)", e);
         }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using SsdSharp.IO;
 
 namespace SsdSharp.Weights;
@@ -13,65 +14,110 @@ namespace SsdSharp.Weights;
 /// </summary>
 public static class SafeTensors
 {
+    private const string MetadataKey = "__metadata__";
+
     /// <summary>The tensors of a file (in their stored dtype) and its metadata.</summary>
-    /// <exception cref="InvalidDataException">The file is not valid safetensors; the message names it.</exception>
+    /// <exception cref="WeightsException">The file is missing or not valid safetensors; the message names it.</exception>
     public static (Dictionary<string, HostTensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        if (!File.Exists(path)) throw new WeightsException($"{path}: file not found");
         var bytes = File.ReadAllBytes(path);
         return Load(bytes, path);
     }
 
     /// <summary>Parses safetensors bytes; <paramref name="name"/> appears in error messages.</summary>
-    /// <exception cref="InvalidDataException">Not valid safetensors; the message names <paramref name="name"/>.</exception>
+    /// <exception cref="WeightsException">The bytes are not valid safetensors: every declared length, shape and offset is checked against the data before anything is allocated.</exception>
     public static (Dictionary<string, HostTensor> Tensors, Dictionary<string, string> Metadata) Load(byte[] bytes, string name)
     {
-        if (bytes.Length < 8) throw new InvalidDataException($"{name}: too short for a safetensors file");
+        if (bytes.Length < 8) throw new WeightsException($"{name}: too short for a safetensors file ({bytes.Length} bytes)");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        // Compared without adding 8, which overflows for a declared length near 2^63.
         if (headerLength <= 0 || headerLength > bytes.Length - 8)
-            throw new InvalidDataException($"{name}: not a safetensors file (header length {headerLength} for {bytes.Length} bytes)");
-        JsonObject header;
+            throw new WeightsException($"{name}: not a safetensors file (header length {headerLength} for {bytes.Length} bytes)");
+        var headerBytes = bytes.AsMemory(8, (int)headerLength);
+        if (!Utf8.IsValid(headerBytes.Span)) throw new WeightsException($"{name}: safetensors header is not valid UTF-8");
+        JsonDocument header;
         try
         {
-            header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength))?.AsObject()
-                ?? throw new InvalidDataException($"{name}: empty safetensors header");
+            Utf8File.ValidateJsonStrings(headerBytes.Span, $"{name}: safetensors header");
+            header = JsonDocument.Parse(headerBytes);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{name}: safetensors header is not valid JSON ({e.Message})");
+            throw new WeightsException($"{name}: safetensors header is not valid JSON ({e.Message})");
         }
-        long dataStart = 8 + headerLength;
-        var tensors = new Dictionary<string, HostTensor>();
-        var metadata = new Dictionary<string, string>();
-        foreach (var (key, node) in header)
+        catch (SsdInputException e) when (e is not WeightsException)
         {
-            if (key == "__metadata__")
-            {
-                foreach (var (mk, mv) in node!.AsObject()) metadata[mk] = mv!.GetValue<string>();
-                continue;
-            }
-            var entry = node!.AsObject();
-            var dtypeName = entry["dtype"]!.GetValue<string>();
-            if (!Enum.GetNames<TensorDType>().Contains(dtypeName))
-                throw new InvalidDataException($"{name}: tensor '{key}' has unsupported dtype {dtypeName}");
-            var shape = entry["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = entry["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var dtype = Enum.Parse<TensorDType>(dtypeName);
-            long count;
-            try
-            {
-                count = shape.Any(d => d < 0) ? -1 : shape.Aggregate(1L, (a, b) => checked(a * b));
-            }
-            catch (OverflowException)
-            {
-                count = -1;
-            }
-            if (count < 0 || offsets.Length != 2 || offsets[0] < 0 || offsets[1] - offsets[0] != count * HostTensor.SizeOf(dtype)
-                || offsets[1] > bytes.Length - dataStart)
-                throw new InvalidDataException($"{name}: tensor '{key}' has data offsets [{string.Join(", ", offsets)}] that do not fit shape {HostTensor.FormatShape(shape)} {dtypeName}");
-            tensors[key] = new HostTensor(dtype, shape, bytes.AsSpan((int)(dataStart + offsets[0]), (int)(offsets[1] - offsets[0])).ToArray());
+            throw new WeightsException(e.Message, e);
         }
-        return (tensors, metadata);
+        using (header)
+        {
+            if (header.RootElement.ValueKind != JsonValueKind.Object)
+                throw new WeightsException($"{name}: safetensors header is a JSON {header.RootElement.ValueKind}; expected an object");
+            var data = bytes.AsMemory(8 + (int)headerLength);
+            var tensors = new Dictionary<string, HostTensor>();
+            var metadata = new Dictionary<string, string>();
+            foreach (var property in header.RootElement.EnumerateObject())
+            {
+                if (property.Name == MetadataKey) ReadMetadata(property.Value, metadata, name);
+                else if (tensors.ContainsKey(property.Name)) throw new WeightsException($"{name}: tensor '{property.Name}' appears twice in the header");
+                else tensors[property.Name] = ReadTensor(property.Name, property.Value, data.Span, name);
+            }
+            return (tensors, metadata);
+        }
+    }
+
+    private static void ReadMetadata(JsonElement node, Dictionary<string, string> metadata, string name)
+    {
+        if (node.ValueKind != JsonValueKind.Object) throw new WeightsException($"{name}: '{MetadataKey}' is a JSON {node.ValueKind}; expected an object of strings");
+        foreach (var entry in node.EnumerateObject())
+        {
+            metadata[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
+                ? entry.Value.GetString()!
+                : throw new WeightsException($"{name}: '{MetadataKey}' entry '{entry.Name}' is a JSON {entry.Value.ValueKind}; expected a string");
+        }
+    }
+
+    /// <summary>One tensor: its dtype, shape and offsets checked (in checked arithmetic) against the data section before it is copied.</summary>
+    private static HostTensor ReadTensor(string key, JsonElement entry, ReadOnlySpan<byte> data, string name)
+    {
+        string where = $"{name}: tensor '{key}'";
+        if (entry.ValueKind != JsonValueKind.Object) throw new WeightsException($"{where} is a JSON {entry.ValueKind}; expected an object {{dtype, shape, data_offsets}}");
+        var dtypeName = entry.TryGetProperty("dtype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : null;
+        if (dtypeName is null || !Enum.GetNames<TensorDType>().Contains(dtypeName))
+            throw new WeightsException($"{where} has dtype {dtypeName ?? "(none)"}; expected one of {string.Join(", ", Enum.GetNames<TensorDType>())}");
+        var dtype = Enum.Parse<TensorDType>(dtypeName);
+        var shape = Integers(entry, "shape", where);
+        var offsets = Integers(entry, "data_offsets", where);
+        long count = 1;
+        try
+        {
+            foreach (var side in shape) count = checked(count * side);
+            count = checked(count * HostTensor.SizeOf(dtype));
+        }
+        catch (OverflowException)
+        {
+            throw new WeightsException($"{where} has shape {HostTensor.FormatShape(shape)}, too large for any file");
+        }
+        if (offsets.Length != 2 || offsets[0] > offsets[1] || offsets[1] > data.Length || offsets[1] - offsets[0] != count)
+            throw new WeightsException($"{where} has data offsets [{string.Join(", ", offsets)}] that do not fit shape {HostTensor.FormatShape(shape)} {dtypeName} in {data.Length} bytes of data");
+        return new HostTensor(dtype, shape, data.Slice((int)offsets[0], (int)count).ToArray());
+    }
+
+    /// <summary>An array of non-negative whole numbers.</summary>
+    private static long[] Integers(JsonElement entry, string property, string where)
+    {
+        if (!entry.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array)
+            throw new WeightsException($"{where} has no '{property}' array");
+        var values = new long[array.GetArrayLength()];
+        int i = 0;
+        foreach (var v in array.EnumerateArray())
+        {
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out values[i]) || values[i] < 0)
+                throw new WeightsException($"{where} has '{property}' value {v.GetRawText()}; expected a non-negative integer");
+            i++;
+        }
+        return values;
     }
 
     /// <summary>
@@ -85,7 +131,7 @@ public static class SafeTensors
         {
             var meta = new JsonObject();
             foreach (var (k, v) in metadata) meta[k] = v;
-            header["__metadata__"] = meta;
+            header[MetadataKey] = meta;
         }
         var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         long offset = 0;

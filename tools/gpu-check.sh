@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The GPU checks of docs/gpu.md.
+#
+#   tools/gpu-check.sh bundle BUNDLE.tar.xz   (on a build machine with the .NET SDK)
+#     publishes `ssd` and the benchmarks self-contained for linux-x64 and removes the CPU libtorch
+#     libraries (1.4 GB), keeping libLibTorchSharp.so: the bundle is ~38 MB and needs no .NET.
+#
+#   tools/gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]   (on the GPU machine: Linux x64, NVIDIA driver,
+#     PyTorch with CUDA installed for python3 — its torch/lib is the libtorch the bundle uses)
+#     unpacks the bundle and runs `SsdSharp.Bench gpu`: detections of the bundled model on the CPU and
+#     on CUDA, training losses on both from the same seed and batches, forward and training-step
+#     timings, voc300 from scratch under candidate recipes. Figures go to stdout (and OUT_DIR/gpu-check.txt).
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+case "${1:-}" in
+  bundle)
+    out="$(realpath -m "${2:?usage: gpu-check.sh bundle BUNDLE.tar.xz}")"
+    stage="$(mktemp -d)"
+    trap 'rm -rf "$stage"' EXIT
+    for project in src/SsdSharp.Cli bench/SsdSharp.Bench; do
+      dotnet publish "$here/$project" -c Release -r linux-x64 --self-contained -o "$stage/ssdsharp" >/dev/null
+    done
+    # libtorch comes from the GPU machine (a CUDA build); the CPU build would shadow it.
+    (cd "$stage/ssdsharp" && rm -f libtorch*.so libc10.so libgomp*.so* libshm.so libbackend_with_compiler.so \
+      libjitbackend_test.so libnnapi_backend.so libaoti_custom_ops.so libtorchbind_test.so)
+    cp -r "$here/samples" "$stage/ssdsharp/samples"
+    tar -C "$stage" -cf - ssdsharp | xz -T0 -6 > "$out"
+    echo "wrote $out ($(du -h "$out" | cut -f1))"
+    ;;
+  run)
+    bundle="$(realpath "${2:?usage: gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]}")"
+    out="$(realpath -m "${3:-.}")"
+    mkdir -p "$out"
+    work="$(mktemp -d)"
+    tar -C "$work" -xJf "$bundle"
+    torchlib="$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
+    export LD_LIBRARY_PATH="$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    {
+      echo "## $(date -u +%FT%TZ) on $(hostname)"
+      nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+      lscpu | grep -E '^Model name|^CPU\(s\)' || true
+      python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' || true
+      "$work/ssdsharp/SsdSharp.Bench" gpu --model "$work/ssdsharp/models/shapes300.safetensors" --images "$work/ssdsharp/samples"
+    } 2>&1 | tee "$out/gpu-check.txt"
+    ;;
+  *)
+    echo "usage: tools/gpu-check.sh bundle BUNDLE.tar.xz | run BUNDLE.tar.xz [OUT_DIR]" >&2
+    exit 2
+    ;;
+esac
