@@ -10,11 +10,15 @@ internal readonly struct PixelNormalization
     private readonly float _meanR, _meanG, _meanB;
     private readonly float _stdR, _stdG, _stdB;
 
+    // Divisions by 1 change nothing but cost time in the per-pixel loops (the reference's case): skipped.
+    private readonly bool _meansOnly;
+
     private PixelNormalization(float divisor, float meanR, float meanG, float meanB, float stdR, float stdG, float stdB)
     {
         _divisor = divisor;
         (_meanR, _meanG, _meanB) = (meanR, meanG, meanB);
         (_stdR, _stdG, _stdB) = (stdR, stdG, stdB);
+        _meansOnly = divisor == 1 && stdR == 1 && stdG == 1 && stdB == 1;
     }
 
     /// <summary>No change.</summary>
@@ -29,11 +33,11 @@ internal readonly struct PixelNormalization
             (float)format.Stds[r], (float)format.Stds[1], (float)format.Stds[b]);
     }
 
-    public float R(float value) => (value / _divisor - _meanR) / _stdR;
+    public float R(float value) => _meansOnly ? value - _meanR : (value / _divisor - _meanR) / _stdR;
 
-    public float G(float value) => (value / _divisor - _meanG) / _stdG;
+    public float G(float value) => _meansOnly ? value - _meanG : (value / _divisor - _meanG) / _stdG;
 
-    public float B(float value) => (value / _divisor - _meanB) / _stdB;
+    public float B(float value) => _meansOnly ? value - _meanB : (value / _divisor - _meanB) / _stdB;
 
     /// <summary>Normalises interleaved R, G, B values from <paramref name="source"/> into <paramref name="destination"/>.</summary>
     public void Apply(ReadOnlySpan<float> source, Span<float> destination)
