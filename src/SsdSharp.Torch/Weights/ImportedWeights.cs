@@ -40,7 +40,7 @@ public sealed partial class ImportedWeights : IDisposable
         System.IO.Path.GetExtension(path).ToLowerInvariant() is ".pth" or ".pt";
 
     /// <summary>Reads a model file or a PyTorch checkpoint.</summary>
-    /// <exception cref="WeightsException">The file is missing, unreadable, a VGG base rather than a detector, or has keys of no known layout.</exception>
+    /// <exception cref="WeightsException">The file is missing or unreadable, a VGG base rather than a detector, or a torchvision checkpoint with keys of another model.</exception>
     public static ImportedWeights Read(string path)
     {
         if (!File.Exists(path)) throw new WeightsException($"{path}: weights file not found");

@@ -28,8 +28,9 @@ public sealed record DetectionOptions
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public DetectionOptions Validate()
     {
-        if (ConfidenceThreshold is < 0 or >= 1) throw new SsdInputException($"conf-threshold: must be in [0, 1), got {ConfidenceThreshold}");
-        if (NmsThreshold is <= 0 or > 1) throw new SsdInputException($"nms-threshold: must be in (0, 1], got {NmsThreshold}");
+        // Written so that NaN fails too: a configuration file carries these values now.
+        if (!(ConfidenceThreshold is >= 0 and < 1)) throw new SsdInputException($"conf-threshold: must be in [0, 1), got {ConfidenceThreshold}");
+        if (!(NmsThreshold is > 0 and <= 1)) throw new SsdInputException($"nms-threshold: must be in (0, 1], got {NmsThreshold}");
         if (TopK < 1) throw new SsdInputException($"top-k: must be at least 1, got {TopK}");
         if (MaxDetections is < 1) throw new SsdInputException($"max-detections: must be at least 1, got {MaxDetections}");
         return this;

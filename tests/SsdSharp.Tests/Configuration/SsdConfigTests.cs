@@ -79,6 +79,8 @@ public class SsdConfigTests
         var e = Assert.Throws<SsdConfigException>(() => (SsdPresets.Torchvision300 with { Detection = new DetectionOptions { TopK = 0 } }).Validate());
         Assert.Equal("Detection", e.Field);
         Assert.Contains("top-k", e.Message);
+        Assert.Throws<SsdInputException>(() => new DetectionOptions { ConfidenceThreshold = double.NaN }.Validate());
+        Assert.Throws<SsdInputException>(() => new DetectionOptions { NmsThreshold = double.NaN }.Validate());
     }
 
     [Fact]
