@@ -11,7 +11,7 @@ internal static class SummaryCommand
 {
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON file.", DefaultValueFactory = _ => "voc300" };
+        var config = new Option<string>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300, torchvision300) or JSON file.", DefaultValueFactory = _ => "voc300" };
         var classes = new Option<int?>("--classes") { Description = "Number of object classes (without background), overriding the config's." };
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");

@@ -20,7 +20,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; not with --resume." };
+        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300, torchvision300) or JSON config; not with --resume (with --init: default the model's)." };
         var data = new Option<string>("--data") { Description = "Training set: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set to train on.", DefaultValueFactory = _ => "trainval" };
         var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model (new runs)." };
