@@ -41,4 +41,8 @@ internal static class CommandRunner
 
     public static void WriteError(string message) =>
         Console.Error.WriteLine($"ssd: error: {message}");
+
+    /// <summary>One line on stderr about something that works but not as the user may expect.</summary>
+    public static void WriteWarning(string message) =>
+        Console.Error.WriteLine($"ssd: warning: {message}");
 }

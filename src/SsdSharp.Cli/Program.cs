@@ -6,9 +6,11 @@ foreach (var command in new Command[]
 {
     // One line per command; each lives in Commands/.
     VersionCommand.Create(),
+    InfoCommand.Create(),
     SummaryCommand.Create(),
     DetectCommand.Create(),
     ConvertCommand.Create(),
+    ExportCommand.Create(),
     SynthCommand.Create(),
     DatasetCommand.Create(),
     EvalCommand.Create(),

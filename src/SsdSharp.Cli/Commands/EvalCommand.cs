@@ -31,10 +31,12 @@ internal static class EvalCommand
         format.AcceptOnlyFromAmong("text", "json");
         var output = new Option<string?>("--output") { Description = "Write the report to this file instead of stdout." };
         var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
+        var backendOptions = new BackendOptions();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
             data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots,
         };
+        backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var detectionsFile = parse.GetValue(detections);
@@ -49,7 +51,8 @@ internal static class EvalCommand
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
-                var options = new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device) };
+                var options = backendOptions.Apply(parse,
+                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device) }, weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
                 detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);

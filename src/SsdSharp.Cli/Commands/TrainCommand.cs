@@ -128,7 +128,7 @@ internal static class TrainCommand
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         var config = SsdConfig.Load(configName);
-        return Trainer.Create(config, adjust(TrainingOptions.For(config)), output, vggBase, device);
+        return Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device);
     }
 
     /// <summary>

@@ -1,19 +1,18 @@
 using System.CommandLine;
-using System.Reflection;
 
 namespace SsdSharp.Cli.Commands;
 
-/// <summary><c>ssd version</c>: the versions of SsdSharp and of the libtorch it runs on.</summary>
+/// <summary><c>ssd version</c>: the versions of SsdSharp and of the libtorch and ONNX Runtime it runs on.</summary>
 internal static class VersionCommand
 {
     public static Command Create()
     {
-        var command = new Command("version", "Print the versions of SsdSharp, TorchSharp and libtorch.");
+        var command = new Command("version", "Print the versions of SsdSharp, TorchSharp, libtorch and ONNX Runtime.");
         command.SetAction(_ => CommandRunner.Run(() =>
         {
-            var version = typeof(SsdInputException).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
-            Console.WriteLine($"SsdSharp {version.Split('+')[0]}");
+            Console.WriteLine($"SsdSharp {LibraryVersion.Release}");
             Console.WriteLine($"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchSharp.torch.__version__}");
+            Console.WriteLine($"ONNX Runtime {Inference.OnnxRuntimeBackend.Version}");
             return 0;
         }));
         return command;

@@ -1,4 +1,5 @@
 using SsdSharp.Configuration;
+using SsdSharp.Onnx;
 using SsdSharp.Weights;
 
 namespace SsdSharp.Inference;
@@ -14,6 +15,10 @@ public sealed class LibTorchBackendProvider : IInferenceBackendProvider
     public InferenceBackendKind Kind => InferenceBackendKind.LibTorch;
 
     /// <inheritdoc />
-    public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options) =>
-        new LibTorchBackend(ImportedWeights.LoadNetwork(modelPath, config), options);
+    public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
+    {
+        if (OnnxExporter.IsOnnxFile(modelPath))
+            throw new SsdInputException($"{modelPath}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it");
+        return new LibTorchBackend(ImportedWeights.LoadNetwork(modelPath, config), options);
+    }
 }

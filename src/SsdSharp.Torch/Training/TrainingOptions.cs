@@ -61,22 +61,26 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The default options of a configuration: the reference's (SPEC §6) with the configuration's
-    /// <see cref="SsdConfig.Recipe"/> applied (run length, schedule, warm-up, clipping).
+    /// <see cref="SsdConfig.Recipe"/> applied (run length, schedule, warm-up, clipping), and its
+    /// <see cref="TrainingRecipe.WithoutPretrainedBase"/> changes on top when the base starts from scratch.
     /// </summary>
-    public static TrainingOptions For(SsdConfig config)
+    /// <param name="config">The configuration to train.</param>
+    /// <param name="pretrainedBase">Whether the base is loaded from pretrained weights (<c>--base</c>).</param>
+    public static TrainingOptions For(SsdConfig config, bool pretrainedBase = false)
     {
-        var defaults = new TrainingOptions();
-        if (config.Recipe is not { } recipe) return defaults;
-        return defaults with
-        {
-            Iterations = recipe.Iterations ?? defaults.Iterations,
-            LearningRate = recipe.LearningRate ?? defaults.LearningRate,
-            LearningRateSteps = recipe.LearningRateSteps ?? defaults.LearningRateSteps,
-            WarmupIterations = recipe.WarmupIterations ?? defaults.WarmupIterations,
-            MaxGradientNorm = recipe.MaxGradientNorm ?? defaults.MaxGradientNorm,
-            CheckpointEvery = recipe.CheckpointEvery ?? defaults.CheckpointEvery,
-        };
+        var options = Apply(new TrainingOptions(), config.Recipe);
+        return pretrainedBase ? options : Apply(options, config.Recipe?.WithoutPretrainedBase);
     }
+
+    private static TrainingOptions Apply(TrainingOptions options, TrainingRecipe? recipe) => recipe is null ? options : options with
+    {
+        Iterations = recipe.Iterations ?? options.Iterations,
+        LearningRate = recipe.LearningRate ?? options.LearningRate,
+        LearningRateSteps = recipe.LearningRateSteps ?? options.LearningRateSteps,
+        WarmupIterations = recipe.WarmupIterations ?? options.WarmupIterations,
+        MaxGradientNorm = recipe.MaxGradientNorm ?? options.MaxGradientNorm,
+        CheckpointEvery = recipe.CheckpointEvery ?? options.CheckpointEvery,
+    };
 
     /// <summary>The learning rate of the step with 0-based number <paramref name="iteration"/>.</summary>
     public double LearningRateAt(long iteration)

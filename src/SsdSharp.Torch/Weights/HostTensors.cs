@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SsdSharp.Weights;
@@ -19,6 +20,10 @@ public static class HostTensors
         using var cpu = tensor.detach().cpu().contiguous();
         return new HostTensor(ToDType(cpu.dtype), cpu.shape, cpu.bytes.ToArray());
     }
+
+    /// <summary>Host copies of <paramref name="module"/>'s weights as a model file stores them (<see cref="StateDictLoader.Weights"/>).</summary>
+    public static Dictionary<string, HostTensor> StateDictOf(nn.Module module) =>
+        StateDictLoader.Weights(module).ToDictionary(kv => kv.Key, kv => FromTorch(kv.Value));
 
     private static ScalarType ToScalarType(TensorDType dtype) => dtype switch
     {

@@ -35,16 +35,12 @@ public sealed partial class ImportedWeights : IDisposable
     /// <summary>Parameters and buffers under <see cref="SsdNetwork"/>'s names, in their stored dtype, on the CPU.</summary>
     public IReadOnlyDictionary<string, Tensor> StateDict { get; }
 
-    /// <summary>Whether <paramref name="path"/> names a PyTorch checkpoint (<c>.pth</c> or <c>.pt</c>) rather than a model file.</summary>
-    public static bool IsPyTorchCheckpoint(string path) =>
-        System.IO.Path.GetExtension(path).ToLowerInvariant() is ".pth" or ".pt";
-
     /// <summary>Reads a model file or a PyTorch checkpoint.</summary>
     /// <exception cref="WeightsException">The file is missing or unreadable, a VGG base rather than a detector, or a torchvision checkpoint with keys of another model.</exception>
     public static ImportedWeights Read(string path)
     {
         if (!File.Exists(path)) throw new WeightsException($"{path}: weights file not found");
-        if (!IsPyTorchCheckpoint(path))
+        if (!ModelWeights.IsPyTorchCheckpoint(path))
         {
             var (embedded, host) = ModelFile.Load(path);
             return new ImportedWeights(path, WeightsFormat.ModelFile, embedded, host.ToDictionary(kv => kv.Key, kv => HostTensors.ToTorch(kv.Value)));

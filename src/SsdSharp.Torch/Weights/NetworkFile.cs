@@ -8,7 +8,7 @@ public static class NetworkFile
 {
     /// <summary>Writes the network's weights and configuration (atomically).</summary>
     public static void Save(SsdNetwork network, string path) =>
-        ModelFile.Save(path, network.Config, StateDictLoader.Weights(network).ToDictionary(kv => kv.Key, kv => HostTensors.FromTorch(kv.Value)));
+        ModelFile.Save(path, network.Config, HostTensors.StateDictOf(network));
 
     /// <summary>Builds the network described by a model file and loads its weights.</summary>
     /// <param name="path">The model file.</param>

@@ -38,20 +38,13 @@ public static class StateDictLoader
         var missing = required.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k)).ToList();
         var misShaped = stateDict.Where(kv => target.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
-            .Select(kv => $"{kv.Key} (file {Shape(kv.Value.shape)}, network {Shape(target[kv.Key].shape)})").ToList();
-        if (missing.Count + unexpected.Count + misShaped.Count > 0)
-        {
-            var parts = new List<string>();
-            if (missing.Count > 0) parts.Add($"missing {Summarise(missing)}");
-            if (unexpected.Count > 0) parts.Add($"unexpected {Summarise(unexpected)}");
-            if (misShaped.Count > 0) parts.Add($"mis-shaped {Summarise(misShaped)}");
-            throw new WeightsException($"{source}: does not fit the network: {string.Join("; ", parts)}");
-        }
+            .Select(kv => $"{kv.Key} (file {HostTensor.FormatShape(kv.Value.shape)}, network {HostTensor.FormatShape(target[kv.Key].shape)})").ToList();
+        if (WeightsException.Mismatch(source, missing, unexpected, misShaped) is { } mismatch) throw mismatch;
         using var _ = no_grad();
         // A NaN or infinite weight poisons every output; refuse it here rather than detect nothing later.
         var nonFinite = stateDict.Where(kv => !IsFinite(kv.Value)).Select(kv => kv.Key).ToList();
         if (nonFinite.Count > 0)
-            throw new WeightsException($"{source}: NaN or infinite values in {Summarise(nonFinite)}; expected finite weights");
+            throw WeightsException.NonFinite(source, nonFinite);
         foreach (var (key, value) in stateDict)
         {
             var t = target[key];
@@ -94,9 +87,4 @@ public static class StateDictLoader
         using var scope = NewDisposeScope();
         return isfinite(t).all().item<bool>();
     }
-
-    private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
-
-    private static string Summarise(List<string> keys) =>
-        keys.Count <= 8 ? string.Join(", ", keys) : $"{string.Join(", ", keys.Take(8))} and {keys.Count - 8} more";
 }

@@ -8,27 +8,51 @@ public sealed record DetectorOptions
     /// <summary>Post-processing settings (thresholds, top-k, caps); null: the model's own (<see cref="DetectionOptions.For"/>).</summary>
     public DetectionOptions? Detection { get; init; }
 
-    /// <summary>Which engine runs the network.</summary>
-    public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.LibTorch;
+    /// <summary>Which engine runs the network; by default the fastest float32-accurate one, timed once (<see cref="AutoBackend"/>).</summary>
+    public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.Auto;
 
     /// <summary>Device of the network; a CUDA GPU when one is available, else the CPU, by default.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
-    /// <summary>Floating-point type of the network and its input.</summary>
-    public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
+    /// <summary>Floating-point type of the network and its input; float32 unless bfloat16 is asked for.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Auto;
 
-    /// <summary>Memory layout of activations and weights.</summary>
+    /// <summary>
+    /// Memory layout of activations and weights (libtorch). With backend auto, the default (contiguous)
+    /// lets both layouts compete; channels-last asks for libtorch in that layout.
+    /// </summary>
     public TensorLayout Layout { get; init; } = TensorLayout.Contiguous;
 
     /// <summary>Images per forward pass when detecting many files.</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>Checks the values.</summary>
-    /// <exception cref="SsdInputException">Naming the wrong option.</exception>
+    /// <summary>
+    /// Folder for what is worth keeping between runs: <see cref="AutoBackend"/>'s choices and models
+    /// exported to ONNX on the fly. Null: <see cref="IO.UserCache.Directory"/>.
+    /// </summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="AutoBackend"/> reuses and records its choice in the cache; false times the
+    /// candidates on every load (so does the environment variable <see cref="AutoBackend.NoCacheVariable"/>=1).
+    /// </summary>
+    public bool CacheAutoChoice { get; init; } = true;
+
+    /// <summary>Checks the values and that they go together.</summary>
+    /// <exception cref="SsdInputException">Naming the wrong option or the conflict.</exception>
     public DetectorOptions Validate()
     {
         Detection?.Validate();
         if (BatchSize < 1) throw new SsdInputException($"batch: must be at least 1, got {BatchSize}");
+        if (Backend == InferenceBackendKind.OnnxRuntime)
+        {
+            if (Precision == InferencePrecision.BFloat16)
+                throw new SsdInputException("dtype bfloat16: the ONNX Runtime backend computes in float32; bfloat16 needs backend libtorch");
+            if (Layout == TensorLayout.ChannelsLast)
+                throw new SsdInputException("channels-last: a libtorch layout; ONNX Runtime chooses its own");
+            if (Device.Kind == ComputeDeviceKind.Cuda)
+                throw new SsdInputException($"device {Device}: the ONNX Runtime backend of this build runs on the CPU; use backend libtorch");
+        }
         return this;
     }
 }

@@ -3,20 +3,24 @@ using SsdSharp.Configuration;
 namespace SsdSharp.Inference;
 
 /// <summary>
-/// The backends available to <see cref="SsdDetector.Load"/>. The libtorch backend lives in the
-/// SsdSharp.Torch assembly, which this core must not reference (so that a detect-only application
-/// can ship without libtorch); it is found by name when that assembly is deployed beside the core.
-/// Applications may register other providers.
+/// The backends available to <see cref="SsdDetector.Load"/>. ONNX Runtime is built in. The libtorch
+/// backend lives in the SsdSharp.Torch assembly, which this core must not reference (so that a
+/// detect-only application can ship without libtorch); it is found by name when that assembly is
+/// deployed beside the core. Applications may register other providers.
 /// </summary>
 public static class InferenceBackends
 {
     private const string LibTorchProviderType = "SsdSharp.Inference.LibTorchBackendProvider, SsdSharp.Torch";
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<InferenceBackendKind, IInferenceBackendProvider> Providers = [];
+    private static readonly Dictionary<InferenceBackendKind, IInferenceBackendProvider> Providers = new()
+    {
+        [InferenceBackendKind.OnnxRuntime] = new OnnxRuntimeBackendProvider(),
+    };
 
     /// <summary>Makes <paramref name="provider"/> the one used for its <see cref="IInferenceBackendProvider.Kind"/>.</summary>
     public static void Register(IInferenceBackendProvider provider)
     {
+        if (provider.Kind == InferenceBackendKind.Auto) throw new ArgumentException("auto is a choice among providers, not a provider", nameof(provider));
         lock (Gate) Providers[provider.Kind] = provider;
     }
 
@@ -35,10 +39,14 @@ public static class InferenceBackends
         }
     }
 
-    /// <summary>Opens <paramref name="modelPath"/> with the backend <paramref name="options"/> ask for.</summary>
-    /// <exception cref="SsdInputException">The backend is not deployed, or the file cannot be used.</exception>
+    /// <summary>
+    /// Opens <paramref name="modelPath"/> with the backend <paramref name="options"/> ask for; an
+    /// <c>.onnx</c> model always runs on ONNX Runtime, and auto picks as <see cref="AutoBackend"/> says.
+    /// </summary>
+    /// <exception cref="SsdInputException">The backend is not deployed, the options conflict with the file, or the file cannot be used.</exception>
     public static IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
     {
+        if (options.Backend == InferenceBackendKind.Auto) return AutoBackend.Open(modelPath, config, options).Backend;
         var provider = Find(options.Backend)
             ?? throw new SsdInputException($"backend {options.Backend}: not available (the libtorch backend needs the SsdSharp.Torch assembly beside SsdSharp)");
         return provider.Open(modelPath, config, options);

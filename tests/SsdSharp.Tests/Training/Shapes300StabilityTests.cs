@@ -27,3 +27,31 @@ public sealed class Shapes300StabilityTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 }
+
+/// <summary>
+/// voc300 without a pretrained base, the configuration that diverged under the reference's recipe:
+/// its default from-scratch recipe must stay finite (issue 13; GPU figures in docs/gpu.md).
+/// </summary>
+public sealed class Voc300FromScratchTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"ssd-voc300-{Guid.NewGuid():N}");
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void DefaultRecipeStaysFiniteForFiftyIterationsAtBatchEight()
+    {
+        var config = SsdPresets.Voc300 with { ClassNames = SsdPresets.ShapeClasses };
+        var options = TrainingOptions.For(config) with { Iterations = 50, BatchSize = 8, CheckpointEvery = 1_000 };
+        var losses = new List<double>();
+        using var trainer = Trainer.Create(config, options, _dir, device: SsdSharp.Inference.ComputeDevice.Cpu);
+        var result = trainer.Run(new SyntheticBatches(config, options.BatchSize, seed: 5), new SynchronousProgress<TrainingProgress>(p => losses.Add(p.Loss)));
+        Assert.Equal(50, losses.Count);
+        Assert.All(losses, l => Assert.True(double.IsFinite(l)));
+        Console.WriteLine($"voc300 from scratch, batch 8: loss {losses.Take(5).Average():F3} -> {losses.TakeLast(5).Average():F3}, {result.ImagesPerSecond:F2} images/s");
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+}

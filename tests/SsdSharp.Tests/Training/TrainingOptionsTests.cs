@@ -65,6 +65,19 @@ public class TrainingRecipeTests
         var plain = SsdPresets.Voc300 with { Recipe = null };
         Assert.DoesNotContain("recipe", plain.ToJson());
         Assert.Equal(new TrainingOptions().ToJson(), TrainingOptions.For(plain).ToJson());
-        Assert.Equal(TrainingOptions.For(SsdPresets.Voc300).ToJson(), TrainingOptions.For(plain).ToJson());
+        Assert.Equal(TrainingOptions.For(SsdPresets.Voc300, pretrainedBase: true).ToJson(), TrainingOptions.For(plain).ToJson());
+    }
+
+    [Theory]
+    [InlineData("voc300")]
+    [InlineData("coco512")]
+    public void FromScratchThePaperConfigurationsClipGradientsAndWithAPretrainedBaseTheyTrainAsTheReference(string name)
+    {
+        var config = SsdConfig.Load(name);
+        Assert.Equal(10, TrainingOptions.For(config).MaxGradientNorm);
+        var reference = TrainingOptions.For(config, pretrainedBase: true);
+        Assert.Null(reference.MaxGradientNorm);
+        Assert.Equal(0, reference.WarmupIterations);
+        Assert.Equal(1e-3, reference.LearningRate);
     }
 }

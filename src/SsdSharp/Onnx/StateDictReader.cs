@@ -1,0 +1,47 @@
+using SsdSharp.Weights;
+
+namespace SsdSharp.Onnx;
+
+/// <summary>
+/// Hands out the weights of a state dict by key for the graph being built, as float32, and checks
+/// them as strictly as loading into a network does: every key present with the expected shape and
+/// none left over (batch norm's step counter aside), all problems reported together.
+/// </summary>
+internal sealed class StateDictReader(IReadOnlyDictionary<string, HostTensor> stateDict, string source)
+{
+    // BatchNorm's step counter is bookkeeping, not a weight.
+    private const string BookkeepingSuffix = ".num_batches_tracked";
+    private readonly HashSet<string> _taken = [];
+    private readonly List<string> _missing = [];
+    private readonly List<string> _misShaped = [];
+    private readonly List<string> _nonFinite = [];
+
+    /// <summary>The values of <paramref name="key"/>, which must have <paramref name="shape"/>; zeros (and a recorded problem) when it does not.</summary>
+    public float[] Take(string key, params long[] shape)
+    {
+        _taken.Add(key);
+        if (!stateDict.TryGetValue(key, out var tensor))
+            _missing.Add(key);
+        else if (!tensor.Shape.SequenceEqual(shape))
+            _misShaped.Add($"{key} (file {HostTensor.FormatShape(tensor.Shape)}, network {HostTensor.FormatShape(shape)})");
+        else if (tensor.DType is TensorDType.F32 or TensorDType.F16 or TensorDType.BF16 or TensorDType.F64)
+        {
+            var values = tensor.ToFloat32();
+            // A NaN or infinite weight poisons every output: refuse it as loading into a network does.
+            if (values.Any(v => !float.IsFinite(v))) _nonFinite.Add(key);
+            return values;
+        }
+        else
+            _misShaped.Add($"{key} (file holds {tensor.DType}, network needs floating point)");
+        return new float[shape.Aggregate(1L, (a, b) => a * b)];
+    }
+
+    /// <summary>Throws when a key was missing, mis-shaped or not finite, or a key of the state dict was not taken.</summary>
+    /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, or the keys with NaN or infinite values.</exception>
+    public void ThrowOnProblems()
+    {
+        var unexpected = stateDict.Keys.Where(k => !_taken.Contains(k) && !k.EndsWith(BookkeepingSuffix, StringComparison.Ordinal)).ToList();
+        if (WeightsException.Mismatch(source, _missing, unexpected, _misShaped) is { } mismatch) throw mismatch;
+        if (_nonFinite.Count > 0) throw WeightsException.NonFinite(source, _nonFinite);
+    }
+}

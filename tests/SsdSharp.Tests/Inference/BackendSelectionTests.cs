@@ -1,0 +1,121 @@
+using SsdSharp.Configuration;
+using SsdSharp.Inference;
+using SsdSharp.Onnx;
+using SsdSharp.Preprocessing;
+using SsdSharp.Tests.Infrastructure;
+
+namespace SsdSharp.Tests.Inference;
+
+/// <summary>ONNX Runtime on model files (exported on the fly and cached), and the auto choice among backends, each with a temporary cache.</summary>
+public sealed class BackendSelectionTests : IDisposable
+{
+    private static readonly string Model = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    private readonly string _cache = Directory.CreateTempSubdirectory("ssdsharp-cache").FullName;
+
+    public void Dispose() => Directory.Delete(_cache, recursive: true);
+
+    private DetectorOptions Options(InferenceBackendKind backend) => new() { Backend = backend, CacheDirectory = _cache };
+
+    [Fact]
+    public void ModelFileIsExportedOnceThenOpenedFromTheCacheAndRunsLikeLibTorch()
+    {
+        var input = SsdPresets.Shapes300 is var c ? PresetInput(c) : null!;
+        NetworkPredictions first;
+        using (var backend = InferenceBackends.Open(Model, null, Options(InferenceBackendKind.OnnxRuntime)))
+        {
+            Assert.StartsWith("onnxruntime ", backend.Description);
+            first = backend.Run(input, 1);
+        }
+        var exported = Directory.GetFiles(Path.Combine(_cache, "onnx"), "*.onnx");
+        Assert.Single(exported);
+        var written = File.GetLastWriteTimeUtc(exported[0]);
+        using (var again = InferenceBackends.Open(Model, null, Options(InferenceBackendKind.OnnxRuntime)))
+            Assert.Equal(first.Scores, again.Run(input, 1).Scores);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(exported[0]));
+
+        using var libTorch = InferenceBackends.Open(Model, null, Options(InferenceBackendKind.LibTorch));
+        var expected = libTorch.Run(input, 1);
+        ArrayAssert.Close(expected.Boxes, first.Boxes, rtol: 1e-4, atol: 1e-5, "boxes");
+        ArrayAssert.Close(expected.Scores, first.Scores, rtol: 1e-4, atol: 1e-5, "scores");
+    }
+
+    [Fact]
+    public void OnnxFileCarriesItsConfigurationAndRefusesLibTorch()
+    {
+        var (config, weights) = SsdSharp.Weights.ModelFile.Load(Model);
+        var path = Path.Combine(_cache, "shapes.onnx");
+        OnnxExporter.Save(path, config, weights);
+        using (var detector = SsdDetector.Load(path, Options(InferenceBackendKind.Auto)))
+        {
+            Assert.Equal(config.ToJson(), detector.Config.ToJson());
+            Assert.StartsWith("onnxruntime ", detector.Backend.Description);
+            Assert.NotEmpty(detector.Detect(Path.Combine(AppContext.BaseDirectory, "TestData", "ssd-pytorch", "image_11.png")).Detections);
+        }
+        var e = Assert.Throws<SsdInputException>(() => InferenceBackends.Open(path, null, Options(InferenceBackendKind.LibTorch)));
+        Assert.Equal($"{path}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it", e.Message);
+        var other = Assert.Throws<SsdInputException>(() => InferenceBackends.Open(path, SsdPresets.Voc300, Options(InferenceBackendKind.OnnxRuntime)));
+        Assert.StartsWith($"{path}: the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'voc300' describes another network", other.Message);
+    }
+
+    [Fact]
+    public void AFileThatIsNotOnnxIsNamed()
+    {
+        var path = Path.Combine(_cache, "broken.onnx");
+        File.WriteAllText(path, "not a model");
+        var e = Assert.Throws<SsdInputException>(() => InferenceBackends.Open(path, null, Options(InferenceBackendKind.Auto)));
+        Assert.StartsWith($"{path}: ONNX Runtime cannot load it", e.Message);
+    }
+
+    [Fact]
+    public void AutoTimesTheFloat32CandidatesOnceAndRemembersTheFastest()
+    {
+        var (backend, choice) = AutoBackend.Open(Model, null, Options(InferenceBackendKind.Auto));
+        using (backend)
+        {
+            Assert.False(choice.FromCache);
+            Assert.Equal(3, choice.Timings.Count);
+            Assert.Equal(choice.Timings.Min(t => t.Milliseconds), choice.Milliseconds);
+            Assert.Equal(choice.Description, backend.Description);
+            Assert.NotEqual(InferencePrecision.BFloat16, choice.Options.Precision);
+        }
+        var (again, remembered) = AutoBackend.Open(Model, null, Options(InferenceBackendKind.Auto));
+        using (again)
+        {
+            Assert.True(remembered.FromCache);
+            Assert.Equal(choice.Options.Backend, remembered.Options.Backend);
+            Assert.Equal(choice.Options.Layout, remembered.Options.Layout);
+            Assert.Equal(choice.Milliseconds, remembered.Milliseconds);
+        }
+        var (timedAgain, fresh) = AutoBackend.Open(Model, null, Options(InferenceBackendKind.Auto) with { CacheAutoChoice = false });
+        using (timedAgain) Assert.False(fresh.FromCache);
+    }
+
+    [Fact]
+    public void AutoOffersOnlyWhatWasAskedFor()
+    {
+        var auto = Options(InferenceBackendKind.Auto);
+        Assert.Equal(
+            [(InferenceBackendKind.LibTorch, TensorLayout.Contiguous), (InferenceBackendKind.LibTorch, TensorLayout.ChannelsLast), (InferenceBackendKind.OnnxRuntime, TensorLayout.Contiguous)],
+            AutoBackend.Candidates(auto).Select(c => (c.Backend, c.Layout)));
+        Assert.All(AutoBackend.Candidates(auto with { Precision = InferencePrecision.BFloat16 }), c =>
+        {
+            Assert.Equal(InferenceBackendKind.LibTorch, c.Backend);
+            Assert.Equal(InferencePrecision.BFloat16, c.Precision);
+        });
+        Assert.Equal([(InferenceBackendKind.LibTorch, TensorLayout.ChannelsLast)],
+            AutoBackend.Candidates(auto with { Layout = TensorLayout.ChannelsLast }).Select(c => (c.Backend, c.Layout)));
+        Assert.Equal([InferenceBackendKind.LibTorch], AutoBackend.Candidates(auto with { Device = ComputeDevice.Cuda() }).Select(c => c.Backend));
+    }
+
+    [Theory]
+    [InlineData(InferencePrecision.BFloat16, TensorLayout.Contiguous, "dtype bfloat16: the ONNX Runtime backend computes in float32; bfloat16 needs backend libtorch")]
+    [InlineData(InferencePrecision.Auto, TensorLayout.ChannelsLast, "channels-last: a libtorch layout; ONNX Runtime chooses its own")]
+    public void OnnxRuntimeConflictsAreNamed(InferencePrecision precision, TensorLayout layout, string message)
+    {
+        var e = Assert.Throws<SsdInputException>(() => new DetectorOptions { Backend = InferenceBackendKind.OnnxRuntime, Precision = precision, Layout = layout }.Validate());
+        Assert.Equal(message, e.Message);
+    }
+
+    private static float[] PresetInput(SsdConfig config) =>
+        Preprocess.ToNetworkInput(RgbImage.Decode(Path.Combine(AppContext.BaseDirectory, "TestData", "ssd-pytorch", "image_11.png")), NetworkInputFormat.From(config));
+}
