@@ -73,7 +73,7 @@ public static class StateDictLoader
         {
             var nonFinite = loaded.Where(k => !IsFinite(stateDict[k])).ToList();
             if (nonFinite.Count > 0)
-                throw new WeightsException($"{source}: NaN or infinite values in {Summarise(nonFinite)}; expected finite weights");
+                throw WeightsException.NonFinite(source, nonFinite);
             foreach (var key in loaded) target[key].copy_(stateDict[key].to(target[key].dtype, target[key].device));
         }
         var kept = required.Where(k => !loadedSet.Contains(k)).ToList();

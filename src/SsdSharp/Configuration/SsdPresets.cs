@@ -31,21 +31,11 @@ public static class SsdPresets
 
     /// <summary>
     /// The 90 category ids of torchvision's COCO detection models (its <c>_COCO_CATEGORIES</c> without
-    /// <c>__background__</c>): COCO's own ids 1–90, so the 10 ids COCO never used are gaps, which torchvision
-    /// calls "N/A" and which are numbered here (<c>N/A (12)</c>, …) because class names must be unique.
+    /// <c>__background__</c>): COCO's own ids 1–90, that is <see cref="CocoClasses"/> with the 10 ids COCO never
+    /// used as gaps, which torchvision calls "N/A" and which are numbered here (<c>N/A (12)</c>, …) because class
+    /// names must be unique.
     /// </summary>
-    public static readonly IReadOnlyList<string> TorchvisionCocoClasses =
-    [
-        "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
-        "fire hydrant", "N/A (12)", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep",
-        "cow", "elephant", "bear", "zebra", "giraffe", "N/A (26)", "backpack", "umbrella", "N/A (29)", "N/A (30)",
-        "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove",
-        "skateboard", "surfboard", "tennis racket", "bottle", "N/A (45)", "wine glass", "cup", "fork", "knife", "spoon",
-        "bowl", "banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut",
-        "cake", "chair", "couch", "potted plant", "bed", "N/A (66)", "dining table", "N/A (68)", "N/A (69)", "toilet",
-        "N/A (71)", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven", "toaster",
-        "sink", "refrigerator", "N/A (83)", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
-    ];
+    public static readonly IReadOnlyList<string> TorchvisionCocoClasses = WithGaps(CocoClasses, [12, 26, 29, 30, 45, 66, 68, 69, 71, 83]);
 
     /// <summary>The classes of the synthetic shapes dataset (<c>ssd synth</c>).</summary>
     public static readonly IReadOnlyList<string> ShapeClasses = ["circle", "square", "triangle", "star", "hexagon"];
@@ -200,4 +190,12 @@ public static class SsdPresets
         MaxSizes = maxSizes,
         AspectRatios = Ratios512,
     }.Validate();
+
+    /// <summary><paramref name="names"/> numbered from 1 with an "N/A (id)" entry at each of the <paramref name="gaps"/> (ascending ids).</summary>
+    private static string[] WithGaps(IReadOnlyList<string> names, int[] gaps)
+    {
+        var result = new List<string>(names);
+        foreach (var id in gaps) result.Insert(id - 1, $"N/A ({id})");
+        return [.. result];
+    }
 }

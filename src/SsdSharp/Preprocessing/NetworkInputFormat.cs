@@ -1,3 +1,4 @@
+using System.Globalization;
 using SsdSharp.Configuration;
 
 namespace SsdSharp.Preprocessing;
@@ -32,6 +33,21 @@ public sealed record NetworkInputFormat(int Size, ChannelOrder ChannelOrder, IRe
         NormalizeBeforeResize = config.NormalizeBeforeResize,
         Sampling = config.ResizeSampling,
     };
+
+    /// <summary>How an image becomes this input, in words (the metadata of an exported model): resize, channel order, values, normalisation and its place.</summary>
+    public string Description
+    {
+        get
+        {
+            var resize = $"bilinear resize ({(Sampling == ResizeSampling.OpenCv ? "OpenCV INTER_LINEAR" : "PyTorch interpolate, align_corners=False, no antialiasing")}) to {Size}x{Size}, aspect not kept";
+            var values = PixelRange == 255 ? "0-255 values" : $"values scaled to 0-{PixelRange.ToString(CultureInfo.InvariantCulture)}";
+            var normalise = $"{values} minus pixel_means per channel, {(Stds.All(s => s == 1) ? "no scaling" : "divided by pixel_stds")}";
+            var order = IsBgr ? "BGR" : "RGB";
+            return NormalizeBeforeResize
+                ? $"{order}, {normalise}, then {resize}, NCHW float32"
+                : $"{resize}, {order}, {normalise}, NCHW float32";
+        }
+    }
 
     /// <summary>Number of floats of one image in CHW layout: 3 · Size · Size.</summary>
     public int Length => 3 * Size * Size;

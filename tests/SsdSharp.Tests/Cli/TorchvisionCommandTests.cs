@@ -43,7 +43,7 @@ public class TorchvisionCommandTests
     [Fact]
     public void OptionsOverrideTheModelsPostProcessingDefaults()
     {
-        var result = CliRunner.Run("detect", "--weights", Checkpoint, "--conf-threshold", "0.5", "--max-detections", "5", Image);
+        var result = CliRunner.Run("detect", "--weights", Checkpoint, "--backend", "libtorch", "--conf-threshold", "0.5", "--max-detections", "5", Image);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var detections = Detections(result.Stdout);
         Assert.Equal(5, detections.Count);
@@ -60,7 +60,8 @@ public class TorchvisionCommandTests
         Assert.Equal("torchvision300", config.Name);
         Assert.Equal(21, config.NumClasses);
         Assert.Equal(400, config.Detection!.TopK);
-        using var detector = SsdDetector.Load(model);
+        // A cache of its own: the export is made by this build, whatever auto picks.
+        using var detector = SsdDetector.Load(model, new DetectorOptions { CacheDirectory = Path.GetDirectoryName(model) });
         TorchvisionDetections.AssertMatch(TorchvisionDetections.Load(), detector.Detect(Image).Detections);
     }
 
@@ -75,10 +76,24 @@ public class TorchvisionCommandTests
             ClassNames = [.. SsdPresets.ShapeClasses, .. Enumerable.Range(6, 15).Select(i => $"unused{i}")],
         }).Save(config);
 
-        var result = CliRunner.Run("eval", "--data", "VOC:" + root, "--weights", Checkpoint, "--config", config, "--format", "json");
+        var result = CliRunner.Run("eval", "--data", "VOC:" + root, "--weights", Checkpoint, "--config", config, "--backend", "libtorch", "--format", "json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);
         Assert.Equal(20, report.RootElement.GetProperty("per_class").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public void ExportedCheckpointDetectsTorchvisionsDetectionsOnOnnxRuntime()
+    {
+        // The graph decodes with torchvision's coder (size offsets bounded, boxes clipped before NMS) and the
+        // metadata carries torchvision300 with its preprocessing and post-processing (400 candidates per class).
+        var onnx = Path.Combine(Directory.CreateTempSubdirectory("ssd-tv-onnx").FullName, "tv.onnx");
+        var export = CliRunner.Run("export", "--weights", Checkpoint, "--output", onnx);
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        Assert.Contains("torchvision300, 21 classes", export.Stderr);
+        var result = CliRunner.Run("detect", "--weights", onnx, Image);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        TorchvisionDetections.AssertMatch(TorchvisionDetections.Load(), Detections(result.Stdout));
     }
 
     [Fact]

@@ -18,7 +18,8 @@ public class SsdConfigTests
         var tv = SsdConfig.Load("torchvision300");
         Assert.Equal(91, tv.NumClasses);
         Assert.Equal("person", tv.LabelOf(1));
-        Assert.Equal("N/A (12)", tv.LabelOf(12));
+        Assert.Equal(("N/A (12)", "stop sign"), (tv.LabelOf(12), tv.LabelOf(13)));
+        Assert.Equal(("N/A (83)", "book"), (tv.LabelOf(83), tv.LabelOf(84)));
         Assert.Equal("toothbrush", tv.LabelOf(90));
         Assert.Equal(SsdPresets.Coco300.MinSizes, tv.MinSizes);
         Assert.Equal(SsdPresets.Coco300.MaxSizes, tv.MaxSizes);

@@ -6,14 +6,15 @@ using SsdSharp.Weights;
 
 namespace SsdSharp.Tests.Infrastructure;
 
-/// <summary>The torchvision fixture checkpoint (21 classes, float16) loaded once, as a detector with the model's own post-processing.</summary>
+/// <summary>The torchvision fixture checkpoint (21 classes, float16) loaded once, as a libtorch detector with the model's own post-processing.</summary>
 public sealed class TorchvisionModel : IDisposable
 {
     private readonly Lazy<SsdDetector> _detector = new(() =>
     {
         var path = Fixtures.SharedTorchvisionCheckpoint() ?? throw new InvalidOperationException(
             "../shared/fixtures/torchvision/tv_ssd300_vgg16_seed0_fp16.pth is absent: torchvision parity tests need the shared fixtures beside the clone");
-        return SsdDetector.Load(path);
+        // libtorch: the parity tests also compare the network's head outputs.
+        return SsdDetector.Load(path, new DetectorOptions { Backend = InferenceBackendKind.LibTorch });
     });
 
     public SsdDetector Detector => _detector.Value;
