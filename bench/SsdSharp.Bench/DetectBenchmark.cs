@@ -34,7 +34,7 @@ internal static class DetectBenchmark
         Console.WriteLine($"libtorch {__version__} ({get_num_threads()} threads), ONNX Runtime {OnnxRuntimeBackend.Version}; runs per figure: {runs} (median)");
 
         var jpeg = WriteVocSizedJpeg(image);
-        var stateDict = new ReferenceCheckpointImporter().Import(checkpoint, Config);
+        var (_, stateDict) = new PyTorchCheckpointImporter().Import(checkpoint, Config);
         using (var detector = new SsdDetector(LibTorch(stateDict, new DetectorOptions())))
             PostProcessing(detector, image, runs);
         if (args.Contains("--post-only")) return 0;

@@ -13,12 +13,12 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
-        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
-        var confThreshold = NumericOption.Create("--conf-threshold", "Minimum class score, in [0, 1).", new NumberRange<double>(0, 1, MaxOpen: true), 0.01);
-        var nmsThreshold = NumericOption.Create("--nms-threshold", "NMS IoU threshold, in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true), 0.45);
-        var topK = NumericOption.Create("--top-k", "Candidates and kept boxes per class.", new NumberRange<int>(1), 200);
-        var maxDetections = NumericOption.Create("--max-detections", "Most detections per image (0: no cap).", new NumberRange<int>(0), 200);
+        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for ssd.pytorch .pth; overrides a model's class names)." };
+        var confThreshold = NumericOption.Optional("--conf-threshold", "Minimum class score, in [0, 1). Default: the model's (0.01).", new NumberRange<double>(0, 1, MaxOpen: true));
+        var nmsThreshold = NumericOption.Optional("--nms-threshold", "NMS IoU threshold, in (0, 1]. Default: the model's (0.45).", new NumberRange<double>(0, 1, MinOpen: true));
+        var topK = NumericOption.Optional("--top-k", "Candidates and kept boxes per class. Default: the model's (200; torchvision 400).", new NumberRange<int>(1));
+        var maxDetections = NumericOption.Optional("--max-detections", "Most detections per image (0: no cap). Default: the model's (200).", new NumberRange<int>(0));
         var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
         var format = new Option<string>("--format") { Description = "json, text, or jsonl (one line per image as it is done: for batch jobs, see docs/scale.md).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "jsonl");
@@ -45,16 +45,18 @@ internal static class DetectCommand
             var drawDir = parse.GetValue(draw);
             double? minDrawnScore = parse.GetValue(drawThreshold);
             if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
+            // The model's post-processing defaults, with what the options set; checked before the model loads.
+            DetectionOptions Override(DetectionOptions d) => d with
+            {
+                ConfidenceThreshold = parse.GetValue(confThreshold) ?? d.ConfidenceThreshold,
+                NmsThreshold = parse.GetValue(nmsThreshold) ?? d.NmsThreshold,
+                TopK = parse.GetValue(topK) ?? d.TopK,
+                MaxDetections = parse.GetValue(maxDetections) is int m ? (m > 0 ? m : null) : d.MaxDetections,
+                ClassAgnostic = parse.GetValue(classAgnostic) || d.ClassAgnostic,
+            };
+            Override(new DetectionOptions()).Validate();
             var options = new DetectorOptions
             {
-                Detection = new DetectionOptions
-                {
-                    ConfidenceThreshold = parse.GetValue(confThreshold),
-                    NmsThreshold = parse.GetValue(nmsThreshold),
-                    TopK = parse.GetValue(topK),
-                    MaxDetections = parse.GetValue(maxDetections) is > 0 and var m ? m : null,
-                    ClassAgnostic = parse.GetValue(classAgnostic),
-                }.Validate(),
                 BatchSize = parse.GetValue(batch),
                 Device = DeviceOption.Parse(parse, device),
             };
@@ -74,6 +76,7 @@ internal static class DetectCommand
                 : plan.DerivedFilesIn("--draw", plan.Folder("--draw", drawDir, parse.GetValue(force)), paths, ".png");
 
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+            detector.Detection = Override(detector.Detection);
             var (results, failures) = Run(detector, paths);
             if (drawings != null)
             {

@@ -7,13 +7,13 @@ using Spectre.Console;
 
 namespace SsdSharp.Cli.Commands;
 
-/// <summary><c>ssd export</c>: a model or ssd.pytorch checkpoint as an ONNX model that needs nothing else to run.</summary>
+/// <summary><c>ssd export</c>: a model, torchvision or ssd.pytorch checkpoint as an ONNX model that needs nothing else to run.</summary>
 internal static class ExportCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config.", Required = true };
-        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
+        var weights = new Option<string>("--weights") { Description = "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config.", Required = true };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for an ssd.pytorch .pth; overrides a model's class names)." };
         var output = new Option<string>("--output") { Description = "The .onnx file to write.", Required = true };
         var opset = NumericOption.Create("--opset", $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
             new NumberRange<int>(OnnxExportOptions.MinOpset, OnnxExportOptions.MaxOpset), new OnnxExportOptions().Opset);

@@ -21,6 +21,7 @@ public sealed class SsdDetector : IDisposable
 {
     private readonly IInferenceBackend _backend;
     private readonly NetworkInputFormat _inputFormat;
+    private DetectionOptions _detection;
 
     /// <summary>Runs detection on <paramref name="backend"/>, which the detector owns and disposes.</summary>
     public SsdDetector(IInferenceBackend backend, DetectorOptions? options = null)
@@ -28,6 +29,7 @@ public sealed class SsdDetector : IDisposable
         Options = (options ?? new DetectorOptions()).Validate();
         _backend = backend;
         _inputFormat = NetworkInputFormat.From(Config);
+        _detection = Options.Detection ?? DetectionOptions.For(Config);
     }
 
     /// <summary>Loads a model file with the backend <paramref name="options"/> ask for (see <see cref="InferenceBackends"/>).</summary>
@@ -43,8 +45,20 @@ public sealed class SsdDetector : IDisposable
     /// <summary>The model's configuration (classes, input size…).</summary>
     public SsdConfig Config => _backend.Config;
 
-    /// <summary>The settings the detector runs with.</summary>
+    /// <summary>The settings the detector was created with.</summary>
     public DetectorOptions Options { get; }
+
+    /// <summary>
+    /// The post-processing settings: <see cref="DetectorOptions.Detection"/>, or else the model's own
+    /// (<see cref="DetectionOptions.For"/>). They may be changed between calls, for example to apply a
+    /// user's thresholds on top of the model's defaults.
+    /// </summary>
+    /// <exception cref="SsdInputException">A new value is out of range.</exception>
+    public DetectionOptions Detection
+    {
+        get => _detection;
+        set => _detection = value.Validate();
+    }
 
     /// <summary>What runs the network.</summary>
     public IInferenceBackend Backend => _backend;
@@ -144,7 +158,7 @@ public sealed class SsdDetector : IDisposable
     {
         var results = new ImageDetections[sizes.Count];
         for (int i = 0; i < sizes.Count; i++)
-            results[i] = PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, Options.Detection);
+            results[i] = PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, _detection);
         return results;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SsdSharp.Configuration;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Onnx;
 
@@ -29,10 +30,16 @@ public static class OnnxMetadata
     /// <summary><c>RGB</c> or <c>BGR</c>: the order of the input's channels.</summary>
     public const string ChannelOrderKey = "channel_order";
 
-    /// <summary>JSON array of the three means subtracted per channel (in channel order), no scaling.</summary>
+    /// <summary>JSON array of the three means subtracted per channel (in channel order), in units of <c>pixel_range</c>.</summary>
     public const string PixelMeansKey = "pixel_means";
 
-    /// <summary>How images become the input: resize, means, layout.</summary>
+    /// <summary>JSON array of the three divisors applied per channel after the means (1: none).</summary>
+    public const string PixelStdsKey = "pixel_stds";
+
+    /// <summary>What a full-intensity 8-bit channel is worth before the means apply: 255 (the bytes as they are) or 1 (divided by 255).</summary>
+    public const string PixelRangeKey = "pixel_range";
+
+    /// <summary>How images become the input: resize, channel order, values, means and stds, and whether they apply before the resize.</summary>
     public const string PreprocessingKey = "preprocessing";
 
     /// <summary>Post-processing defaults: score threshold, NMS IoU threshold, candidates and kept boxes per class, cap per image (0: none).</summary>
@@ -47,8 +54,9 @@ public static class OnnxMetadata
         [InputSizeKey] = Number(config.InputSize),
         [ChannelOrderKey] = config.ChannelOrder == ChannelOrder.Rgb ? "RGB" : "BGR",
         [PixelMeansKey] = JsonSerializer.Serialize(config.PixelMeans),
-        [PreprocessingKey] = $"bilinear resize (OpenCV INTER_LINEAR) to {config.InputSize}x{config.InputSize}, aspect not kept, {(config.ChannelOrder == ChannelOrder.Rgb ? "RGB" : "BGR")}, " +
-                             "subtract pixel_means per channel from 0-255 values, no scaling, NCHW float32",
+        [PixelStdsKey] = JsonSerializer.Serialize(config.PixelStds),
+        [PixelRangeKey] = Number(config.PixelRange),
+        [PreprocessingKey] = NetworkInputFormat.From(config).Description,
         [ConfidenceThresholdKey] = Number(postProcessing.ConfidenceThreshold),
         [NmsThresholdKey] = Number(postProcessing.NmsThreshold),
         [TopKKey] = Number(postProcessing.TopK),
