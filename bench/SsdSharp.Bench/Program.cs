@@ -9,11 +9,13 @@ return args.FirstOrDefault() switch
     "train" => TrainBenchmark.Run(args[1..]),
     "gpu" => GpuCheck.Run(args[1..]),
     "bulk" => BulkBenchmark.Run(args[1..]),
+    "video" => VideoBenchmark.Run(args[1..]),
+    "tiling" => TilingBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, bulk");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, bulk, video, tiling");
     return 2;
 }

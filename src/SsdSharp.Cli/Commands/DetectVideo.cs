@@ -72,6 +72,8 @@ internal sealed class DetectVideo
         }.Validate();
         var options = new VideoDetectionOptions { Tracking = parse.GetValue(_track) ? new TrackerOptions() : null, Tiles = tiles };
         var sources = Sources(parse, inputs, selection);
+        // Before the model loads: a missing FFmpeg is the first thing to hear about.
+        if (drawDir != null || parse.GetValue(_camera) != null || inputs.Any(i => !Directory.Exists(i))) _ = (Ffmpeg.FfmpegPath, Ffmpeg.FfprobePath);
 
         using var stop = new CancellationTokenSource();
         int? signal = null;
