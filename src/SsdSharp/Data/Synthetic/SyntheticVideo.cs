@@ -10,8 +10,8 @@ public sealed record MovingObjectAnnotation(int ObjectId, ObjectAnnotation Annot
 /// <summary>
 /// A synthetic video for testing detection and tracking against known paths: shapes of the synthetic set move at
 /// constant velocity over a still background drawn as the still images' are, bouncing off the frame's edges; later
-/// objects pass in front of earlier ones. Objects 1 and 2 cross head-on at the centre halfway through, object 2 in
-/// front. Each frame has fresh sensor noise; ground truth boxes are the visible pixels, as in the still images.
+/// objects pass in front of earlier ones. Objects 1 and 2, twins of one shape, class and size, cross head-on at the
+/// centre halfway through, object 2 (a little lower) in front. Each frame has fresh sensor noise; ground truth boxes are the visible pixels, as in the still images.
 /// </summary>
 public sealed class SyntheticVideo
 {
@@ -33,12 +33,13 @@ public sealed class SyntheticVideo
         var colours = new List<SKColor>();
         for (int i = 0; i < options.Objects; i++)
         {
-            var kind = i == 1 ? _movers[0].Kind : rng.Pick(_kinds); // the crossing pair: one class, the hard case
+            var kind = i == 1 ? _movers[0].Kind : rng.Pick(_kinds); // the crossing pair: one class and shape, the hard case
             double size = rng.LogUniform(options.NetworkSize.Min, options.NetworkSize.Max) * scale;
             size = Math.Min(size, 0.45 * Math.Min(options.Width, options.Height));
             double aspect = rng.LogUniform(0.75, 1 / 0.75);
             double rx = size * Math.Sqrt(aspect) / 2, ry = size / Math.Sqrt(aspect) / 2;
             var vertices = ShapeOutline.Vertices(kind, rx, ry, rng);
+            if (i == 1) (rx, ry, vertices) = (_movers[0].Rx, _movers[0].Ry, _movers[0].Vertices); // twins: only their paths tell them apart
             double speed = rng.Uniform(options.Speed.Min, options.Speed.Max);
             double angle = rng.Uniform(0, 2 * Math.PI);
             var start = new SKPoint((float)rng.Uniform(0, options.Width), (float)rng.Uniform(0, options.Height));
@@ -48,7 +49,7 @@ public sealed class SyntheticVideo
                 // Head-on along the middle row, meeting at the centre at half time (object 2 a little lower, in front).
                 double half = (options.Frames - 1) / 2.0, v = i == 0 ? speed : -speed;
                 velocity = new SKPoint((float)v, 0);
-                start = new SKPoint((float)(options.Width / 2.0 - v * half), (float)(options.Height / 2.0 + i * 0.15 * size));
+                start = new SKPoint((float)(options.Width / 2.0 - v * half), (float)(options.Height / 2.0 + i * 0.3 * ry));
             }
             var mover = new Mover(i + 1, kind, rx, ry, vertices, start, velocity);
             var colour = SyntheticImageRenderer.ContrastingColour(_background, mover.Bounds(0, options.Width, options.Height), colours, rng);
