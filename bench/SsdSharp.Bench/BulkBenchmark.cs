@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SsdSharp.Configuration;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
 using static TorchSharp.torch;
@@ -6,8 +7,9 @@ using static TorchSharp.torch;
 namespace SsdSharp.Bench;
 
 /// <summary>
-/// <c>bulk FOLDER [BATCH] [MODEL]</c>: images per second of detection over every JPEG under FOLDER (the bundled
-/// model by default, on the CPU): the pipeline of <see cref="SsdDetector.DetectEach"/> against detection in
+/// <c>bulk FOLDER [BATCH] [MODEL [PRESET]] [--device D]</c>: images per second of detection over every JPEG under
+/// FOLDER (the bundled model by default, a <c>.pth</c> checkpoint with its preset, e.g. <c>voc300</c>; on the CPU
+/// by default): the pipeline of <see cref="SsdDetector.DetectEach"/> against detection in
 /// turns (decode a batch on every core, then run it, as <c>DetectFiles</c> did before the pipeline), each
 /// twice, alternating; and the two ceilings, decoding and preprocessing alone on every core and the forward
 /// pass alone. Figures in docs/scale.md.
@@ -16,13 +18,17 @@ internal static class BulkBenchmark
 {
     public static int Run(string[] args)
     {
+        var device = ComputeDevice.Parse(BenchArguments.Option(args, "--device") ?? "cpu");
+        args = BenchArguments.Without(args, "--device");
         if (args.Length == 0) return Usage();
         var paths = Directory.GetFiles(args[0], "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         int batch = args.Length > 1 ? int.Parse(args[1]) : 8;
         var model = args.Length > 2 ? args[2] : BundledModel();
-        using var detector = SsdDetector.Load(model, new DetectorOptions { BatchSize = batch, Device = ComputeDevice.Cpu });
+        SsdConfig? config = null;
+        if (args.Length > 3 && !SsdPresets.TryGet(args[3], out config)) return Usage();
+        using var detector = SsdDetector.Load(model, new DetectorOptions { BatchSize = batch, Device = device }, config);
         Console.WriteLine($"{paths.Length} images, batch {batch}, {Environment.ProcessorCount} cores, libtorch threads {get_num_threads()}, " +
-                          $"load average {Measure.LoadAverage()}; {detector.Backend.Description}");
+                          $"load average {Measure.LoadAverage()}; {detector.Config.Name}, {detector.Backend.Description}");
         _ = detector.DetectEach(paths.Take(2 * batch)).Count(); // warm-up
 
         for (int round = 1; round <= 2; round++)
@@ -85,10 +91,9 @@ internal static class BulkBenchmark
         throw new FileNotFoundException("models/shapes300.safetensors not found above the benchmark; give MODEL");
     }
 
-
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: SsdSharp.Bench bulk FOLDER [BATCH] [MODEL]");
+        Console.Error.WriteLine("usage: SsdSharp.Bench bulk FOLDER [BATCH] [MODEL [PRESET]] [--device D]");
         return 2;
     }
 }

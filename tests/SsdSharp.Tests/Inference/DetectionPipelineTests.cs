@@ -109,45 +109,121 @@ public class DetectionPipelineTests
         Assert.Contains(pipelined, r => r.Detections.Count > 0);
     }
 
-    [Fact]
-    public void LeavingEarlyStopsEveryStageAndReadsNoFurther()
+    /// <summary>An endless list of one image, counting the names taken from it.</summary>
+    private sealed class EndlessInput(string image)
     {
-        var image = Images(1)[0];
-        int enumerated = 0;
-        IEnumerable<string> Endless()
+        private int _taken;
+
+        public int Taken => Volatile.Read(ref _taken);
+
+        public IEnumerable<string> Paths()
         {
             while (true)
             {
-                Interlocked.Increment(ref enumerated);
+                Interlocked.Increment(ref _taken);
                 yield return image;
             }
         }
-        var backend = new RecordingBackend();
-        using var detector = new SsdDetector(backend, new DetectorOptions { BatchSize = 2 });
+    }
 
-        Assert.Equal(5, detector.DetectEach(Endless()).Take(5).Count());
+    /// <summary>
+    /// The most names the stages can hold beyond the outcomes the caller has been given: the rest of the
+    /// caller's batch, two forwarded batches, the batch the forward thread holds, the decode look-ahead (two
+    /// batches and a file per worker) and the name the listing thread is handing out.
+    /// </summary>
+    private static int LookAhead(int batchSize) => batchSize + 2 * batchSize + batchSize + 2 * batchSize + Environment.ProcessorCount + 1;
 
-        // Returned only after every stage stopped: nothing moves any more, and the look-ahead was bounded.
-        int runs = backend.Batches.Count, read = Volatile.Read(ref enumerated);
+    /// <summary>Nothing moves any more: no batch is run and no name is taken.</summary>
+    private static void AssertStopped(RecordingBackend backend, EndlessInput input)
+    {
+        int runs = backend.Batches.Count, taken = input.Taken;
         Thread.Sleep(200);
         Assert.Equal(runs, backend.Batches.Count);
-        Assert.Equal(read, Volatile.Read(ref enumerated));
-        Assert.InRange(read, 5, 5 + 2 * 2 + Environment.ProcessorCount + 2 * 2 + 2 * 2 + 2);
+        Assert.Equal(taken, input.Taken);
     }
 
     [Fact]
-    public void ABackendErrorEndsTheEnumerationWithThatError()
+    public void LeavingEarlyStopsEveryStageAndReadsNoFurther()
     {
-        var paths = Images(8);
-        using var detector = new SsdDetector(new RecordingBackend(batch => batch == 1 ? new InvalidOperationException("out of device memory") : null),
-            new DetectorOptions { BatchSize = 2 });
+        var input = new EndlessInput(Images(1)[0]);
+        var backend = new RecordingBackend();
+        using var detector = new SsdDetector(backend, new DetectorOptions { BatchSize = 2 });
+
+        Assert.Equal(5, detector.DetectEach(input.Paths()).Take(5).Count());
+
+        // Returned only after every stage stopped.
+        AssertStopped(backend, input);
+        Assert.InRange(input.Taken, 5, 5 + LookAhead(2));
+    }
+
+    [Fact]
+    public void WhileTheCallerWaitsTheStagesWaitWithABoundedLookAhead()
+    {
+        var input = new EndlessInput(Images(1)[0]);
+        var backend = new RecordingBackend();
+        using var detector = new SsdDetector(backend, new DetectorOptions { BatchSize = 3 });
+
+        using (var outcomes = detector.DetectEach(input.Paths()).GetEnumerator())
+        {
+            Assert.True(outcomes.MoveNext());
+            // The stages fill their bounded queues and wait: the names taken stop growing (unbounded, they would not).
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int taken;
+            do
+            {
+                taken = input.Taken;
+                Thread.Sleep(100);
+            }
+            while (taken != input.Taken && clock.Elapsed < TimeSpan.FromSeconds(30));
+            Assert.InRange(input.Taken, 1, 1 + LookAhead(3));
+            // The caller's batch, two forwarded and the one the forward thread holds.
+            Assert.InRange(backend.Batches.Count, 1, 4);
+
+            // The caller takes more, the stages go on.
+            for (int i = 0; i < 2 * taken; i++) Assert.True(outcomes.MoveNext());
+            Assert.True(input.Taken > taken);
+        }
+        AssertStopped(backend, input);
+    }
+
+    [Fact]
+    public void AnErrorWhileWritingTheResultsStopsEveryStage()
+    {
+        var input = new EndlessInput(Images(1)[0]);
+        var backend = new RecordingBackend();
+        using var detector = new SsdDetector(backend, new DetectorOptions { BatchSize = 2 });
+        int written = 0;
+
+        var error = Assert.Throws<IOException>(() =>
+        {
+            foreach (var _ in detector.DetectEach(input.Paths()))
+            {
+                if (++written == 3) throw new IOException("no space left on device");
+            }
+        });
+
+        Assert.Equal("no space left on device", error.Message);
+        AssertStopped(backend, input);
+        Assert.InRange(input.Taken, 3, 3 + LookAhead(2));
+    }
+
+    [Fact]
+    public void ABackendErrorEndsTheEnumerationWithThatErrorAndStopsEveryStage()
+    {
+        var input = new EndlessInput(Images(1)[0]);
+        var backend = new RecordingBackend(batch => batch == 1 ? new InvalidOperationException("out of device memory") : null);
+        using var detector = new SsdDetector(backend, new DetectorOptions { BatchSize = 2 });
         var seen = new List<FileDetection>();
+
         var error = Assert.Throws<InvalidOperationException>(() =>
         {
-            foreach (var outcome in detector.DetectEach(paths)) seen.Add(outcome);
+            foreach (var outcome in detector.DetectEach(input.Paths())) seen.Add(outcome);
         });
+
         Assert.Equal("out of device memory", error.Message);
         Assert.True(seen.Count <= 2, $"{seen.Count} results after the failed batch");
+        Assert.Equal([2], backend.Batches);
+        AssertStopped(backend, input);
     }
 
     [Fact]
