@@ -4,6 +4,7 @@ using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.IO;
 using SsdSharp.Inference;
+using SsdSharp.Preprocessing;
 using Spectre.Console;
 
 namespace SsdSharp.Cli.Commands;
@@ -30,12 +31,20 @@ internal static class DetectCommand
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var backendOptions = new BackendOptions();
-        var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
-        inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
-        var command = new Command("detect", "Detect objects in images.")
+        var tile = new Option<int?>("--tile") { Description = "Detect large images in square tiles of this many pixels (plus the whole image, merged by NMS): finds small objects, a forward pass per tile." };
+        var overlap = new Option<double>("--overlap") { Description = "With --tile: the fraction of a tile that neighbouring tiles share.", DefaultValueFactory = _ => new TileOptions().Overlap };
+        var inputs = new Argument<string[]>("INPUT")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
+            Description = "Image files or folders; video files, rtsp:// or http:// streams, /dev/videoN (docs/video.md).",
+            Arity = ArgumentArity.ZeroOrMore,
         };
+        inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
+        var command = new Command("detect", "Detect objects in images, videos, cameras and streams.")
+        {
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, tile, overlap, maxMegapixels, force, inputs,
+        };
+        var video = new DetectVideo();
+        video.AddTo(command);
         backendOptions.AddTo(command);
         var jsonLines = new DetectJsonLines();
         jsonLines.AddTo(command);
@@ -61,13 +70,30 @@ internal static class DetectCommand
                 Device = DeviceOption.Parse(parse, device),
             };
             options = backendOptions.Apply(parse, options, parse.GetValue(weights));
+            SsdDetector CreateDetector()
+            {
+                var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+                detector.Detection = Override(detector.Detection);
+                return detector;
+            }
+            var tiles = parse.GetValue(tile) is { } size ? new TileOptions { Size = size, Overlap = parse.GetValue(overlap) }.Validate() : null;
+            if (tiles is null && parse.GetResult(overlap) is { Implicit: false }) throw new SsdInputException("--overlap needs --tile SIZE");
+            var given = parse.GetValue(inputs) ?? [];
+            if (video.Applies(parse, given))
+            {
+                if (parse.GetResult(format) is { Implicit: false } && parse.GetValue(format) != "jsonl")
+                    throw new SsdInputException("videos give JSON Lines, a line per frame: use --format jsonl or leave --format out");
+                jsonLines.RefuseWithoutJsonLines(parse);
+                return video.Run(parse, given, parse.GetValue(output), drawDir, minDrawnScore, tiles, CreateDetector);
+            }
+            if (given.Length == 0) throw new SsdInputException("no input given: name image files or folders, videos, or --camera N");
             if (parse.GetValue(format) == "jsonl")
             {
-                return jsonLines.Run(parse, parse.GetValue(inputs)!, parse.GetValue(output), drawDir != null,
-                    () => ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options));
+                if (tiles != null) throw new SsdInputException("--tile is not available with --format jsonl on images");
+                return jsonLines.Run(parse, given, parse.GetValue(output), drawDir != null, CreateDetector);
             }
             jsonLines.RefuseWithoutJsonLines(parse);
-            var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
+            var paths = ImageInputs.Expand(given);
 
             // Every output is checked before the model loads: none may replace an input, and each must be writable.
             var plan = new OutputPlan().Reads(paths).Reads(parse.GetValue(weights), parse.GetValue(config));
@@ -75,9 +101,8 @@ internal static class DetectCommand
             var drawings = drawDir is null ? null
                 : plan.DerivedFilesIn("--draw", plan.Folder("--draw", drawDir, parse.GetValue(force)), paths, ".png");
 
-            using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
-            detector.Detection = Override(detector.Detection);
-            var (results, failures) = Run(detector, paths);
+            using var detector = CreateDetector();
+            var (results, failures) = Run(detector, paths, tiles);
             if (drawings != null)
             {
                 var targets = paths.Zip(drawings).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
@@ -99,7 +124,7 @@ internal static class DetectCommand
         return command;
     }
 
-    private static (List<ImageDetections> Results, int Failures) Run(SsdDetector detector, List<string> paths)
+    private static (List<ImageDetections> Results, int Failures) Run(SsdDetector detector, List<string> paths, TileOptions? tiles)
     {
         var results = new List<ImageDetections>();
         int failures = 0;
@@ -108,9 +133,11 @@ internal static class DetectCommand
             failures++;
             CommandRunner.WriteError(e.Message);
         }
+        IEnumerable<ImageDetections> Detect(Action<ImageDecodeException> onError) =>
+            tiles is null ? detector.DetectFiles(paths, onError) : DetectTiled(detector, paths, tiles, onError);
         if (paths.Count == 1)
         {
-            results.AddRange(detector.DetectFiles(paths, OnError));
+            results.AddRange(Detect(OnError));
             return (results, failures);
         }
         Terminal.Error.Progress()
@@ -118,7 +145,7 @@ internal static class DetectCommand
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"detecting in {paths.Count} images", maxValue: paths.Count);
-                foreach (var result in detector.DetectFiles(paths, e =>
+                foreach (var result in Detect(e =>
                 {
                     OnError(e);
                     task.Increment(1);
@@ -129,6 +156,25 @@ internal static class DetectCommand
                 }
             });
         return (results, failures);
+    }
+
+    /// <summary>Each image in tiles, one after the other (a large image's tiles fill the batches).</summary>
+    private static IEnumerable<ImageDetections> DetectTiled(SsdDetector detector, List<string> paths, TileOptions tiles, Action<ImageDecodeException> onError)
+    {
+        foreach (var path in paths)
+        {
+            RgbImage image;
+            try
+            {
+                image = RgbImage.Decode(path);
+            }
+            catch (ImageDecodeException e)
+            {
+                onError(e);
+                continue;
+            }
+            yield return detector.DetectTiled(image, tiles, path);
+        }
     }
 
     /// <summary>Draws each image's detections scoring at least <paramref name="minScore"/>, highest first (their captions get the best places).</summary>

@@ -96,6 +96,27 @@ public sealed class SsdDetector : IDisposable
         return results;
     }
 
+    /// <summary>Detects objects in an 8-bit pixel buffer: a video frame, an OpenCV <c>Mat</c>'s data (<see cref="PixelOrder.Bgr24"/>), a camera's buffer.</summary>
+    /// <param name="pixels">Rows of pixels, each <paramref name="stride"/> bytes apart.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="order">The channel order.</param>
+    /// <param name="stride">Bytes from one row to the next; 0 for rows without padding.</param>
+    /// <param name="name">A name for the result.</param>
+    public ImageDetections Detect(ReadOnlySpan<byte> pixels, int width, int height, PixelOrder order, int stride = 0, string name = "pixels") =>
+        Detect([RgbImage.FromPixels(pixels, width, height, order, stride)], [name])[0];
+
+    /// <summary>
+    /// Detects objects in a large image tile by tile (<see cref="TileOptions"/>): every tile, and the whole image
+    /// shrunk, through the network in batches, their detections merged by NMS in image coordinates and capped
+    /// as <see cref="DetectorOptions.Detection"/> says. Finds small objects at the cost of a forward pass per tile.
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="tiles">The tile size and overlap.</param>
+    /// <param name="name">A name for the result.</param>
+    public ImageDetections DetectTiled(RgbImage image, TileOptions tiles, string name = "image") =>
+        TiledDetection.Detect(this, image, name, tiles);
+
     /// <summary>
     /// Detects objects in many files (<see cref="DetectEach"/>). Results come in input order; a file that
     /// cannot be decoded is passed to <paramref name="onError"/> and skipped, or, without a handler, stops
