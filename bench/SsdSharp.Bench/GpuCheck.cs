@@ -11,6 +11,8 @@ using SsdSharp.Training;
 using SsdSharp.Weights;
 using static TorchSharp.torch;
 
+using static SsdSharp.Bench.BenchArguments;
+
 namespace SsdSharp.Bench;
 
 /// <summary>
@@ -207,10 +209,4 @@ internal static class GpuCheck
 
     private static TrainingLoader Loader(SsdConfig config, IReadOnlyList<ImageAnnotation> images, int batch, int workers, long seed) =>
         new(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = batch, Workers = workers, Seed = seed });
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }
