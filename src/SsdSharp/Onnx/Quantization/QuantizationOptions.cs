@@ -3,8 +3,8 @@ namespace SsdSharp.Onnx.Quantization;
 /// <summary>How <see cref="OnnxQuantizer"/> calibrates and quantizes a model.</summary>
 public sealed record QuantizationOptions
 {
-    /// <summary>How activation ranges are chosen (default: entropy; see docs/quantization.md).</summary>
-    public CalibrationMethod Method { get; init; } = CalibrationMethod.Entropy;
+    /// <summary>How activation ranges are chosen (default: min-max, the most accurate on the bundled model; docs/quantization.md).</summary>
+    public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
 
     /// <summary>Percentile method: the share of |x| inside the range, in percent.</summary>
     public double Percentile { get; init; } = 99.999;

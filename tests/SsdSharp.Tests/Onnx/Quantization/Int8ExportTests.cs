@@ -7,6 +7,7 @@ using SsdSharp.Onnx;
 using SsdSharp.Onnx.Quantization;
 using SsdSharp.Preprocessing;
 using SsdSharp.Weights;
+using Xunit.Abstractions;
 
 namespace SsdSharp.Tests.Onnx.Quantization;
 
@@ -28,7 +29,7 @@ public class Int8ExportTests(ITestOutputHelper output)
         var (config, stateDict) = ModelFile.Load(Bundled);
         var format = NetworkInputFormat.From(config);
         var calibration = CalibrationImages.From(DatasetSpec.Voc(root), "trainval", format, count: 8, seed: 0);
-        var int8 = OnnxQuantizer.Quantize(config, stateDict, calibration, new QuantizationOptions { Method = CalibrationMethod.Percentile }, calibration: "test");
+        var int8 = OnnxQuantizer.Quantize(config, stateDict, calibration, new QuantizationOptions(), calibration: "test");
         return new Setup(config, OnnxExporter.Export(config, stateDict), int8, CalibrationImages.From(DatasetSpec.Voc(root), "test", format, count: 4, seed: 0));
     }
 
@@ -54,7 +55,7 @@ public class Int8ExportTests(ITestOutputHelper output)
         // ReLUs are folded into the quantization of the convolutions' outputs; no float weights remain.
         Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "Relu");
         Assert.DoesNotContain(model.Graph.Initializer, i => i.Name.EndsWith(".weight", StringComparison.Ordinal) && i.Name != "L2Norm.weight" && i.DataType == (int)TensorProto.Types.DataType.Float);
-        Assert.Contains(model.MetadataProps, p => p.Key == OnnxMetadata.QuantizationKey && p.Value.Contains("\"method\":\"percentile\""));
+        Assert.Contains(model.MetadataProps, p => p.Key == OnnxMetadata.QuantizationKey && p.Value.Contains("\"method\":\"minmax\""));
         Assert.True(Shared.Value.Int8.Length < Shared.Value.Float.Length / 3, "int8 weights take a quarter of the float ones");
     }
 
@@ -66,7 +67,7 @@ public class Int8ExportTests(ITestOutputHelper output)
         using var int8 = OnnxRuntimeBackend.FromModel(int8Model, config, "int8");
         Assert.False(float32.IsInt8);
         Assert.True(int8.IsInt8);
-        Assert.Contains("int8 (percentile-calibrated, uint8 activations)", int8.Description);
+        Assert.Contains("int8 (minmax-calibrated, uint8 activations)", int8.Description);
 
         var input = test.SelectMany(i => i).ToArray();
         var a = float32.Run(input, test.Count);
