@@ -74,11 +74,11 @@ public class Int8ExportTests(ITestOutputHelper output)
         var b = int8.Run(input, test.Count);
         output.WriteLine($"scores: mean |Δ| {MeanAbsoluteDifference(a.Scores, b.Scores):G3}, max {MaxAbsoluteDifference(a.Scores, b.Scores):G3}; " +
                          $"box corners: mean |Δ| {MeanAbsoluteDifference(a.Boxes, b.Boxes):G3}, max {MaxAbsoluteDifference(a.Boxes, b.Boxes):G3}");
-        // Tolerances (measured with 8 calibration images: mean score error 0.002, largest 0.2; box corners 0.003 and 0.2):
-        // the scores of the classes agree on average to 0.01 and everywhere to 0.5, box corners on average to 0.01.
-        Assert.InRange(MeanAbsoluteDifference(a.Scores, b.Scores), 0, 0.01);
-        Assert.InRange(MaxAbsoluteDifference(a.Scores, b.Scores), 0, 0.5);
-        Assert.InRange(MeanAbsoluteDifference(a.Boxes, b.Boxes), 0, 0.01);
+        // Measured with 8 calibration images (min-max): scores mean |Δ| 2e-5, largest 0.09; box corners mean 7e-4, largest 0.009.
+        // Tolerances: scores on average to 1e-3 and everywhere to 0.3, box corners (normalised) on average to 5e-3.
+        Assert.InRange(MeanAbsoluteDifference(a.Scores, b.Scores), 0, 1e-3);
+        Assert.InRange(MaxAbsoluteDifference(a.Scores, b.Scores), 0, 0.3);
+        Assert.InRange(MeanAbsoluteDifference(a.Boxes, b.Boxes), 0, 5e-3);
         // The confident detections (float score above 0.5) keep their class as the best object class of their box.
         int classes = config.NumClasses, confident = 0, same = 0;
         for (int p = 0; p < a.Scores.Length / classes; p++)
