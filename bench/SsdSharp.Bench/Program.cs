@@ -8,12 +8,14 @@ return args.FirstOrDefault() switch
     "eval" => EvalBench.Run(args[1..]),
     "train" => TrainBenchmark.Run(args[1..]),
     "gpu" => GpuCheck.Run(args[1..]),
+    "serve" => ServeLoadTest.Run(args[1..]),
+    "bulk" => BulkBenchmark.Run(args[1..]),
     "int8" => Int8Benchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, int8");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, serve, bulk, int8");
     return 2;
 }

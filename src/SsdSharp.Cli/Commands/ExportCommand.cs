@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SsdSharp.Configuration;
 using SsdSharp.Data;
+using SsdSharp.IO;
 using SsdSharp.Onnx;
 using SsdSharp.Onnx.Quantization;
 using SsdSharp.Preprocessing;
@@ -21,17 +22,14 @@ internal static class ExportCommand
         var weights = new Option<string>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config.", Required = true };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
         var output = new Option<string>("--output") { Description = "The .onnx file to write.", Required = true };
-        var opset = new Option<int>("--opset")
-        {
-            Description = $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
-            DefaultValueFactory = _ => new OnnxExportOptions().Opset,
-        };
+        var opset = NumericOption.Create("--opset", $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
+            new NumberRange<int>(OnnxExportOptions.MinOpset, OnnxExportOptions.MaxOpset), new OnnxExportOptions().Opset);
         var withNms = new Option<bool>("--with-nms") { Description = "Also run the per-class NMS in the graph: output 'detections' [M, 7]." };
         var quantize = new Option<string?>("--quantize") { Description = "int8: static quantization calibrated on --calibration images (docs/quantization.md)." };
         quantize.AcceptOnlyFromAmong("int8");
         var calibration = new Option<string?>("--calibration") { Description = "With --quantize: dataset of calibration images, VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR]." };
         var split = new Option<string>("--split") { Description = "VOC image set of the calibration images (never the test images).", DefaultValueFactory = _ => "trainval" };
-        var images = new Option<int>("--calibration-images") { Description = "Calibration images, chosen from the split by --seed.", DefaultValueFactory = _ => 256 };
+        var images = NumericOption.Create("--calibration-images", "Calibration images, chosen from the split by --seed.", new NumberRange<int>(1), 256);
         var method = new Option<string>("--calibration-method")
         {
             Description = "How activation ranges are chosen: minmax, percentile (99.999 % of |x|) or entropy (KL divergence).",
@@ -51,8 +49,12 @@ internal static class ExportCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            var source = parse.GetValue(weights)!;
             var target = parse.GetValue(output)!;
             if (!OnnxExporter.IsOnnxFile(target)) throw new SsdInputException($"--output {target}: expected a file name ending in .onnx");
+            InputFile.CheckReadable(source, "a model file or PyTorch checkpoint");
+            // Checked before the export, like every output: never an input, and writable.
+            new OutputPlan().Reads(source, parse.GetValue(config)).File("--output", target);
             var options = new OnnxExportOptions { Opset = parse.GetValue(opset), WithNms = parse.GetValue(withNms) }.Validate();
             bool int8 = parse.GetValue(quantize) is not null;
             var calibrationSpec = parse.GetValue(calibration);
@@ -67,7 +69,6 @@ internal static class ExportCommand
                     Export = options,
                 }.Validate()
                 : null;
-            var source = parse.GetValue(weights)!;
             var (resolved, stateDict) = ModelWeights.Load(source, parse.GetValue(config) is { } c ? SsdConfig.Load(c) : null);
             if (quantization is null)
             {

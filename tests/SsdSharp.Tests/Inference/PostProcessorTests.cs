@@ -59,6 +59,23 @@ public class PostProcessorTests
     }
 
     [Fact]
+    public void CandidatesAreWhatEntersNmsAndDetectionsNameTheirPrior()
+    {
+        var boxes = new float[,] { { 0.3f, 0.3f, 0.7f, 0.7f }, { 0.32f, 0.3f, 0.72f, 0.7f }, { 0.15f, 0.15f, 0.25f, 0.25f } };
+        var probs = new float[,] { { 0.1f, 0.8f, 0.1f }, { 0.1f, 0.5f, 0.4f }, { 0.3f, 0.05f, 0.65f } };
+        var options = new DetectionOptions { ConfidenceThreshold = 0.06 };
+        var candidates = PostProcessor.Candidates(Hand(boxes, probs), options)[0];
+        var kept = PostProcessor.Run(Hand(boxes, probs), options)[0];
+        // Class 1: boxes 0 and 1 (box 2's 0.05 is under the threshold); class 2: boxes 2, 1 and 0; NMS then drops
+        // class 1's box 1 and class 2's box 0 (each overlaps a higher one of its class by 0.9).
+        Assert.Equal(new[] { (1, 0), (1, 1), (2, 2), (2, 1), (2, 0) }, candidates.Select(d => (d.ClassId, d.Prior)));
+        Assert.Equal(new[] { (1, 0), (2, 2), (2, 1) }, kept.Select(d => (d.ClassId, d.Prior)));
+        Assert.Equal(0.32f, candidates[1].X1);
+        var agnostic = PostProcessor.Run(Hand(boxes, probs), options with { ClassAgnostic = true })[0];
+        Assert.Equal(new[] { 0, 2 }, agnostic.Select(d => d.Prior));
+    }
+
+    [Fact]
     public void ClassAgnosticNmsSuppressesAcrossClasses()
     {
         var boxes = new float[,] { { 0.3f, 0.3f, 0.7f, 0.7f }, { 0.32f, 0.3f, 0.72f, 0.7f } };
@@ -98,5 +115,26 @@ public class PostProcessorTests
         Assert.Equal(new[] { 0 }, Nms.Greedy(boxes, 0.45, maxKeep: 10));
         Assert.Equal(new[] { 0, 2 }, Nms.Greedy(boxes, 0.95, maxKeep: 10));
         Assert.Equal(new[] { 0 }, Nms.Greedy(boxes, 0.95, maxKeep: 1));
+    }
+
+    [Fact]
+    public void EachImageOfABatchCanHaveItsOwnOptions()
+    {
+        var one = FixtureCase();
+        var batch = one with { Count = 2, Boxes = [.. one.Boxes, .. one.Boxes], Scores = [.. one.Scores, .. one.Scores] };
+        var strict = new DetectionOptions { ConfidenceThreshold = 0.5 };
+        Assert.Equal(PostProcessor.Run(one, Reference)[0], PostProcessor.Run(batch, 0, Reference));
+        Assert.Equal(PostProcessor.Run(one, strict)[0], PostProcessor.Run(batch, 1, strict));
+        Assert.True(PostProcessor.Run(batch, 1, strict).Length < PostProcessor.Run(batch, 0, Reference).Length);
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 0.45, "conf-threshold")]
+    [InlineData(0.01, double.NaN, "nms-threshold")]
+    [InlineData(double.PositiveInfinity, 0.45, "conf-threshold")]
+    public void NotANumberIsRefusedAsAThreshold(double confidence, double nms, string option)
+    {
+        var options = new DetectionOptions { ConfidenceThreshold = confidence, NmsThreshold = nms };
+        Assert.StartsWith(option + ":", Assert.Throws<SsdInputException>(() => options.Validate()).Message);
     }
 }
