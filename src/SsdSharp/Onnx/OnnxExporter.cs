@@ -34,17 +34,18 @@ public static class OnnxExporter
     /// <exception cref="WeightsException">The state dict does not fit the configuration; lists the keys.</exception>
     /// <exception cref="SsdInputException">Invalid options or configuration.</exception>
     public static byte[] Export(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options = null,
-        string source = "state dict") => Build(config, stateDict, options, source).ToByteArray();
+        string source = "state dict") => BuildModel(config, stateDict, options, source).ToByteArray();
 
     /// <summary>Writes the model to <paramref name="path"/> (atomically); see <see cref="Export"/>.</summary>
     public static void Save(string path, SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options = null,
         string source = "state dict")
     {
-        var model = Build(config, stateDict, options, source);
+        var model = BuildModel(config, stateDict, options, source);
         AtomicFile.Write(path, model.WriteTo);
     }
 
-    private static ModelProto Build(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options, string source)
+    /// <summary>The model as ONNX protobuf objects, for <see cref="Quantization.OnnxQuantizer"/> to rewrite.</summary>
+    internal static ModelProto BuildModel(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options, string source)
     {
         options = (options ?? new OnnxExportOptions()).Validate();
         config.Validate();

@@ -21,6 +21,12 @@ public static class OnnxMetadata
     /// <summary>The whole <see cref="SsdConfig"/> as JSON.</summary>
     public const string ConfigKey = "ssdsharp.config";
 
+    /// <summary>
+    /// Present in int8 models only (<see cref="Quantization.OnnxQuantizer"/>): JSON describing the quantization
+    /// (weights, activation type, calibration method and images, convolutions left in float).
+    /// </summary>
+    public const string QuantizationKey = "ssdsharp.quantization";
+
     /// <summary>Object class names as a JSON array: class id i + 1 (in <c>scores</c> and <c>detections</c>) is entry i; id 0 is the background.</summary>
     public const string ClassNamesKey = "class_names";
 
