@@ -50,7 +50,7 @@ internal static class Int8Benchmark
                           $"calibration: {calibrationCount} images of {calibration}, {OnnxQuantizer.MethodName(method)}, {activations} activations");
 
         var options = new QuantizationOptions { Method = method, Activations = activations };
-        var voc = Models("SSD300 (voc300)", SsdPresets.Voc300, new ReferenceCheckpointImporter().Import(checkpoint, SsdPresets.Voc300), calibration, calibrationCount, options);
+        var voc = Models("SSD300 (voc300)", SsdPresets.Voc300, new PyTorchCheckpointImporter().Import(checkpoint, SsdPresets.Voc300).StateDict, calibration, calibrationCount, options);
         var bundled = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
         var (shapesConfig, shapesWeights) = ModelFile.Load(bundled);
         var shapes = Models("shapes300 (bundled)", shapesConfig, shapesWeights, calibration, calibrationCount, options);
