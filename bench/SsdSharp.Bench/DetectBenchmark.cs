@@ -159,20 +159,24 @@ internal static class DetectBenchmark
 
     private sealed record ReferenceTiming(double ForwardMs, double DetectMs);
 
-    /// <summary>The reference's forward + Detect through <c>../shared/reference/bench_ref.py</c>, when a python3 with torch and cv2 exists.</summary>
+    /// <summary>
+    /// The reference's forward + Detect through <c>../shared/reference/bench_ref.py</c>, when a python3 with torch, torchvision
+    /// (imported by the reference's data package) and cv2 exists.
+    /// </summary>
     private static ReferenceTiming? Reference(string checkpoint, string jpeg, int runs)
     {
         var script = FindSharedFile("reference/bench_ref.py");
         foreach (var python in new[] { "python3", "/usr/bin/python3" })
         {
-            var (probe, _) = Python(python, "-c", "import torch, cv2");
+            var (probe, _, _) = Python(python, "-c", "import torch, torchvision, cv2");
             if (probe != 0) continue;
-            var (code, output) = Python(python, script, checkpoint, jpeg, "--threads", get_num_threads().ToString(), "--runs", runs.ToString());
+            var (code, output, errors) = Python(python, script, checkpoint, jpeg, "--threads", get_num_threads().ToString(), "--runs", runs.ToString());
             if (code != 0)
             {
-                Console.WriteLine($"reference ({python}): failed: {output.Trim()}");
+                Console.WriteLine($"reference ({python}): failed: {(output + errors).Trim()}");
                 return null;
             }
+            // The JSON line is the last of standard output; PyTorch 1.13 writes deprecation warnings from the reference's NMS to standard error.
             using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
             var root = json.RootElement;
             var timing = new ReferenceTiming(root.GetProperty("forward_ms").GetDouble(), root.GetProperty("detect_ms").GetDouble());
@@ -180,11 +184,11 @@ internal static class DetectBenchmark
                               $"forward {timing.ForwardMs:F1} ms + Detect {timing.DetectMs:F1} ms = {timing.ForwardMs + timing.DetectMs:F1} ms per image");
             return timing;
         }
-        Console.WriteLine("reference: not run — no python3 with torch and cv2 here (Debian: apt-get install python3-torch python3-opencv)");
+        Console.WriteLine("reference: not run — no python3 with torch, torchvision and cv2 here (Debian: tools/setup-reference.sh)");
         return null;
     }
 
-    private static (int ExitCode, string Output) Python(string python, params string[] args)
+    private static (int ExitCode, string Output, string Errors) Python(string python, params string[] args)
     {
         var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -194,11 +198,11 @@ internal static class DetectBenchmark
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
-            return (process.ExitCode, stdout.Result + stderr.Result);
+            return (process.ExitCode, stdout.Result, stderr.Result);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return (-1, e.Message);
+            return (-1, "", e.Message);
         }
     }
 
