@@ -8,11 +8,12 @@ return args.FirstOrDefault() switch
     "eval" => EvalBench.Run(args[1..]),
     "train" => TrainBenchmark.Run(args[1..]),
     "gpu" => GpuCheck.Run(args[1..]),
+    "serve" => ServeLoadTest.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, serve");
     return 2;
 }

@@ -5,7 +5,7 @@ using SsdSharp.Onnx;
 namespace SsdSharp.Cli;
 
 /// <summary>
-/// The options that choose how a model runs, shared by <c>detect</c> and <c>eval</c>: <c>--backend</c>,
+/// The options that choose how a model runs, shared by <c>detect</c>, <c>eval</c> and <c>serve</c>: <c>--backend</c>,
 /// <c>--dtype</c>, <c>--channels-last</c>, <c>--no-auto-cache</c>; their conflicts with each other and with
 /// an <c>.onnx</c> model are named before anything loads.
 /// </summary>

@@ -5,7 +5,8 @@ namespace SsdSharp.Cli;
 
 /// <summary>
 /// Runs a command body and turns bad input into one clear line on stderr with a non-zero exit
-/// code, never a stack trace. Unexpected exceptions still print their type and message.
+/// code, never a stack trace; so is a part of ssd that failed to load (<see cref="InstallationFault"/>).
+/// Unexpected exceptions still print their type and message.
 /// </summary>
 internal static class CommandRunner
 {
@@ -20,6 +21,12 @@ internal static class CommandRunner
         try
         {
             return body();
+        }
+        catch (Exception e) when (InstallationFault.Describe(e) is { } fault)
+        {
+            // Before the input errors: a missing assembly is a FileNotFoundException too.
+            WriteError(fault);
+            return InstallationFault.ExitCode;
         }
         catch (Exception e) when (e is SsdInputException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException)
         {

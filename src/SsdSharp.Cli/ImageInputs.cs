@@ -1,3 +1,5 @@
+using SsdSharp.IO;
+
 namespace SsdSharp.Cli;
 
 /// <summary>Expands command-line inputs (image files and folders) into image paths.</summary>
@@ -8,23 +10,33 @@ internal static class ImageInputs
         ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif",
     };
 
-    /// <summary>Files as given; folders as their image files (recursively, sorted by path).</summary>
-    /// <exception cref="SsdInputException">An input does not exist, or a folder holds no image.</exception>
+    private const string ImageFile = "an image file";
+
+    /// <summary>
+    /// Files as given; folders as their image files (recursively, sorted by path). Each file and each folder
+    /// is taken once, however many paths and links lead to it, so that a link loop ends. FIFOs and devices
+    /// are refused before anything waits on them.
+    /// </summary>
+    /// <exception cref="SsdInputException">An input does not exist or cannot be read, is no regular file, or a folder holds no image.</exception>
     public static List<string> Expand(IEnumerable<string> inputs)
     {
         var paths = new List<string>();
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in inputs)
         {
-            if (File.Exists(input))
+            if (Directory.Exists(input))
             {
-                paths.Add(input);
-            }
-            else if (Directory.Exists(input))
-            {
-                var images = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(p => Extensions.Contains(Path.GetExtension(p))).Order(StringComparer.Ordinal).ToList();
+                var images = new List<string>();
+                Walk(input, folders, images);
                 if (images.Count == 0) throw new SsdInputException($"{input}: folder holds no image ({string.Join(", ", Extensions)})");
-                paths.AddRange(images);
+                images.Sort(StringComparer.Ordinal);
+                paths.AddRange(images.Where(p => files.Add(CanonicalPath.Of(p))));
+            }
+            else if (File.Exists(input))
+            {
+                InputFile.CheckReadable(input, ImageFile);
+                if (files.Add(CanonicalPath.Of(input))) paths.Add(input);
             }
             else
             {
@@ -33,5 +45,32 @@ internal static class ImageInputs
         }
         if (paths.Count == 0) throw new SsdInputException("no input images given");
         return paths;
+    }
+
+    /// <summary>Adds the image files under <paramref name="folder"/>, entering each folder (by its canonical path) once.</summary>
+    private static void Walk(string folder, HashSet<string> visited, List<string> images)
+    {
+        if (!visited.Add(CanonicalPath.Of(folder))) return;
+        string[] entries;
+        try
+        {
+            entries = Directory.GetFileSystemEntries(folder);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new SsdInputException($"{folder}: cannot read the folder (permission denied)");
+        }
+        foreach (var entry in entries)
+        {
+            if (Directory.Exists(entry))
+            {
+                Walk(entry, visited, images);
+            }
+            else if (Extensions.Contains(Path.GetExtension(entry)) && File.Exists(entry))
+            {
+                InputFile.CheckReadable(entry, ImageFile);
+                images.Add(entry);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 using SsdSharp.Configuration;
 using SsdSharp.Inference;
+using SsdSharp.IO;
+using SsdSharp.Weights;
 
 namespace SsdSharp.Cli;
 
@@ -20,6 +22,21 @@ internal static class ModelResolver
     {
         if (weights is null && !File.Exists(BundledModelPath))
             throw new SsdInputException($"no --weights given and the bundled model is missing at {BundledModelPath}");
-        return SsdDetector.Load(weights ?? BundledModelPath, options, config is null ? null : SsdConfig.Load(config));
+        if (weights != null) InputFile.CheckReadable(weights, "a model file");
+        return SsdDetector.Load(weights ?? BundledModelPath, options, config is null ? null : LoadConfig(config));
+    }
+
+    /// <summary>
+    /// The configuration named by <c>--config</c>: a preset, a configuration JSON file, or an SsdSharp model
+    /// file (<c>.safetensors</c>, whose embedded configuration is taken). The file is checked first (a FIFO
+    /// is refused, not waited on).
+    /// </summary>
+    public static SsdConfig LoadConfig(string nameOrPath)
+    {
+        if (SsdPresets.TryGet(nameOrPath, out var preset)) return preset;
+        InputFile.CheckReadable(nameOrPath, "a preset name, a configuration JSON file or a model file");
+        return Path.GetExtension(nameOrPath).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)
+            ? ModelFile.Load(nameOrPath).Config
+            : SsdConfig.Load(nameOrPath);
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SsdSharp.Configuration;
+using SsdSharp.IO;
 using SsdSharp.Weights;
 using Spectre.Console;
 
@@ -16,9 +16,11 @@ internal static class ConvertCommand
         var command = new Command("convert", "Import a PyTorch (ssd.pytorch) checkpoint.") { from, config, output };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var c = SsdConfig.Load(parse.GetValue(config)!);
-            using var network = ReferenceWeights.LoadSsd(parse.GetValue(from)!, c);
-            var target = parse.GetValue(output)!;
+            var source = parse.GetValue(from)!;
+            InputFile.CheckReadable(source, "a PyTorch checkpoint (.pth)");
+            var target = new OutputPlan().Reads(source, parse.GetValue(config)).File("--output", parse.GetValue(output)!);
+            var c = ModelResolver.LoadConfig(parse.GetValue(config)!);
+            using var network = ReferenceWeights.LoadSsd(source, c);
             NetworkFile.Save(network, target);
             Terminal.Error.MarkupLineInterpolated($"wrote {target}: {c.Name}, {c.NumClasses} classes, {network.parameters().Sum(p => p.numel()):N0} parameters");
             return 0;

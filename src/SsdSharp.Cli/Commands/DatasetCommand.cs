@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Imaging;
+using SsdSharp.IO;
 
 namespace SsdSharp.Cli.Commands;
 
@@ -20,26 +20,32 @@ internal static class DatasetCommand
         var config = new Option<string?>("--config") { Description = "Preset or config JSON whose class names to use." };
         var policy = new Option<string>("--policy") { Description = "Problem policy: fix, skip-object, skip-image or fail.", DefaultValueFactory = _ => "fix" };
         var noVerify = new Option<bool>("--no-verify") { Description = "Do not decode every image (faster; only checks that files exist)." };
-        var draw = new Option<int>("--draw") { Description = "Write this many images, spread over the dataset, with their boxes drawn (PNG)." };
-        var output = new Option<string?>("--out") { Description = "Folder for --draw." };
+        var draw = NumericOption.Create("--draw", "Write this many images, spread over the dataset, with their boxes drawn (PNG, named by the images' paths).", new NumberRange<int>(0), 0);
+        var output = new Option<string?>("--out") { Description = "Folder for --draw: a new or empty folder, or one ssd made." };
+        var maxMegapixels = ImageLimitOption.Create();
+        var force = ForceOption.Create();
         var stats = new Command("stats", "Count images and objects per class, box size and aspect histograms, and the problems found.")
         {
-            data, split, classes, config, policy, noVerify, draw, output,
+            data, split, classes, config, policy, noVerify, draw, output, maxMegapixels, force,
         };
         stats.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             int drawCount = parse.GetValue(draw);
             var outDir = parse.GetValue(output);
-            if (drawCount < 0) throw new SsdInputException($"--draw: must not be negative, got {drawCount}");
-            if (drawCount > 0 && string.IsNullOrEmpty(outDir)) throw new SsdInputException("--draw needs --out DIR");
+            if (drawCount > 0 && outDir is null) throw new SsdInputException("--draw needs --out DIR");
             var options = DatasetReadOptions.ForEvaluation(ClassNames(parse.GetValue(classes), parse.GetValue(config)), parse.GetValue(split)!) with
             {
                 Policy = ParsePolicy(parse.GetValue(policy)!),
                 VerifyImages = !parse.GetValue(noVerify),
             };
-            var dataset = DatasetReader.Read(parse.GetValue(data)!, options);
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
+            // The drawings' folder is checked before the images are read and verified.
+            var plan = new OutputPlan().Reads(spec.Paths);
+            var folder = drawCount > 0 ? plan.Folder("--out", outDir!, parse.GetValue(force)) : null;
+            var dataset = DatasetReader.Read(spec, options);
             Print(dataset, DatasetStatistics.Compute(dataset));
-            if (drawCount > 0) Draw(dataset, drawCount, outDir!);
+            if (folder != null) Draw(dataset, drawCount, plan, folder);
             return 0;
         }));
         return new Command("dataset", "Inspect detection datasets.") { stats };
@@ -48,7 +54,7 @@ internal static class DatasetCommand
     private static IReadOnlyList<string>? ClassNames(string? classes, string? config)
     {
         if (classes != null) return classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return config is null ? null : SsdConfig.Load(config).ClassNames;
+        return config is null ? null : ModelResolver.LoadConfig(config).ClassNames;
     }
 
     private static ValidationPolicy ParsePolicy(string text) => text switch
@@ -107,19 +113,21 @@ internal static class DatasetCommand
         return table;
     }
 
-    private static void Draw(AnnotatedDataset dataset, int count, string outDir)
+    /// <summary>Draws <paramref name="count"/> images spread over the whole dataset rather than its first ones, each named by its path.</summary>
+    private static void Draw(AnnotatedDataset dataset, int count, OutputPlan plan, OutputFolder folder)
     {
-        Directory.CreateDirectory(outDir);
         int n = Math.Min(count, dataset.Images.Count);
+        var images = Enumerable.Range(0, n).Select(k => dataset.Images[(int)((long)k * dataset.Images.Count / n)]).ToArray();
+        // The image files are inputs too: with --force into the dataset's own folder, a drawing must not replace one.
+        plan.Reads(dataset.Images.Select(i => i.ImagePath));
+        var targets = plan.DerivedFilesIn("--draw", folder, images.Select(i => i.ImagePath).ToArray(), ".png");
         for (int k = 0; k < n; k++)
         {
-            // Spread over the whole dataset rather than its first images.
-            var image = dataset.Images[(int)((long)k * dataset.Images.Count / n)];
-            using var bitmap = ImageDecoder.Decode(image.ImagePath);
-            BoxPainter.Draw(bitmap, image.Objects.Select(o => new LabeledBox(o.X1, o.Y1, o.X2, o.Y2,
+            using var bitmap = ImageDecoder.Decode(images[k].ImagePath);
+            BoxPainter.Draw(bitmap, images[k].Objects.Select(o => new LabeledBox(o.X1, o.Y1, o.X2, o.Y2,
                 o.Difficult ? o.Label + " (difficult)" : o.Crowd ? o.Label + " (crowd)" : o.Label, o.ClassId)));
-            BoxPainter.Save(bitmap, Path.Combine(outDir, image.Id + ".png"));
+            BoxPainter.Save(bitmap, targets[k]);
         }
-        Console.WriteLine($"Drew {n} images with their ground truth into {outDir}");
+        Console.WriteLine($"Drew {n} images with their ground truth into {folder.Path}");
     }
 }

@@ -15,30 +15,33 @@ internal static class DetectCommand
     {
         var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
-        var confThreshold = new Option<double>("--conf-threshold") { Description = "Minimum class score.", DefaultValueFactory = _ => 0.01 };
-        var nmsThreshold = new Option<double>("--nms-threshold") { Description = "NMS IoU threshold.", DefaultValueFactory = _ => 0.45 };
-        var topK = new Option<int>("--top-k") { Description = "Candidates and kept boxes per class.", DefaultValueFactory = _ => 200 };
-        var maxDetections = new Option<int>("--max-detections") { Description = "Most detections per image (0: no cap).", DefaultValueFactory = _ => 200 };
+        var confThreshold = NumericOption.Create("--conf-threshold", "Minimum class score, in [0, 1).", new NumberRange<double>(0, 1, MaxOpen: true), 0.01);
+        var nmsThreshold = NumericOption.Create("--nms-threshold", "NMS IoU threshold, in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true), 0.45);
+        var topK = NumericOption.Create("--top-k", "Candidates and kept boxes per class.", new NumberRange<int>(1), 200);
+        var maxDetections = NumericOption.Create("--max-detections", "Most detections per image (0: no cap).", new NumberRange<int>(0), 200);
         var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
         var format = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
-        var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder." };
-        var drawThreshold = new Option<double?>("--draw-threshold") { Description = "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported." };
-        var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 };
+        var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder (PNG, named by the images' paths)." };
+        var drawThreshold = NumericOption.Optional("--draw-threshold", "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported.", new NumberRange<double>(0, 1));
+        var batch = NumericOption.Create("--batch", "Images per forward pass.", NumericOption.BatchRange, 8);
         var device = DeviceOption.Create();
+        var maxMegapixels = ImageLimitOption.Create();
+        var force = ForceOption.Create();
         var backendOptions = new BackendOptions();
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
+        inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
         };
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             var drawDir = parse.GetValue(draw);
             double? minDrawnScore = parse.GetValue(drawThreshold);
-            if (minDrawnScore is { } t && !(t is >= 0 and <= 1)) throw new SsdInputException($"--draw-threshold: must be in [0, 1], got {t}");
             if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
             var options = new DetectorOptions
             {
@@ -55,11 +58,22 @@ internal static class DetectCommand
             };
             options = backendOptions.Apply(parse, options, parse.GetValue(weights));
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
+
+            // Every output is checked before the model loads: none may replace an input, and each must be writable.
+            var plan = new OutputPlan().Reads(paths).Reads(parse.GetValue(weights), parse.GetValue(config));
+            var file = parse.GetValue(output) is { } o ? plan.File("--output", o) : null;
+            var drawings = drawDir is null ? null
+                : plan.DerivedFilesIn("--draw", plan.Folder("--draw", drawDir, parse.GetValue(force)), paths, ".png");
+
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             var (results, failures) = Run(detector, paths);
-            if (drawDir != null) DrawAll(results, drawDir, minDrawnScore ?? 0);
+            if (drawings != null)
+            {
+                var targets = paths.Zip(drawings).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+                DrawAll(results, targets, minDrawnScore ?? 0);
+            }
             var text = parse.GetValue(format) == "json" ? DetectionFileWriter.ToJson(results) : ToText(results);
-            if (parse.GetValue(output) is { } file)
+            if (file != null)
             {
                 AtomicFile.WriteAllText(file, text);
                 Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
@@ -68,6 +82,7 @@ internal static class DetectCommand
             {
                 Console.Out.Write(text);
             }
+            // The unreadable images were named one per line as they came; the others' results are out.
             return failures == 0 ? 0 : CommandRunner.InputError;
         }));
         return command;
@@ -106,15 +121,14 @@ internal static class DetectCommand
     }
 
     /// <summary>Draws each image's detections scoring at least <paramref name="minScore"/>, highest first (their captions get the best places).</summary>
-    private static void DrawAll(List<ImageDetections> results, string folder, double minScore)
+    private static void DrawAll(List<ImageDetections> results, Dictionary<string, string> targets, double minScore)
     {
-        Directory.CreateDirectory(folder);
         foreach (var result in results)
         {
             using var bitmap = ImageDecoder.Decode(result.Image);
             BoxPainter.Draw(bitmap, result.Detections.Where(d => d.Score >= minScore).OrderByDescending(d => d.Score).Select(d =>
                 new LabeledBox(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2, $"{d.Label} {d.Score:F2}", d.ClassId)));
-            var target = Path.Combine(folder, Path.GetFileNameWithoutExtension(result.Image) + ".png");
+            var target = targets[result.Image];
             BoxPainter.Save(bitmap, target);
             Terminal.Error.MarkupLineInterpolated($"[grey]drew {target}[/]");
         }

@@ -18,10 +18,10 @@ internal static class EvalCommand
     {
         var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set (ImageSets/Main/SPLIT.txt); COCO files are one split.", DefaultValueFactory = _ => "test" };
-        var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list." };
+        var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list (the images need not be present)." };
         var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config). Default: the bundled model." };
-        var config = new Option<string?>("--config") { Description = "Preset or JSON config: the classes to evaluate (default: the model's, or those found in the data)." };
-        var batch = new Option<int>("--batch") { Description = "Images per forward pass (with --weights).", DefaultValueFactory = _ => 8 };
+        var config = new Option<string?>("--config") { Description = "Preset, JSON config or model file: the classes to evaluate (default: the model's, or those found in the data)." };
+        var batch = NumericOption.Create("--batch", "Images per forward pass (with --weights).", NumericOption.BatchRange, 8);
         var device = DeviceOption.Create();
         var saveDetections = new Option<string?>("--save-detections") { Description = "With --weights: also write the detections (ssd detect JSON form) to this file." };
         var metric = new Option<string?>("--metric") { Description = "voc, coco or both (default: the dataset's own)." };
@@ -30,66 +30,86 @@ internal static class EvalCommand
         format.AcceptOnlyFromAmong("text", "json");
         var output = new Option<string?>("--output") { Description = "Write the report to this file instead of stdout." };
         var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
+        var maxMegapixels = ImageLimitOption.Create();
+        var force = ForceOption.Create();
         var backendOptions = new BackendOptions();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
-            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots,
+            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, maxMegapixels, force,
         };
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             var detectionsFile = parse.GetValue(detections);
             var weightsFile = parse.GetValue(weights);
+            var configName = parse.GetValue(config);
             if (detectionsFile is not null && weightsFile is not null)
                 throw new SsdInputException("eval: give either --detections FILE or --weights MODEL, not both");
             if (parse.GetValue(saveDetections) is not null && detectionsFile is not null)
                 throw new SsdInputException("eval: --save-detections saves a model's detections; it does not go with --detections");
+            if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
-            var spec = DatasetSpec.Parse(parse.GetValue(data)!);
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
+            // The outputs are checked before the detection pass, which can take hours.
+            var plan = new OutputPlan().Reads(spec.Paths).Reads(detectionsFile, weightsFile, configName);
+            var reportFile = parse.GetValue(output) is { } o ? plan.File("--output", o) : null;
+            var savedFile = parse.GetValue(saveDetections) is { } s ? plan.File("--save-detections", s) : null;
+            var plotFolder = parse.GetValue(plots) is { } p ? plan.Folder("--plots", p, parse.GetValue(force)) : null;
+
             EvaluationReport report;
+            int unreadable = 0;
             if (detectionsFile is null)
             {
                 // Without --weights the bundled model runs.
                 var options = backendOptions.Apply(parse,
                     new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), Detection = ModelEvaluation.DetectionOptions }, weightsFile);
-                using var detector = ModelResolver.CreateDetector(weightsFile, parse.GetValue(config), options);
-                var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames);
-                var results = DetectWithProgress(detector, truth.Images);
-                if (parse.GetValue(saveDetections) is { } file)
+                using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
+                var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
+                var results = DetectWithProgress(detector, truth.Images, e =>
                 {
-                    AtomicFile.WriteAllText(file, DetectionFileWriter.ToJson(results.Select(r => r.Detections)));
-                    Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {file}[/]");
+                    unreadable++;
+                    CommandRunner.WriteError(e.Message);
+                });
+                if (savedFile != null)
+                {
+                    AtomicFile.WriteAllText(savedFile, DetectionFileWriter.ToJson(results.Select(r => r.Detections)));
+                    Terminal.Error.MarkupLineInterpolated($"[grey]wrote detections of {results.Count} image(s) to {savedFile}[/]");
                 }
+                if (unreadable > 0)
+                    Terminal.Error.MarkupLineInterpolated($"[yellow]{unreadable} unreadable image(s) are left out of the scores, which are of the other {results.Count}[/]");
                 report = ModelEvaluation.Score(results, truth.ClassNames, MetricFor(truth, parse.GetValue(metric)));
             }
             else
             {
-                var classNames = parse.GetValue(config) is { } c ? Configuration.SsdConfig.Load(c).ClassNames : null;
-                var truth = ReadTruth(spec, parse.GetValue(split)!, classNames);
-                report = ModelEvaluation.Score(truth.Images, DetectionFileReader.Read(detectionsFile!, truth), truth.ClassNames, MetricFor(truth, parse.GetValue(metric)));
+                // Scoring needs the annotations only: sizes come from them, the images need not be there.
+                var classNames = configName is null ? null : ModelResolver.LoadConfig(configName).ClassNames;
+                var truth = ReadTruth(spec, parse.GetValue(split)!, classNames, imagesNeeded: false);
+                report = ModelEvaluation.Score(truth.Images, ReadDetections(detectionsFile, truth, classesGiven: classNames != null), truth.ClassNames,
+                    MetricFor(truth, parse.GetValue(metric)));
             }
 
-            if (parse.GetValue(plots) is { } folder)
+            if (plotFolder != null)
             {
-                var files = EvaluationCharts.Write(report, folder);
-                Terminal.Error.MarkupLineInterpolated($"[grey]wrote {files.Count} plot(s) to {folder}[/]");
+                var files = EvaluationCharts.Write(report, plotFolder.Path);
+                Terminal.Error.MarkupLineInterpolated($"[grey]wrote {files.Count} plot(s) to {plotFolder.Path}[/]");
             }
             var json = parse.GetValue(format) == "json";
-            if (parse.GetValue(output) is { } target)
+            if (reportFile != null)
             {
-                AtomicFile.WriteAllText(target, json ? report.ToJson() : EvalOutput.ToText(report));
-                Terminal.Error.MarkupLineInterpolated($"[grey]wrote the report to {target}[/]");
+                AtomicFile.WriteAllText(reportFile, json ? report.ToJson() : EvalOutput.ToText(report));
+                Terminal.Error.MarkupLineInterpolated($"[grey]wrote the report to {reportFile}[/]");
             }
             else if (json) Console.Out.Write(report.ToJson());
             else EvalOutput.Write(report, Terminal.Out);
-            return 0;
+            return unreadable == 0 ? 0 : CommandRunner.InputError;
         }));
         return command;
     }
 
-    private static AnnotatedDataset ReadTruth(DatasetSpec spec, string split, IReadOnlyList<string>? classNames)
+    private static AnnotatedDataset ReadTruth(DatasetSpec spec, string split, IReadOnlyList<string>? classNames, bool imagesNeeded)
     {
-        var truth = DatasetReader.Read(spec, DatasetReadOptions.ForEvaluation(classNames, split));
+        var truth = DatasetReader.Read(spec, DatasetReadOptions.ForEvaluation(classNames, split) with { RequireImageFiles = imagesNeeded });
         // Repairs and skips change what is evaluated: say so, on stderr so that the report stays clean.
         if (truth.Problems.Count > 0)
         {
@@ -103,6 +123,24 @@ internal static class EvalCommand
         return truth;
     }
 
+    /// <summary>
+    /// The detections of a file. Without <c>--config</c> the classes are those the ground truth's objects
+    /// have: a VOC split where a class has no object does not know it, and a detection of it is explained.
+    /// </summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<Detection>> ReadDetections(string file, AnnotatedDataset truth, bool classesGiven)
+    {
+        try
+        {
+            return DetectionFileReader.Read(file, truth);
+        }
+        catch (SsdInputException e) when (!classesGiven && truth.Spec.Format == DatasetFormat.Voc
+            && (e.Message.Contains("unknown class", StringComparison.Ordinal) || e.Message.Contains("unknown category_id", StringComparison.Ordinal)))
+        {
+            throw new SsdInputException($"{e.Message}. Without --config the classes are those of the objects in {truth.Spec}; " +
+                "give the model's classes with --config (a preset, a configuration JSON or the model file)", e);
+        }
+    }
+
     /// <summary>The metric asked for, or the dataset's own protocol.</summary>
     private static EvaluationMetric MetricFor(AnnotatedDataset truth, string? metric) => metric switch
     {
@@ -112,8 +150,8 @@ internal static class EvalCommand
         _ => truth.Spec.Format == DatasetFormat.Voc ? EvaluationMetric.Voc : EvaluationMetric.Coco,
     };
 
-    /// <summary>Runs the model over the split with a progress bar on stderr.</summary>
-    private static IReadOnlyList<EvaluatedImage> DetectWithProgress(SsdDetector detector, IReadOnlyList<ImageAnnotation> images)
+    /// <summary>Runs the model over the split with a progress bar on stderr; an unreadable image goes to <paramref name="onError"/> and is left out.</summary>
+    private static IReadOnlyList<EvaluatedImage> DetectWithProgress(SsdDetector detector, IReadOnlyList<ImageAnnotation> images, Action<Imaging.ImageDecodeException> onError)
     {
         IReadOnlyList<EvaluatedImage> results = [];
         Terminal.Error.Progress()
@@ -126,7 +164,7 @@ internal static class EvalCommand
                 {
                     task.Value = done;
                     task.Description = $"detecting: {done}/{images.Count} images, {done / clock.Elapsed.TotalSeconds:F1} images/s";
-                }));
+                }), onError);
             });
         return results;
     }

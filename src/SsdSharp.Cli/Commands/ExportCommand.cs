@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SsdSharp.Configuration;
+using SsdSharp.IO;
 using SsdSharp.Onnx;
 using SsdSharp.Weights;
 using Spectre.Console;
@@ -14,11 +15,8 @@ internal static class ExportCommand
         var weights = new Option<string>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config.", Required = true };
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
         var output = new Option<string>("--output") { Description = "The .onnx file to write.", Required = true };
-        var opset = new Option<int>("--opset")
-        {
-            Description = $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
-            DefaultValueFactory = _ => new OnnxExportOptions().Opset,
-        };
+        var opset = NumericOption.Create("--opset", $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
+            new NumberRange<int>(OnnxExportOptions.MinOpset, OnnxExportOptions.MaxOpset), new OnnxExportOptions().Opset);
         var withNms = new Option<bool>("--with-nms") { Description = "Also run the per-class NMS in the graph: output 'detections' [M, 7]." };
         var command = new Command("export", "Export a model to ONNX (input 'images', outputs 'boxes' and 'scores'; metadata for consumers).")
         {
@@ -26,10 +24,13 @@ internal static class ExportCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            var source = parse.GetValue(weights)!;
             var target = parse.GetValue(output)!;
             if (!OnnxExporter.IsOnnxFile(target)) throw new SsdInputException($"--output {target}: expected a file name ending in .onnx");
+            InputFile.CheckReadable(source, "a model file or PyTorch checkpoint");
+            // Checked before the export, like every output: never an input, and writable.
+            new OutputPlan().Reads(source, parse.GetValue(config)).File("--output", target);
             var options = new OnnxExportOptions { Opset = parse.GetValue(opset), WithNms = parse.GetValue(withNms) }.Validate();
-            var source = parse.GetValue(weights)!;
             var (resolved, stateDict) = ModelWeights.Load(source, parse.GetValue(config) is { } c ? SsdConfig.Load(c) : null);
             OnnxExporter.Save(target, resolved, stateDict, options, source);
             Terminal.Error.MarkupLineInterpolated(

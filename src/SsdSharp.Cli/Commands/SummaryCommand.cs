@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using SsdSharp.Configuration;
 using SsdSharp.Modeling;
 using Spectre.Console;
 
@@ -12,7 +11,7 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON file.", DefaultValueFactory = _ => "voc300" };
-        var classes = new Option<int?>("--classes") { Description = "Number of object classes (without background), overriding the config's." };
+        var classes = NumericOption.Optional("--classes", "Number of object classes (without background), overriding the config's.", new NumberRange<int>(1));
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("summary", "Show every layer with its output shape, the source feature maps, default boxes, parameters and multiply-accumulates.")
@@ -21,7 +20,7 @@ internal static class SummaryCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var c = SsdConfig.Load(parse.GetValue(config)!);
+            var c = ModelResolver.LoadConfig(parse.GetValue(config)!);
             if (parse.GetValue(classes) is int n) c = c.WithClassCount(n);
             using var network = new SsdNetwork(c);
             var summary = NetworkSummary.Of(network);

@@ -2,30 +2,34 @@ using System.CommandLine;
 using System.Diagnostics;
 using SsdSharp.Configuration;
 using SsdSharp.Data.Synthetic;
+using SsdSharp.IO;
 
 namespace SsdSharp.Cli.Commands;
 
 /// <summary><c>ssd synth</c>: writes the synthetic shapes dataset in VOC and COCO form.</summary>
 internal static class SynthCommand
 {
+    /// <summary>Most images one run makes: a million files already takes hours and tens of gigabytes.</summary>
+    private const int MaxImages = 1_000_000;
+
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "Dataset root to write (VOC layout plus instances_{split}.json).", Required = true };
-        var images = new Option<int>("--images") { Description = "Number of images.", Required = true };
-        var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same dataset.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Dataset root to write (VOC layout plus instances_{split}.json): a new or empty folder, or one ssd made.", Required = true };
+        var images = NumericOption.Create("--images", "Number of images (at most a million).", new NumberRange<int>(1, MaxImages), 0);
+        images.Required = true;
+        var seed = NumericOption.Create("--seed", "Random seed; the same seed gives the same dataset.", new NumberRange<long>(0), 0L);
         var classes = new Option<string>("--classes")
         {
             Description = "Comma-separated shape classes, in class-id order.",
             DefaultValueFactory = _ => string.Join(',', SsdPresets.ShapeClasses),
         };
-        var difficultBelow = new Option<double>("--difficult-below")
-        {
-            Description = "Mark objects difficult when their visible box's shorter side, resized to the 300-px network input, is below this many pixels.",
-            DefaultValueFactory = _ => new SyntheticDatasetOptions().DifficultBelow,
-        };
+        var difficultBelow = NumericOption.Create("--difficult-below",
+            "Mark objects difficult when their visible box's shorter side, resized to the 300-px network input, is below this many pixels.",
+            new NumberRange<double>(0), new SyntheticDatasetOptions().DifficultBelow);
+        var force = ForceOption.Create();
         var command = new Command("synth", "Generate a synthetic detection dataset of shapes (JPEG images, VOC xml, COCO json).")
         {
-            output, images, seed, classes, difficultBelow,
+            output, images, seed, classes, difficultBelow, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -37,9 +41,11 @@ internal static class SynthCommand
                 DifficultBelow = parse.GetValue(difficultBelow),
             };
             options.Validate();
+            // A folder of the user's is never written over: it must be new, empty or an earlier synth's.
+            var folder = OutputFolder.Prepare("--out", parse.GetValue(output)!, parse.GetValue(force));
             var clock = Stopwatch.StartNew();
             var progress = new TenthsProgress(options.Images);
-            var summary = SyntheticDataset.Generate(parse.GetValue(output)!, options, progress);
+            var summary = SyntheticDataset.Generate(folder.Path, options, progress);
             Console.Error.WriteLine();
             Console.WriteLine($"Wrote {summary.Images} images in {clock.Elapsed.TotalSeconds:F1} s to {summary.Directory}");
             Console.WriteLine("Splits: " + string.Join(", ", summary.ImagesPerSplit.Select(p => $"{p.Key} {p.Value}")));

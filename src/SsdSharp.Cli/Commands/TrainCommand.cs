@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Inference;
+using SsdSharp.IO;
 using SsdSharp.Training;
 using Spectre.Console;
 using SsdSharp.Preprocessing;
@@ -17,35 +17,41 @@ internal static class TrainCommand
 {
     private const int PlainReportEvery = 10;
 
+    /// <summary>Most data-loading threads: each holds a few batches ready, so memory grows with their number.</summary>
+    private const int MaxWorkers = 64;
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; not with --resume." };
+        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; with --resume it must be the run's." };
         var data = new Option<string>("--data") { Description = "Training set: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set to train on.", DefaultValueFactory = _ => "trainval" };
-        var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model (new runs)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run whose output directory this is." };
-        var iterations = new Option<long?>("--iterations") { Description = "Optimiser steps of the whole run (default: the config's recipe)." };
-        var batch = new Option<int?>("--batch") { Description = "Images per batch (default 32)." };
-        var lr = new Option<double?>("--lr") { Description = "Base learning rate." };
+        var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model: a new or empty folder, or one ssd made." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run whose output directory this is (alone: the --out directory).", Arity = ArgumentArity.ZeroOrOne };
+        var iterations = NumericOption.Optional("--iterations", "Optimiser steps of the whole run (default: the config's recipe).", new NumberRange<long>(1));
+        var batch = NumericOption.Optional("--batch", "Images per batch (default 32).", NumericOption.BatchRange);
+        var lr = NumericOption.Optional("--lr", "Base learning rate.", new NumberRange<double>(0, MinOpen: true));
         var lrSteps = new Option<string?>("--lr-steps") { Description = "Comma-separated iterations at which the rate is multiplied by --gamma." };
-        var gamma = new Option<double?>("--gamma") { Description = "Learning-rate decay factor (0.1)." };
-        var warmup = new Option<long?>("--warmup") { Description = "Iterations of linear warm-up from a third of the rate." };
-        var clip = new Option<double?>("--clip") { Description = "Clip the global gradient norm to this value (0: off)." };
-        var workers = new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => 2 };
+        var gamma = NumericOption.Optional("--gamma", "Learning-rate decay factor (0.1), in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true));
+        var warmup = NumericOption.Optional("--warmup", "Iterations of linear warm-up from a third of the rate.", new NumberRange<long>(0));
+        var clip = NumericOption.Optional("--clip", "Clip the global gradient norm to this value (0: off).", new NumberRange<double>(0));
+        var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
         var device = DeviceOption.Create();
-        var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth); not with --resume." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of initialisation, data order and augmentation (0)." };
-        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Checkpoint period in iterations." };
-        var evalEvery = new Option<long?>("--eval-every") { Description = "Evaluate VOC mAP on --eval-data every this many iterations." };
+        var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
+        var seed = NumericOption.Optional("--seed", "Seed of initialisation, data order and augmentation (0).", new NumberRange<int>(0));
+        var checkpointEvery = NumericOption.Optional("--checkpoint-every", "Checkpoint period in iterations.", new NumberRange<long>(1));
+        var evalEvery = NumericOption.Optional("--eval-every", "Evaluate VOC mAP on --eval-data every this many iterations (0: never).", new NumberRange<long>(0));
         var evalData = new Option<string?>("--eval-data") { Description = "Evaluation set for --eval-every (same forms as --data)." };
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
+        var maxMegapixels = ImageLimitOption.Create();
+        var force = ForceOption.Create();
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
             config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, seed,
-            checkpointEvery, evalEvery, evalData, evalSplit,
+            checkpointEvery, evalEvery, evalData, evalSplit, maxMegapixels, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            ImageLimitOption.Apply(parse, maxMegapixels);
             TrainingOptions Adjust(TrainingOptions o) => o with
             {
                 Iterations = parse.GetValue(iterations) ?? o.Iterations,
@@ -60,18 +66,21 @@ internal static class TrainCommand
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
             };
 
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
             var computeDevice = DeviceOption.Parse(parse, device);
-            using var trainer = parse.GetValue(resume) is { } resumeDir
-                ? Resume(resumeDir, parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust, computeDevice)
-                : StartNew(parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), Adjust, computeDevice);
+            // --resume alone continues the run of --out: the same command line with --resume appended.
+            using var trainer = parse.GetResult(resume) is not null
+                ? Resume(parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new SsdInputException("--resume without a directory continues the run of --out DIR; give one of them"),
+                    parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust, computeDevice)
+                : StartNew(spec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
-            var dataset = DatasetReader.Read(parse.GetValue(data)!, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!));
+            var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!));
             Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)
             {
-                var evalSpec = parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC");
+                var evalSpec = DatasetArgument.Parse(parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC"));
                 var evalSet = DatasetReader.Read(evalSpec, DatasetReadOptions.ForEvaluation(classNames, parse.GetValue(evalSplit)!));
                 Terminal.Error.MarkupLineInterpolated($"[grey]evaluation set: {evalSet.Images.Count} images from {evalSet.Spec}, every {options.EvaluateEvery} iterations[/]");
                 trainer.Evaluator = VocEvaluationHook.Create(evalSet.Images);
@@ -115,21 +124,40 @@ internal static class TrainCommand
         return command;
     }
 
-    private static Trainer StartNew(string? configName, string? output, string? vggBase, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
+    /// <summary>
+    /// A new run into <paramref name="output"/>, which must hold no checkpoint (that is a run to resume) and be new,
+    /// empty or made by ssd (unless <paramref name="force"/>); the files the run writes must not be its inputs.
+    /// </summary>
+    private static Trainer StartNew(DatasetSpec data, string? configName, string? output, string? vggBase, bool force, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
-        var config = SsdConfig.Load(configName);
-        return Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device);
+        if (vggBase != null) InputFile.CheckReadable(vggBase, "a VGG base checkpoint (.pth)");
+        var config = ModelResolver.LoadConfig(configName);
+        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device);
+        try
+        {
+            var plan = new OutputPlan().Reads(data.Paths).Reads(configName, vggBase);
+            var folder = plan.Folder("--out", output, force);
+            foreach (var file in new[] { Trainer.ModelFileName, TrainingLog.FileName, LossCurve.FileName, TrainingCheckpoint.SidecarName })
+                plan.FileIn("--out", folder, file);
+            return trainer;
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
     }
 
+    /// <summary>Continues the run in <paramref name="directory"/>; options the command repeats must be the run's (the checkpoint's configuration).</summary>
     private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
-        if (config != null || vggBase != null)
-            throw new SsdInputException("--config and --base come from the checkpoint; leave them out with --resume");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
-        return Trainer.Resume(directory, adjust, device);
+        if (vggBase != null)
+            Terminal.Error.MarkupLineInterpolated($"[grey]--base is not used when resuming: the weights come from the checkpoint[/]");
+        return Trainer.Resume(directory, adjust, config is null ? null : ModelResolver.LoadConfig(config), device);
     }
 
     private static IReadOnlyList<long> ParseSteps(string text)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
 using SsdSharp.Inference;
+using SsdSharp.IO;
 using SsdSharp.Loss;
 using SsdSharp.Matching;
 using SsdSharp.Modeling;
@@ -45,6 +46,9 @@ public sealed class Trainer : IDisposable
         _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
         _loss = new MultiBoxLoss(options.NegativesPerPositive);
     }
+
+    /// <summary>File name of the trained model, written in the output directory when a run completes.</summary>
+    public const string ModelFileName = "model.safetensors";
 
     /// <summary>Where the network trains.</summary>
     public ComputeDevice Device => Devices.Describe(_device);
@@ -97,15 +101,30 @@ public sealed class Trainer : IDisposable
     /// </summary>
     /// <param name="directory">The output directory of the interrupted run (it stays the output directory).</param>
     /// <param name="adjust">Changes the stored options, for example to extend <see cref="TrainingOptions.Iterations"/>.</param>
+    /// <param name="config">
+    /// The configuration the caller expects (a command repeated with <c>--resume</c> appended names it again):
+    /// accepted when it is the run's, refused naming the first field that differs. Null takes the run's.
+    /// </param>
     /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
-    /// <exception cref="SsdInputException">No checkpoint there, or <paramref name="adjust"/> changes the batch size or seed.</exception>
-    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, ComputeDevice? device = null)
+    /// <exception cref="SsdInputException">
+    /// No checkpoint there; <paramref name="adjust"/> changes the batch size or seed, or asks for fewer iterations
+    /// than the run has done; or <paramref name="config"/> is not the run's.
+    /// </exception>
+    public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, SsdConfig? config = null, ComputeDevice? device = null)
     {
         var info = TrainingCheckpoint.Read(directory);
+        if (config != null && SsdConfigComparison.FirstDifference(info.Config, config) is var (field, run, given))
+            throw new SsdInputException($"{directory}: the configuration given is not the run's: '{field}' is {run} in the run, {given} given; a resumed run keeps its configuration");
         var options = (adjust?.Invoke(info.Options) ?? info.Options).Validate();
         // The data stream is a function of batch size and seed: changing them would not continue the run.
-        if (options.BatchSize != info.Options.BatchSize || options.Seed != info.Options.Seed)
-            throw new SsdInputException($"{directory}: the batch size and seed cannot change when a run is resumed (the run has batch {info.Options.BatchSize}, seed {info.Options.Seed})");
+        if (options.BatchSize != info.Options.BatchSize)
+            throw new SsdInputException($"{directory}: the batch size cannot change when a run is resumed (the run has {info.Options.BatchSize}, asked for {options.BatchSize})");
+        if (options.Seed != info.Options.Seed)
+            throw new SsdInputException($"{directory}: the seed cannot change when a run is resumed (the run has {info.Options.Seed}, asked for {options.Seed})");
+        if (options.Iterations < info.Iteration)
+            throw new SsdInputException($"{directory}: the run has done {info.Iteration} iterations; it cannot be resumed to a total of {options.Iterations}");
+        // A checkpoint write killed midway left its temporary files; the run now owns the directory again.
+        AtomicFile.RemoveOrphans(directory);
         var trainer = new Trainer(new SsdNetwork(info.Config), options, directory, device);
         TrainingCheckpoint.Restore(info, trainer.Network, trainer._optimizer, trainer._parameters);
         trainer.Iteration = trainer._checkpointIteration = info.Iteration;
@@ -189,7 +208,7 @@ public sealed class Trainer : IDisposable
         string? modelPath = null;
         if (outcome == TrainingOutcome.Completed)
         {
-            modelPath = Path.Combine(OutputDirectory, "model.safetensors");
+            modelPath = Path.Combine(OutputDirectory, ModelFileName);
             NetworkFile.Save(Network, modelPath);
         }
         var curvePath = Path.Combine(OutputDirectory, LossCurve.FileName);

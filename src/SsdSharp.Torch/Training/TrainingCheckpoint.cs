@@ -105,10 +105,7 @@ public static class TrainingCheckpoint
             ["config"] = JsonNode.Parse(network.Config.ToJson()),
             ["options"] = JsonNode.Parse(options.ToJson()),
         };
-        var sidecarPath = Path.Combine(directory, SidecarName);
-        var temp = sidecarPath + $".{Environment.ProcessId}.tmp";
-        System.IO.File.WriteAllText(temp, sidecar.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        System.IO.File.Move(temp, sidecarPath, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(directory, SidecarName), sidecar.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
         var prefix = $"{network.Config.Name}-iter";
         foreach (var old in Directory.GetFiles(directory, $"{prefix}*.safetensors").Order(StringComparer.Ordinal).SkipLast(options.KeepCheckpoints))

@@ -11,13 +11,9 @@ namespace SsdSharp.Weights;
 /// </summary>
 public static class StateDictLoader
 {
-    // BatchNorm's step counter is bookkeeping, not a weight: model files leave it out and the
-    // reference's checkpoints may lack it.
-    private const string BookkeepingSuffix = ".num_batches_tracked";
-
     /// <summary>The module's state dict without bookkeeping entries: what a model file stores.</summary>
     public static IEnumerable<KeyValuePair<string, Tensor>> Weights(nn.Module module) =>
-        module.state_dict().Where(kv => !kv.Key.EndsWith(BookkeepingSuffix, StringComparison.Ordinal));
+        module.state_dict().Where(kv => !StateDictKeys.IsBookkeeping(kv.Key));
 
     /// <summary>Loads host tensors (from a model file) into <paramref name="module"/>; see the tensor overload.</summary>
     public static void Load(nn.Module module, IReadOnlyDictionary<string, HostTensor> stateDict, string source)

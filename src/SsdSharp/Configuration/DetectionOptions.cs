@@ -25,8 +25,9 @@ public sealed record DetectionOptions
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public DetectionOptions Validate()
     {
-        if (ConfidenceThreshold is < 0 or >= 1) throw new SsdInputException($"conf-threshold: must be in [0, 1), got {ConfidenceThreshold}");
-        if (NmsThreshold is <= 0 or > 1) throw new SsdInputException($"nms-threshold: must be in (0, 1], got {NmsThreshold}");
+        // Written as what is accepted, so that NaN, which compares false to everything, is refused.
+        if (ConfidenceThreshold is not (>= 0 and < 1)) throw new SsdInputException($"conf-threshold: must be in [0, 1), got {ConfidenceThreshold}");
+        if (NmsThreshold is not (> 0 and <= 1)) throw new SsdInputException($"nms-threshold: must be in (0, 1], got {NmsThreshold}");
         if (TopK < 1) throw new SsdInputException($"top-k: must be at least 1, got {TopK}");
         if (MaxDetections is < 1) throw new SsdInputException($"max-detections: must be at least 1, got {MaxDetections}");
         return this;

@@ -235,7 +235,7 @@ public sealed record SsdConfig
     }
 
     /// <summary>Writes the configuration as JSON.</summary>
-    public void Save(string path) => File.WriteAllText(path, ToJson());
+    public void Save(string path) => IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>
     /// Resolves a preset name (<c>voc300</c>, <c>coco300</c>, <c>voc512</c>, <c>coco512</c>, <c>shapes300</c>)

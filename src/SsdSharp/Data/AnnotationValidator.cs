@@ -83,7 +83,9 @@ internal sealed class AnnotationValidator(ClassIndex classes, DatasetReadOptions
     {
         if (!File.Exists(raw.ImagePath))
         {
-            problems.Add(Problem(raw.ImagePath, raw, null, "image file not found", ProblemAction.ImageSkipped));
+            if (!options.RequireImageFiles && raw.Width > 0 && raw.Height > 0) return (raw.Width, raw.Height);
+            var message = options.RequireImageFiles ? "image file not found" : "image file not found, and the annotation gives no size";
+            problems.Add(Problem(raw.ImagePath, raw, null, message, ProblemAction.ImageSkipped));
             return null;
         }
         int width = raw.Width, height = raw.Height;

@@ -106,7 +106,8 @@ public static class CocoReader
             // A missing or invalid size is 0 here; the validator takes it from the image or skips the image.
             int width = TryGetLong(image, "width", out long w) && w is > 0 and <= int.MaxValue ? (int)w : 0;
             int height = TryGetLong(image, "height", out long h) && h is > 0 and <= int.MaxValue ? (int)h : 0;
-            raws.Add(new RawImage(file, id.ToString(CultureInfo.InvariantCulture), Path.Combine(imagesDirectory, fileName), width, height, [], id));
+            var imagePath = ConfinedPath.Combine(imagesDirectory, fileName, $"{file}: images[{index}].file_name");
+            raws.Add(new RawImage(file, id.ToString(CultureInfo.InvariantCulture), imagePath, width, height, [], id));
             index++;
         }
         return raws;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SsdSharp.IO;
 
 namespace SsdSharp.Data;
 
@@ -9,15 +10,15 @@ namespace SsdSharp.Data;
 /// </summary>
 public static class CocoWriter
 {
-    /// <summary>Writes the file.</summary>
+    /// <summary>Writes the file (atomically).</summary>
     /// <param name="path">The json file; <c>file_name</c> is each image path relative to its folder.</param>
     /// <param name="classNames">Class names; class id i + 1 is written as category id i + 1.</param>
     /// <param name="images">The images, with ids <see cref="ImageAnnotation.CocoId"/> or else their position + 1.</param>
-    public static void Write(string path, IReadOnlyList<string> classNames, IReadOnlyList<ImageAnnotation> images)
+    public static void Write(string path, IReadOnlyList<string> classNames, IReadOnlyList<ImageAnnotation> images) =>
+        AtomicFile.Write(path, stream => Write(stream, Path.GetDirectoryName(Path.GetFullPath(path))!, classNames, images));
+
+    private static void Write(Stream stream, string folder, IReadOnlyList<string> classNames, IReadOnlyList<ImageAnnotation> images)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream);
         json.WriteStartObject();
         json.WriteStartArray("images");

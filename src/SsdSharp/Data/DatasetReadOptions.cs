@@ -29,6 +29,13 @@ public sealed record DatasetReadOptions
     /// </summary>
     public bool VerifyImages { get; init; }
 
+    /// <summary>
+    /// Whether each image file must exist (true: an image without its file is skipped as a problem). Scoring
+    /// precomputed detections needs the annotations only, as pycocotools does: with false, an image whose
+    /// file is absent is kept when its annotation gives its size.
+    /// </summary>
+    public bool RequireImageFiles { get; init; } = true;
+
     /// <summary>Training defaults: difficult and crowd objects dropped, problems fixed or skipped.</summary>
     public static DatasetReadOptions ForTraining(IReadOnlyList<string>? classNames, string split = "trainval") =>
         new() { ClassNames = classNames, Split = split };

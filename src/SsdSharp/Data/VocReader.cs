@@ -34,7 +34,8 @@ public static class VocReader
         return new AnnotatedDataset(DatasetSpec.Voc([.. roots]), names, images, problems);
     }
 
-    /// <summary>The image ids of a split: the first word of each non-empty line.</summary>
+    /// <summary>The image ids of a split: the first word of each non-empty line, each naming a file inside the root's <c>Annotations</c>.</summary>
+    /// <exception cref="SsdInputException">No such root or split, or an id leads outside the root (<c>../../victim</c>), naming the line.</exception>
     private static IEnumerable<string> ReadSplit(string root, string split)
     {
         if (!Directory.Exists(root)) throw new SsdInputException($"VOC root '{root}': directory not found");
@@ -48,10 +49,16 @@ public static class VocReader
                 : Enumerable.Empty<string>();
             throw new SsdInputException($"{file}: split '{split}' not found; splits in this root: {string.Join(", ", available.DefaultIfEmpty("none"))}");
         }
+        var annotations = Path.Combine(root, "Annotations");
         return Utf8File.ReadText(file).Split('\n')
-            .Select(line => line.Trim())
-            .Where(line => line.Length > 0)
-            .Select(line => line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0])
+            .Select((line, index) => (Text: line.Trim(), Number: index + 1))
+            .Where(line => line.Text.Length > 0)
+            .Select(line =>
+            {
+                var id = line.Text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
+                ConfinedPath.Check(annotations, id + ".xml", $"{file}, line {line.Number}");
+                return id;
+            })
             .ToArray();
     }
 
@@ -75,10 +82,15 @@ public static class VocReader
         if (annotation.Name != "annotation")
             return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"root element is <{annotation.Name}>, expected <annotation>");
 
-        // Custom datasets keep other extensions; the xml's filename names the image then.
+        // Custom datasets keep other extensions; the xml's filename names the image then, inside JPEGImages.
         var fileName = annotation.Element("filename")?.Value.Trim();
-        if (!File.Exists(imagePath) && !string.IsNullOrEmpty(fileName) && File.Exists(Path.Combine(root, "JPEGImages", fileName)))
-            imagePath = Path.Combine(root, "JPEGImages", fileName);
+        if (!File.Exists(imagePath) && !string.IsNullOrEmpty(fileName))
+        {
+            var images = Path.Combine(root, "JPEGImages");
+            if (!ConfinedPath.IsInside(images, fileName))
+                return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"<filename> '{fileName}' leads outside {images}");
+            if (File.Exists(Path.Combine(images, fileName))) imagePath = Path.Combine(images, fileName);
+        }
 
         var size = annotation.Element("size");
         int width = ReadSize(size?.Element("width")), height = ReadSize(size?.Element("height"));

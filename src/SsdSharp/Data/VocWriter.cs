@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using SsdSharp.IO;
 
 namespace SsdSharp.Data;
 
@@ -11,12 +12,11 @@ namespace SsdSharp.Data;
 /// </summary>
 public static class VocWriter
 {
-    /// <summary>Writes <c>Annotations/{image.Id}.xml</c> under <paramref name="root"/>.</summary>
+    /// <summary>Writes <c>Annotations/{image.Id}.xml</c> under <paramref name="root"/> (atomically, as every writer here).</summary>
     public static void WriteAnnotation(string root, ImageAnnotation image)
     {
         ArgumentNullException.ThrowIfNull(image);
         var folder = Path.Combine(root, "Annotations");
-        Directory.CreateDirectory(folder);
         var xml = new XElement("annotation",
             new XElement("folder", Path.GetFileName(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))),
             new XElement("filename", Path.GetFileName(image.ImagePath)),
@@ -30,18 +30,18 @@ public static class VocWriter
                 new XElement("bndbox",
                     new XElement("xmin", Number(o.X1 + 1)), new XElement("ymin", Number(o.Y1 + 1)),
                     new XElement("xmax", Number(o.X2 + 1)), new XElement("ymax", Number(o.Y2 + 1))))));
-        // As VOC's own files: UTF-8 without byte-order mark or declaration.
-        using var writer = XmlWriter.Create(Path.Combine(folder, image.Id + ".xml"),
-            new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true, Indent = true });
-        xml.Save(writer);
+        AtomicFile.Write(Path.Combine(folder, image.Id + ".xml"), stream =>
+        {
+            // As VOC's own files: UTF-8 without byte-order mark or declaration.
+            using var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true, Indent = true });
+            xml.Save(writer);
+        });
     }
 
     /// <summary>Writes <c>ImageSets/Main/{split}.txt</c> under <paramref name="root"/>: one image id a line.</summary>
     public static void WriteSplit(string root, string split, IEnumerable<string> ids)
     {
-        var folder = Path.Combine(root, "ImageSets", "Main");
-        Directory.CreateDirectory(folder);
-        File.WriteAllLines(Path.Combine(folder, split + ".txt"), ids);
+        AtomicFile.WriteAllText(Path.Combine(root, "ImageSets", "Main", split + ".txt"), string.Concat(ids.Select(id => id + Environment.NewLine)));
     }
 
     private static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);

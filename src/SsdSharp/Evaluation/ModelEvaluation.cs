@@ -25,19 +25,36 @@ public static class ModelEvaluation
     /// <summary>Detects objects in every image of <paramref name="images"/>, batched, in split order.</summary>
     /// <param name="detector">The model. Evaluation normally keeps every detection (no global cap), as the reference does.</param>
     /// <param name="images">The split's annotated images.</param>
-    /// <param name="progress">Told the number of images done after each batch.</param>
+    /// <param name="progress">Told the number of images done (detected or failed) after each batch.</param>
+    /// <param name="onError">
+    /// Told of each image that cannot be read, which is then left out of the results, so that scoring them
+    /// scores the readable part of the split. Without it the first such image stops the evaluation: the
+    /// scores of the whole split would be wrong without it.
+    /// </param>
     /// <param name="cancellationToken">Stops between batches.</param>
-    /// <exception cref="Imaging.ImageDecodeException">An image of the split cannot be read: the scores would be wrong without it.</exception>
+    /// <exception cref="Imaging.ImageDecodeException">An image of the split cannot be read, and there is no <paramref name="onError"/>.</exception>
     public static IReadOnlyList<EvaluatedImage> Detect(SsdDetector detector, IReadOnlyList<ImageAnnotation> images,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, Action<Imaging.ImageDecodeException>? onError = null, CancellationToken cancellationToken = default)
     {
         var byPath = new Dictionary<string, ImageAnnotation>(StringComparer.Ordinal);
         foreach (var image in images) byPath[image.ImagePath] = image;
         var results = new List<EvaluatedImage>(images.Count);
-        foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), cancellationToken: cancellationToken))
+        int failed = 0;
+        void Report()
+        {
+            int done = results.Count + failed;
+            if (done % detector.Options.BatchSize == 0 || done == images.Count) progress?.Report(done);
+        }
+        Action<Imaging.ImageDecodeException>? skip = onError is null ? null : e =>
+        {
+            failed++;
+            onError(e);
+            Report();
+        };
+        foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), skip, cancellationToken))
         {
             results.Add(new EvaluatedImage(byPath[result.Image], result));
-            if (results.Count % detector.Options.BatchSize == 0 || results.Count == images.Count) progress?.Report(results.Count);
+            Report();
         }
         return results;
     }

@@ -1,18 +1,23 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace SsdSharp.IO;
 
 /// <summary>
 /// Whole-file outputs (model files, checkpoints, reports, pictures) are written to a temporary file
 /// beside the target and renamed over it, so that a crash or a concurrent run never leaves a torn file
-/// and an existing file is replaced only by a complete one.
+/// and an existing file is replaced only by a complete one. The temporary name carries the writer's
+/// process id, so that <see cref="RemoveOrphans"/> can tell the leftovers of a killed writer.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = TemporaryPath(directory, Path.GetFileName(path));
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
@@ -35,4 +40,60 @@ public static class AtomicFile
             using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(text);
         });
+
+    /// <summary>
+    /// Proves that files can be written in <paramref name="directory"/> (creating it if needed) by writing
+    /// and deleting an empty temporary file, so that a command finds a read-only or forbidden output folder
+    /// before its work rather than after.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
+    /// <exception cref="IOException">The folder cannot be created or written (read-only file system, a file on the way…).</exception>
+    public static void ProbeWritable(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var temp = TemporaryPath(Path.GetFullPath(directory), "probe");
+        using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        {
+        }
+        File.Delete(temp);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that writers killed mid-write left in <paramref name="directory"/>: those
+    /// whose process is gone. A live process's file is a write in progress and stays.
+    /// </summary>
+    /// <returns>The files deleted.</returns>
+    public static IReadOnlyList<string> RemoveOrphans(string directory)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(directory)) return removed;
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            var match = TemporaryName().Match(Path.GetFileName(file));
+            if (!match.Success || IsRunning(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture))) continue;
+            File.Delete(file);
+            removed.Add(file);
+        }
+        return removed;
+    }
+
+    private static string TemporaryPath(string directory, string name) =>
+        Path.Combine(directory, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The form of <see cref="TemporaryPath"/>'s names.</summary>
+    [GeneratedRegex(@"^\..+\.(?<pid>[0-9]{1,9})\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryName();
 }

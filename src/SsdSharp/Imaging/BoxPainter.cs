@@ -1,5 +1,6 @@
 using System.Drawing;
 using SkiaSharp;
+using SsdSharp.IO;
 
 namespace SsdSharp.Imaging;
 
@@ -15,12 +16,6 @@ public readonly record struct LabeledBox(float X1, float Y1, float X2, float Y2,
 /// <summary>Draws labelled boxes on images, for detections and for ground truth alike.</summary>
 public static class BoxPainter
 {
-    /// <summary>Sans-serif faces that are common on Linux, Windows and macOS, in order of preference.</summary>
-    private static readonly string[] CaptionFamilies = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans"];
-
-    private static readonly Lazy<SKTypeface> CaptionTypeface = new(() =>
-        CaptionFamilies.Select(SKFontManager.Default.MatchFamily).FirstOrDefault(face => face != null) ?? SKTypeface.Default);
-
     /// <summary>
     /// Draws the boxes onto <paramref name="bitmap"/> in place, with line width and font scaled to the image
     /// (<see cref="DrawingScale"/>) and captions that overlap neither each other nor the image border
@@ -52,7 +47,7 @@ public static class BoxPainter
 
     private static void DrawCaptions(SKCanvas canvas, Size image, List<LabeledBox> boxes, DrawingScale scale)
     {
-        using var font = new SKFont(CaptionTypeface.Value, scale.FontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        using var font = new SKFont(BundledFont.Typeface, scale.FontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
         float padX = MathF.Round(0.3f * scale.FontSize), padY = MathF.Round(0.12f * scale.FontSize);
         var metrics = font.Metrics;
         int height = (int)MathF.Ceiling(metrics.Descent - metrics.Ascent + 2 * padY);
@@ -109,16 +104,13 @@ public static class BoxPainter
         return "…" + tail;
     }
 
-    /// <summary>Encodes a bitmap to a file, choosing JPEG or PNG by extension (PNG otherwise).</summary>
+    /// <summary>Encodes a bitmap to a file (atomically), choosing JPEG or PNG by extension (PNG otherwise).</summary>
     public static void Save(SKBitmap bitmap, string path)
     {
         var ext = Path.GetExtension(path).ToLowerInvariant();
         var format = ext is ".jpg" or ".jpeg" ? SKEncodedImageFormat.Jpeg : SKEncodedImageFormat.Png;
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(format, 92);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory != null) Directory.CreateDirectory(directory);
-        using var stream = File.Create(path);
-        data.SaveTo(stream);
+        AtomicFile.Write(path, data.SaveTo);
     }
 }

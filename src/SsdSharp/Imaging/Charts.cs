@@ -63,6 +63,8 @@ public static class Charts
 
     private static void Save(ScottPlot.Plot plot, string path, int width, int height)
     {
+        BundledFont.RegisterWithCharts();
+        plot.Font.Set(BundledFont.FamilyName);
         var png = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(png));
     }

@@ -18,17 +18,29 @@ public static class PostProcessor
     public static NormalizedDetection[][] Run(NetworkPredictions predictions, DetectionOptions options)
     {
         var result = new NormalizedDetection[predictions.Count][];
-        for (int n = 0; n < result.Length; n++)
-        {
-            var boxes = predictions.BoxesOf(n);
-            var scores = predictions.ScoresOf(n);
-            result[n] = options.ClassAgnostic
-                ? ClassAgnostic(boxes, scores, predictions.Classes, options)
-                : PerClass(boxes, scores, predictions.Classes, options);
-            if (options.MaxDetections is int cap && result[n].Length > cap)
-                result[n] = result[n].OrderByDescending(d => d.Score).Take(cap).ToArray();
-        }
+        for (int n = 0; n < result.Length; n++) result[n] = Run(predictions, n, options);
         return result;
+    }
+
+    /// <summary>
+    /// Detections of image <paramref name="n"/> of a batch, in the order of <see cref="Run(NetworkPredictions, DetectionOptions)"/>.
+    /// Images of one batch may be post-processed with different options, and concurrently.
+    /// </summary>
+    /// <param name="predictions">Decoded boxes and softmax scores of the batch.</param>
+    /// <param name="n">The image, 0 to N − 1.</param>
+    /// <param name="options">Thresholds and caps.</param>
+    public static NormalizedDetection[] Run(NetworkPredictions predictions, int n, DetectionOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(n, predictions.Count);
+        var boxes = predictions.BoxesOf(n);
+        var scores = predictions.ScoresOf(n);
+        var detections = options.ClassAgnostic
+            ? ClassAgnostic(boxes, scores, predictions.Classes, options)
+            : PerClass(boxes, scores, predictions.Classes, options);
+        if (options.MaxDetections is int cap && detections.Length > cap)
+            detections = detections.OrderByDescending(d => d.Score).Take(cap).ToArray();
+        return detections;
     }
 
     private static NormalizedDetection[] PerClass(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options)

@@ -84,7 +84,7 @@ public sealed class SsdDetector : IDisposable
 
     /// <summary>
     /// Detects objects in many files: decoding and preprocessing run in parallel, forward passes
-    /// are batched. Results come in input order; a file that cannot be decoded is passed to
+    /// are batched. Results come in input order; a file that cannot be read or decoded is passed to
     /// <paramref name="onError"/> and skipped, or, without a handler, stops the run with its error.
     /// </summary>
     public IEnumerable<ImageDetections> DetectFiles(IEnumerable<string> paths, Action<ImageDecodeException>? onError = null,
@@ -118,7 +118,7 @@ public sealed class SsdDetector : IDisposable
         }
     }
 
-    /// <summary>Runs the whole pipeline on decoded images: <see cref="Preprocess"/>, the backend, <see cref="PostProcess"/>.</summary>
+    /// <summary>Runs the whole pipeline on decoded images: <see cref="Preprocess"/>, the backend, <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/>.</summary>
     /// <param name="images">The images (any number; one forward pass).</param>
     /// <param name="names">A name per image for the results.</param>
     public IReadOnlyList<ImageDetections> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
@@ -142,12 +142,24 @@ public sealed class SsdDetector : IDisposable
     /// <param name="names">A name per image.</param>
     public IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
     {
-        var normalised = PostProcessor.Run(predictions, Options.Detection);
         var results = new ImageDetections[images.Count];
         for (int i = 0; i < images.Count; i++)
-            results[i] = ToPixels(normalised[i], names[i], images[i].Width, images[i].Height);
+            results[i] = PostProcess(predictions, i, names[i], images[i].Width, images[i].Height, Options.Detection);
         return results;
     }
+
+    /// <summary>
+    /// Detections of image <paramref name="n"/> of a batch with its own post-processing settings, in pixels
+    /// of the image, by descending score: what a service that batches requests with different options needs.
+    /// </summary>
+    /// <param name="predictions">The backend's output for the batch.</param>
+    /// <param name="n">The image's index in the batch.</param>
+    /// <param name="name">The image's name for the result.</param>
+    /// <param name="width">The original image's width in pixels.</param>
+    /// <param name="height">The original image's height in pixels.</param>
+    /// <param name="detection">Thresholds and caps for this image.</param>
+    public ImageDetections PostProcess(NetworkPredictions predictions, int n, string name, int width, int height, DetectionOptions detection) =>
+        ToPixels(PostProcessor.Run(predictions, n, detection.Validate()), name, width, height);
 
     private ImageDetections ToPixels(NormalizedDetection[] detections, string name, int width, int height)
     {

@@ -9,8 +9,6 @@ namespace SsdSharp.Onnx;
 /// </summary>
 internal sealed class StateDictReader(IReadOnlyDictionary<string, HostTensor> stateDict, string source)
 {
-    // BatchNorm's step counter is bookkeeping, not a weight.
-    private const string BookkeepingSuffix = ".num_batches_tracked";
     private readonly HashSet<string> _taken = [];
     private readonly List<string> _missing = [];
     private readonly List<string> _misShaped = [];
@@ -40,7 +38,7 @@ internal sealed class StateDictReader(IReadOnlyDictionary<string, HostTensor> st
     /// <exception cref="WeightsException">Listing every missing, unexpected and mis-shaped key, or the keys with NaN or infinite values.</exception>
     public void ThrowOnProblems()
     {
-        var unexpected = stateDict.Keys.Where(k => !_taken.Contains(k) && !k.EndsWith(BookkeepingSuffix, StringComparison.Ordinal)).ToList();
+        var unexpected = stateDict.Keys.Where(k => !_taken.Contains(k) && !StateDictKeys.IsBookkeeping(k)).ToList();
         if (WeightsException.Mismatch(source, _missing, unexpected, _misShaped) is { } mismatch) throw mismatch;
         if (_nonFinite.Count > 0) throw WeightsException.NonFinite(source, _nonFinite);
     }

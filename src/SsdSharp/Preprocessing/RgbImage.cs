@@ -48,11 +48,25 @@ public sealed class RgbImage
     }
 
     /// <summary>Decodes an image file (EXIF orientation applied) to floats.</summary>
-    /// <exception cref="ImageDecodeException">The file is missing, not an image, or truncated.</exception>
+    /// <exception cref="ImageDecodeException">
+    /// The file is missing, cannot be read (permission denied), is not an image, or is truncated: a bad file of
+    /// many is one error that names it, which a caller may skip, never another exception type.
+    /// </exception>
     public static RgbImage Decode(string path)
     {
-        using var bitmap = ImageDecoder.Decode(path);
-        return FromBitmap(bitmap);
+        try
+        {
+            using var bitmap = ImageDecoder.Decode(path);
+            return FromBitmap(bitmap);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(path, "cannot read the file (permission denied)");
+        }
+        catch (IOException e)
+        {
+            throw new ImageDecodeException(path, $"cannot read the file ({e.Message})");
+        }
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public class DetectCommandTests
     {
         var result = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "voc300", "--draw", Path.GetTempPath(), "--draw-threshold", value, Image);
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("ssd: error: --draw-threshold: must be in [0, 1], got " + value, result.Stderr.Trim());
+        Assert.Equal($"ssd: error: --draw-threshold: must be in [0, 1], got {value}; see 'ssd detect --help'", result.Stderr.Trim());
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public class OnnxCommandTests
         var folder = Directory.CreateTempSubdirectory("ssd-export-bad").FullName;
         var opset = CliRunner.Run("export", "--weights", Bundled, "--output", Path.Combine(folder, "m.onnx"), "--opset", "9");
         Assert.Equal(2, opset.ExitCode);
-        Assert.Contains("opset: must be from 13 to 21, got 9", opset.Stderr);
+        Assert.Contains("--opset: must be in [13, 21], got 9", opset.Stderr);
         var output = CliRunner.Run("export", "--weights", Bundled, "--output", Path.Combine(folder, "m.safetensors"));
         Assert.Equal(2, output.ExitCode);
         Assert.Contains("expected a file name ending in .onnx", output.Stderr);

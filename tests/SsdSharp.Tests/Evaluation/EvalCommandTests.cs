@@ -36,7 +36,7 @@ public class EvalCommandTests
         Assert.Contains("hexagon", text);
         var pngs = Directory.GetFiles(Path.Combine(folder, "plots"), "*.png").Select(f => Path.GetFileName(f)).Order().ToArray();
         Assert.Equal<string>(["ap_per_class.png", "pr_circle.png", "pr_hexagon.png", "pr_square.png", "pr_star.png", "pr_triangle.png"], pngs);
-        Assert.All(Directory.GetFiles(Path.Combine(folder, "plots")), f => Assert.True(new FileInfo(f).Length > 1000));
+        Assert.All(Directory.GetFiles(Path.Combine(folder, "plots"), "*.png"), f => Assert.True(new FileInfo(f).Length > 1000));
     }
 
     [Fact]

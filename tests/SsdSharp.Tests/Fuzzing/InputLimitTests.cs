@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
-using SkiaSharp;
 using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.Modeling;
 using SsdSharp.Tests.Evaluation;
+using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Tests.Training;
 using SsdSharp.Training;
 using SsdSharp.Weights;
@@ -45,7 +44,7 @@ public sealed class InputLimitTests : IDisposable
     [Fact]
     public void PngDeclaringTenGigapixelsIsRefusedNamingTheFileAndTheLimit()
     {
-        var path = Write("huge.png", PngHeader(100_000, 100_000));
+        var path = Write("huge.png", HostileImages.PngDeclaring(100_000, 100_000));
         var e = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(path));
         AssertOneLineNaming(path, e);
         Assert.Contains("100000×100000", e.Message);
@@ -56,7 +55,7 @@ public sealed class InputLimitTests : IDisposable
     [Fact]
     public void JpegClaiming65000By65000IsRefused()
     {
-        var path = Write("huge.jpg", JpegClaiming(65_000, 65_000));
+        var path = Write("huge.jpg", HostileImages.JpegClaiming(65_000, 65_000));
         var e = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(path));
         AssertOneLineNaming(path, e);
         Assert.Contains("65000×65000", e.Message);
@@ -65,7 +64,7 @@ public sealed class InputLimitTests : IDisposable
     [Fact]
     public void RaisingThePixelLimitLetsALargeHeaderBeRead()
     {
-        var path = Write("large.png", PngHeader(100_000, 100_000));
+        var path = Write("large.png", HostileImages.PngDeclaring(100_000, 100_000));
         // Raising it cannot break a test running beside this one; lowering it could.
         ImageDecoder.MaxPixels = 100_000L * 100_000;
         try
@@ -82,7 +81,7 @@ public sealed class InputLimitTests : IDisposable
     [Fact]
     public void ImageAtTheLimitIsDecoded()
     {
-        using var decoded = ImageDecoder.Decode(new MemoryStream(JpegClaiming(16, 12)), "small.jpg");
+        using var decoded = ImageDecoder.Decode(new MemoryStream(HostileImages.JpegClaiming(16, 12)), "small.jpg");
         Assert.Equal(16, decoded.Width);
     }
 
@@ -320,65 +319,5 @@ public sealed class InputLimitTests : IDisposable
         var runaway = new SsdInputException("f: " + new string('z', 5000));
         Assert.Equal(SsdInputException.MaxMessageLength, runaway.Message.Length);
         Assert.EndsWith("…", runaway.Message);
-    }
-
-    /// <summary>A PNG signature and IHDR chunk (with its CRC) declaring the given size, then IEND: enough for a decoder to read the size.</summary>
-    private static byte[] PngHeader(int width, int height)
-    {
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 2; // RGB
-        using var stream = new MemoryStream();
-        stream.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(stream, "IHDR", ihdr);
-        WriteChunk(stream, "IDAT", ZlibOfZeros(64));
-        WriteChunk(stream, "IEND", []);
-        return stream.ToArray();
-    }
-
-    private static void WriteChunk(Stream stream, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        stream.Write(word);
-        byte[] typed = [.. Encoding.ASCII.GetBytes(type), .. data];
-        stream.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
-        stream.Write(word);
-    }
-
-    private static byte[] ZlibOfZeros(int count)
-    {
-        using var stream = new MemoryStream();
-        using (var zlib = new ZLibStream(stream, CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(new byte[count]);
-        return stream.ToArray();
-    }
-
-    /// <summary>The CRC-32 of PNG chunks (ISO 3309, reflected polynomial 0xEDB88320).</summary>
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-        }
-        return ~crc;
-    }
-
-    /// <summary>A real 16×12 JPEG whose start-of-frame is patched to claim another size.</summary>
-    private static byte[] JpegClaiming(int width, int height)
-    {
-        using var bitmap = new SKBitmap(16, 12);
-        bitmap.Erase(SKColors.Gray);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 80);
-        var jpeg = data.ToArray();
-        int sof = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
-        Assert.True(sof > 0, "the encoder writes a baseline start-of-frame");
-        BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 5), (ushort)height);
-        BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 7), (ushort)width);
-        return jpeg;
     }
 }

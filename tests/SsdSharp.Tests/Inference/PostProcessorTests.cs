@@ -99,4 +99,25 @@ public class PostProcessorTests
         Assert.Equal(new[] { 0, 2 }, Nms.Greedy(boxes, 0.95, maxKeep: 10));
         Assert.Equal(new[] { 0 }, Nms.Greedy(boxes, 0.95, maxKeep: 1));
     }
+
+    [Fact]
+    public void EachImageOfABatchCanHaveItsOwnOptions()
+    {
+        var one = FixtureCase();
+        var batch = one with { Count = 2, Boxes = [.. one.Boxes, .. one.Boxes], Scores = [.. one.Scores, .. one.Scores] };
+        var strict = new DetectionOptions { ConfidenceThreshold = 0.5 };
+        Assert.Equal(PostProcessor.Run(one, Reference)[0], PostProcessor.Run(batch, 0, Reference));
+        Assert.Equal(PostProcessor.Run(one, strict)[0], PostProcessor.Run(batch, 1, strict));
+        Assert.True(PostProcessor.Run(batch, 1, strict).Length < PostProcessor.Run(batch, 0, Reference).Length);
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 0.45, "conf-threshold")]
+    [InlineData(0.01, double.NaN, "nms-threshold")]
+    [InlineData(double.PositiveInfinity, 0.45, "conf-threshold")]
+    public void NotANumberIsRefusedAsAThreshold(double confidence, double nms, string option)
+    {
+        var options = new DetectionOptions { ConfidenceThreshold = confidence, NmsThreshold = nms };
+        Assert.StartsWith(option + ":", Assert.Throws<SsdInputException>(() => options.Validate()).Message);
+    }
 }

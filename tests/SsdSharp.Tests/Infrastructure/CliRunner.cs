@@ -13,25 +13,53 @@ internal static class CliRunner
     /// </summary>
     public static string CacheHome { get; } = Directory.CreateTempSubdirectory("ssdsharp-test-cache").FullName;
 
-    public static Result Run(params string[] args)
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+
+    public static Result Run(params string[] args) => Run(DefaultTimeout, unprivileged: false, AppContext.BaseDirectory, args);
+
+    /// <summary>
+    /// Runs <c>ssd</c> as a user without privileges, for permission tests: root reads and writes whatever the
+    /// mode bits say, so under root (as in this project's containers) the command runs as <c>nobody</c> through
+    /// <c>setpriv</c>; under any other user it runs as that user.
+    /// </summary>
+    public static Result RunUnprivileged(params string[] args) => Run(DefaultTimeout, unprivileged: true, AppContext.BaseDirectory, args);
+
+    /// <summary>Runs with a shorter limit, for commands that must not wait on their input.</summary>
+    public static Result RunWithin(TimeSpan timeout, params string[] args) => Run(timeout, unprivileged: false, AppContext.BaseDirectory, args);
+
+    /// <summary>Runs the <c>ssd.dll</c> of another folder (an installation with a part taken out).</summary>
+    public static Result RunInstalledAt(string folder, params string[] args) => Run(DefaultTimeout, unprivileged: false, folder, args);
+
+    /// <summary>The user id <see cref="RunUnprivileged"/> runs as under root.</summary>
+    public const int UnprivilegedId = 65534;
+
+    private static Result Run(TimeSpan timeout, bool unprivileged, string folder, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        bool dropRoot = unprivileged && Environment.IsPrivilegedProcess;
+        var info = new ProcessStartInfo(dropRoot ? "setpriv" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ssd.dll"));
+        if (dropRoot)
+        {
+            foreach (var a in new[] { $"--reuid={UnprivilegedId}", $"--regid={UnprivilegedId}", "--clear-groups", "dotnet" }) info.ArgumentList.Add(a);
+            // nobody's home does not exist; the runtime wants a writable one.
+            info.Environment["HOME"] = Path.GetTempPath();
+            info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
+        info.ArgumentList.Add(Path.Combine(folder, "ssd.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         info.Environment["XDG_CACHE_HOME"] = CacheHome;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"ssd {string.Join(' ', args)} did not finish in 5 minutes");
+            Assert.Fail($"ssd {string.Join(' ', args)} did not finish in {timeout}");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

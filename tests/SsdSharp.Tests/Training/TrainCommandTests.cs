@@ -89,7 +89,7 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
         Assert.Equal(0, CliRunner.Run("train", "--config", _data.ConfigFile, "--data", _data.Spec, "--out", output, "--iterations", "1", "--batch", "2", "--workers", "1").ExitCode);
         var result = CliRunner.Run("train", "--resume", output, "--data", _data.Spec, "--iterations", "2", "--batch", "4");
         Assert.Equal(CliExit.InputError, result.ExitCode);
-        Assert.Contains("batch size and seed cannot change", result.Stderr);
+        CliAssert.OneLineError(result, $"{output}: the batch size cannot change when a run is resumed (the run has 2, asked for 4)");
     }
 
     private static class CliExit

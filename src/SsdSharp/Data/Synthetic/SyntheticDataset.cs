@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkiaSharp;
+using SsdSharp.IO;
 
 namespace SsdSharp.Data.Synthetic;
 
@@ -41,9 +42,8 @@ public static class SyntheticDataset
             images[i] = new ImageAnnotation(id, path, bitmap.Width, bitmap.Height, objects, i + 1);
             using (bitmap)
             using (var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, options.JpegQuality))
-            using (var file = File.Create(path))
             {
-                data.SaveTo(file);
+                AtomicFile.Write(path, data.SaveTo);
             }
             VocWriter.WriteAnnotation(directory, images[i]);
             progress?.Report(Interlocked.Increment(ref done));

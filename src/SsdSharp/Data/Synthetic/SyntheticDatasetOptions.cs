@@ -46,7 +46,7 @@ public sealed record SyntheticDatasetOptions
         if (Images < 1) throw new SsdInputException($"images: must be at least 1, got {Images}");
         if (MinSide < 32 || MaxSide < MinSide) throw new SsdInputException($"image sides: need 32 ≤ min ≤ max, got {MinSide}–{MaxSide}");
         if (MaxObjects < 0) throw new SsdInputException($"max objects: must not be negative, got {MaxObjects}");
-        if (DifficultBelow < 0) throw new SsdInputException($"difficult-below: must not be negative, got {DifficultBelow}");
+        if (!(DifficultBelow >= 0 && double.IsFinite(DifficultBelow))) throw new SsdInputException($"difficult-below: must be a finite number, not negative, got {DifficultBelow}");
         if (NetworkInputSize < 32) throw new SsdInputException($"network input size: must be at least 32, got {NetworkInputSize}");
         if (JpegQuality is < 1 or > 100) throw new SsdInputException($"JPEG quality: must be 1–100, got {JpegQuality}");
         if (ClassNames.Count == 0) throw new SsdInputException("classes: at least one is required");

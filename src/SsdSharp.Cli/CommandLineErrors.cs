@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace SsdSharp.Cli;
+
+/// <summary>
+/// Reports a command line that does not parse (an unknown option, a missing or malformed value) in one
+/// line with a pointer to the command's help, and exit code 2, instead of the whole help text.
+/// </summary>
+internal static class CommandLineErrors
+{
+    /// <summary>Writes the first error of <paramref name="parse"/>; returns the exit code.</summary>
+    public static int Report(ParseResult parse)
+    {
+        var command = string.Join(' ', Commands(parse.CommandResult).Reverse().Select(c => c.Name));
+        // System.CommandLine lists allowed values one per line; the report stays one line.
+        var message = parse.UnmatchedTokens.Count > 0
+            ? Unmatched(parse.UnmatchedTokens[0], parse.CommandResult)
+            : string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
+        CommandRunner.WriteError($"{message}; see '{command} --help'");
+        return CommandRunner.InputError;
+    }
+
+    /// <summary>Validates a positional argument of paths: a value that looks like an option and names no file was meant as one.</summary>
+    public static void RefuseOptionLikePaths(ArgumentResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value.StartsWith('-') && !Path.Exists(token.Value))
+                result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
+        }
+    }
+
+    private static string Unmatched(string token, CommandResult command) =>
+        token.StartsWith('-') ? $"unknown option '{token}'"
+        : command.Command.Subcommands.Count > 0 ? $"unknown command '{token}'"
+        : $"unexpected argument '{token}'";
+
+    private static IEnumerable<Command> Commands(CommandResult? result)
+    {
+        for (; result != null; result = result.Parent as CommandResult) yield return result.Command;
+    }
+}

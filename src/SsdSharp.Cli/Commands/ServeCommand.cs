@@ -1,0 +1,65 @@
+using System.CommandLine;
+using SsdSharp.Inference;
+using SsdSharp.Serving;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary><c>ssd serve</c>: the detection service with its web page (SsdSharp.Serving).</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new ServeOptions();
+        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
+        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 or :: for every interface).", DefaultValueFactory = _ => defaults.Host };
+        var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => defaults.Port };
+        var device = DeviceOption.Create();
+        var backendOptions = new BackendOptions();
+        var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest request body in MB.", DefaultValueFactory = _ => defaults.MaxUploadBytes / (1024.0 * 1024.0) };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Most images of concurrent requests in one forward pass.", DefaultValueFactory = _ => defaults.MaxBatch };
+        var maxDelay = new Option<double>("--max-delay-ms") { Description = "Longest wait for a batch to fill after its first image.", DefaultValueFactory = _ => defaults.MaxDelay.TotalMilliseconds };
+        var queue = new Option<int>("--queue") { Description = "Most images waiting; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => defaults.QueueLimit };
+        var command = new Command("serve", "Serve detection over HTTP: a JSON API, a web page at /, OpenAPI at /openapi.json, metrics at /metrics.")
+        {
+            weights, config, host, port, device, maxUpload, maxBatch, maxDelay, queue,
+        };
+        backendOptions.AddTo(command);
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            double megabytes = parse.GetValue(maxUpload), delay = parse.GetValue(maxDelay);
+            if (!(megabytes is > 0 and <= 1024 * 1024)) throw new SsdInputException($"--max-upload-mb: must be in (0, 1048576], got {megabytes}");
+            if (!(delay is >= 0 and <= 10_000)) throw new SsdInputException($"--max-delay-ms: must be in [0, 10000], got {delay}");
+            var serve = new ServeOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                MaxUploadBytes = (long)(megabytes * 1024 * 1024),
+                MaxBatch = parse.GetValue(maxBatch),
+                MaxDelay = TimeSpan.FromMilliseconds(delay),
+                QueueLimit = parse.GetValue(queue),
+            }.Validate();
+            var options = backendOptions.Apply(parse, new DetectorOptions { Device = DeviceOption.Parse(parse, device), BatchSize = serve.MaxBatch }, parse.GetValue(weights));
+            using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+            Console.Error.WriteLine($"ssd serve: {detector.Config.Name} ({detector.Config.ClassNames.Count} classes) on {detector.Backend.Description}; " +
+                                    $"batches of up to {serve.MaxBatch} images, {serve.MaxDelay.TotalMilliseconds} ms delay, queue {serve.QueueLimit}");
+            var app = DetectionServer.Build(detector, serve);
+            try
+            {
+                app.Run();
+            }
+            catch (IOException e)
+            {
+                // Kestrel's bind failures (address in use, not an address of this machine).
+                throw new SsdInputException($"--host {serve.Host} --port {serve.Port}: {e.Message}");
+            }
+            finally
+            {
+                // Disposing the services waits for the batcher to finish what is queued.
+                ((IAsyncDisposable)app).DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+
+namespace SsdSharp.Serving;
+
+/// <summary>Where the detection service listens and how it batches and bounds requests (<c>ssd serve</c>'s options).</summary>
+public sealed record ServeOptions
+{
+    /// <summary>Address or host name to listen on; loopback unless another is given, so that nothing is exposed by default.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (tests, benchmarks).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Largest request body in bytes (an image, or all files of a batch request with their multipart framing).</summary>
+    public long MaxUploadBytes { get; init; } = 20L * 1024 * 1024;
+
+    /// <summary>Most images in one forward pass.</summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <summary>Longest time the first image of a batch waits for others to join it.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Most images waiting for a forward pass; beyond, requests are refused with 503 and <c>Retry-After</c>.</summary>
+    public int QueueLimit { get; init; } = 64;
+
+    /// <summary>The URL Kestrel binds, IPv6 addresses in brackets.</summary>
+    public string Url => $"http://{(IPAddress.TryParse(Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host)}:{Port}";
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="SsdInputException">Naming the wrong option.</exception>
+    public ServeOptions Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Host) || Uri.CheckHostName(Host) == UriHostNameType.Unknown)
+            throw new SsdInputException($"host: expected an IP address or a host name, got '{Host}'");
+        if (Port is < 0 or > 65535) throw new SsdInputException($"port: must be in [0, 65535], got {Port}");
+        if (MaxUploadBytes < 1) throw new SsdInputException($"max-upload-mb: must be positive, got {MaxUploadBytes / (1024.0 * 1024.0)}");
+        if (MaxBatch < 1) throw new SsdInputException($"max-batch: must be at least 1, got {MaxBatch}");
+        if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(10))
+            throw new SsdInputException($"max-delay-ms: must be in [0, 10000], got {MaxDelay.TotalMilliseconds}");
+        if (QueueLimit < 1) throw new SsdInputException($"queue: must be at least 1, got {QueueLimit}");
+        return this;
+    }
+}

@@ -1,0 +1,27 @@
+namespace SsdSharp.IO;
+
+/// <summary>
+/// Checks a path that is to be read as a file before anything opens it: a folder is named as such, and a
+/// FIFO or device is refused rather than waited on (opening a FIFO blocks until someone writes to it,
+/// and <c>/dev/zero</c> never ends).
+/// </summary>
+public static class InputFile
+{
+    /// <summary>
+    /// Refuses <paramref name="path"/> when it is a folder, or a file with no data: a FIFO, a socket or a
+    /// device reports a size of 0 (portably the one sign of them .NET gives), and so does an empty file,
+    /// which no reader accepts either. A path that does not exist passes: its reader names it.
+    /// </summary>
+    /// <param name="path">The path as given.</param>
+    /// <param name="expected">What the file should be, for the message ("an image file").</param>
+    /// <exception cref="SsdInputException">A folder, not a regular file with data, or a loop of links.</exception>
+    public static void CheckReadable(string path, string expected)
+    {
+        if (Directory.Exists(path)) throw new SsdInputException($"{path}: is a folder; expected {expected}");
+        if (!File.Exists(path)) return;
+        // FileInfo describes a link itself: the file checked is the one at the end of the links (/dev/zero behind a link too).
+        var info = new FileInfo(CanonicalPath.Of(path));
+        if (info.Exists && info.Length == 0)
+            throw new SsdInputException($"{path}: empty, or not a regular file (a FIFO, socket or device); expected {expected}");
+    }
+}
