@@ -48,6 +48,13 @@ public class LibraryPackageTests(PackedLibraries packed) : IClassFixture<PackedL
     }
 
     [Fact]
+    public void CorePackageCarriesTheLicenceOfItsEmbeddedFont()
+    {
+        using var package = ZipFile.OpenRead(packed.Feed.Package("SsdSharp"));
+        Assert.Contains("licenses/LICENSE-DejaVu.txt", package.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
     public void TorchPackageDependsOnManagedTorchSharpAndBringsTheLibStdCxxFix()
     {
         using var package = ZipFile.OpenRead(packed.Feed.Package("SsdSharp.Torch"));
