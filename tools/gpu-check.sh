@@ -9,7 +9,8 @@
 #     PyTorch with CUDA installed for python3 — its torch/lib is the libtorch the bundle uses)
 #     unpacks the bundle and runs `SsdSharp.Bench gpu`: detections of the bundled model on the CPU and
 #     on CUDA, training losses on both from the same seed and batches, forward and training-step
-#     timings, voc300 from scratch under candidate recipes. Figures go to stdout (and OUT_DIR/gpu-check.txt).
+#     timings, voc300 from scratch under candidate recipes; then `SsdSharp.Bench bulk` on CUDA (bulk
+#     detection's pipeline against detection in turns). Figures go to stdout (and OUT_DIR/gpu-check.txt).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 case "${1:-}" in
@@ -41,6 +42,9 @@ case "${1:-}" in
       lscpu | grep -E '^Model name|^CPU\(s\)' || true
       python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' || true
       "$work/ssdsharp/SsdSharp.Bench" gpu --model "$work/ssdsharp/models/shapes300.safetensors" --images "$work/ssdsharp/samples"
+      # Bulk detection's pipeline on the GPU (docs/scale.md): 2,000 synthetic JPEGs, batch 32.
+      "$work/ssdsharp/ssd" synth --out "$work/bulk" --images 2000 >/dev/null
+      "$work/ssdsharp/SsdSharp.Bench" bulk "$work/bulk/JPEGImages" 32 "$work/ssdsharp/models/shapes300.safetensors" --device cuda
     } 2>&1 | tee "$out/gpu-check.txt"
     ;;
   *)

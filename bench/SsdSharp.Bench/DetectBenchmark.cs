@@ -26,9 +26,9 @@ internal static class DetectBenchmark
 
     public static int Run(string[] args)
     {
-        string checkpoint = Option(args, "--checkpoint") ?? FindSharedFile("fixtures/ssd-pytorch/ssd300_voc300_seed0_fp16.pth");
-        string image = Option(args, "--image") ?? FindSharedFile("fixtures/ssd-pytorch/image_11.png");
-        int runs = int.Parse(Option(args, "--runs") ?? "5");
+        string checkpoint = BenchArguments.Option(args, "--checkpoint") ?? FindSharedFile("fixtures/ssd-pytorch/ssd300_voc300_seed0_fp16.pth");
+        string image = BenchArguments.Option(args, "--image") ?? FindSharedFile("fixtures/ssd-pytorch/image_11.png");
+        int runs = int.Parse(BenchArguments.Option(args, "--runs") ?? "5");
         var cpu = CpuInfo.Current;
         Console.WriteLine($"CPU: {cpu.Model}, {Environment.ProcessorCount} threads; features: {string.Join(' ', cpu.NotableFeatures)}");
         Console.WriteLine($"libtorch {__version__} ({get_num_threads()} threads), ONNX Runtime {OnnxRuntimeBackend.Version}; runs per figure: {runs} (median)");
@@ -208,12 +208,6 @@ internal static class DetectBenchmark
         var path = Path.Combine(Path.GetTempPath(), "ssdsharp-bench-500x375.jpg");
         BoxPainter.Save(resized, path);
         return path;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string FindSharedFile(string relative)

@@ -23,10 +23,10 @@ internal static class GpuCheck
 {
     public static int Run(string[] args)
     {
-        string model = Option(args, "--model") ?? throw new ArgumentException("--model MODEL is required");
-        string images = Option(args, "--images") ?? throw new ArgumentException("--images DIR is required");
-        int workers = int.Parse(Option(args, "--workers") ?? Math.Max(1, Environment.ProcessorCount - 2).ToString());
-        var sections = (Option(args, "--sections") ?? "agreement,forward,throughput,scratch").Split(',');
+        string model = BenchArguments.Option(args, "--model") ?? throw new ArgumentException("--model MODEL is required");
+        string images = BenchArguments.Option(args, "--images") ?? throw new ArgumentException("--images DIR is required");
+        int workers = int.Parse(BenchArguments.Option(args, "--workers") ?? Math.Max(1, Environment.ProcessorCount - 2).ToString());
+        var sections = (BenchArguments.Option(args, "--sections") ?? "agreement,forward,throughput,scratch").Split(',');
         if (Devices.CudaDeviceCount == 0)
         {
             Console.WriteLine("no CUDA device: libtorch cannot use a GPU here (see docs/gpu.md)");
@@ -207,10 +207,4 @@ internal static class GpuCheck
 
     private static TrainingLoader Loader(SsdConfig config, IReadOnlyList<ImageAnnotation> images, int batch, int workers, long seed) =>
         new(images, NetworkInputFormat.From(config), new LoaderOptions { BatchSize = batch, Workers = workers, Seed = seed });
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

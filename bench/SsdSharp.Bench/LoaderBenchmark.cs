@@ -23,7 +23,7 @@ internal static class LoaderBenchmark
         var directory = Path.Combine(Path.GetTempPath(), "ssd-loader-bench");
         var images = WriteImages(directory, imageCount);
         var format = NetworkInputFormat.From(SsdPresets.Voc300);
-        Console.WriteLine($"{imageCount} synthetic JPEGs of 500×375 in {directory}; {Environment.ProcessorCount} cores; load average {LoadAverage()}");
+        Console.WriteLine($"{imageCount} synthetic JPEGs of 500×375 in {directory}; {Environment.ProcessorCount} cores; load average {Measure.LoadAverage()}");
 
         TimePreprocess(images[0].ImagePath, format);
         TimeStages(images, format);
@@ -45,7 +45,7 @@ internal static class LoaderBenchmark
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             int delivered = batches * batchSize;
             Console.WriteLine($"W={workers}: {delivered / seconds,6:F1} images/s wall, {delivered / seconds / workers,6:F1} per worker; " +
-                $"{delivered / cpuSeconds,6:F1} images per CPU-second (load average now {LoadAverage()})");
+                $"{delivered / cpuSeconds,6:F1} images per CPU-second (load average now {Measure.LoadAverage()})");
         }
 
         // Determinism: the first batches with one and with two workers, compared value by value.
@@ -187,7 +187,4 @@ internal static class LoaderBenchmark
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -29,4 +29,8 @@ internal static class Measure
 
     /// <summary>Peak resident memory of this process so far, in MB.</summary>
     public static double PeakMb() => Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+
+    /// <summary>The one-minute load average (other processes' work skews every figure), or n/a.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

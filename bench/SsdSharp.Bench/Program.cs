@@ -9,11 +9,12 @@ return args.FirstOrDefault() switch
     "train" => TrainBenchmark.Run(args[1..]),
     "gpu" => GpuCheck.Run(args[1..]),
     "serve" => ServeLoadTest.Run(args[1..]),
+    "bulk" => BulkBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, serve");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, serve, bulk");
     return 2;
 }

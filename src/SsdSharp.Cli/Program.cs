@@ -27,6 +27,7 @@ static int Run(string[] args)
         VersionCommand.Create(),
         InfoCommand.Create(),
         SummaryCommand.Create(),
+        ExplainCommand.Create(),
         DetectCommand.Create(),
         ConvertCommand.Create(),
         ExportCommand.Create(),

@@ -20,8 +20,8 @@ internal static class DetectCommand
         var topK = NumericOption.Create("--top-k", "Candidates and kept boxes per class.", new NumberRange<int>(1), 200);
         var maxDetections = NumericOption.Create("--max-detections", "Most detections per image (0: no cap).", new NumberRange<int>(0), 200);
         var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
-        var format = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "text");
+        var format = new Option<string>("--format") { Description = "json, text, or jsonl (one line per image as it is done: for batch jobs, see docs/scale.md).", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "text", "jsonl");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder (PNG, named by the images' paths)." };
         var drawThreshold = NumericOption.Optional("--draw-threshold", "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported.", new NumberRange<double>(0, 1));
@@ -37,6 +37,8 @@ internal static class DetectCommand
             weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
         };
         backendOptions.AddTo(command);
+        var jsonLines = new DetectJsonLines();
+        jsonLines.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             ImageLimitOption.Apply(parse, maxMegapixels);
@@ -57,6 +59,12 @@ internal static class DetectCommand
                 Device = DeviceOption.Parse(parse, device),
             };
             options = backendOptions.Apply(parse, options, parse.GetValue(weights));
+            if (parse.GetValue(format) == "jsonl")
+            {
+                return jsonLines.Run(parse, parse.GetValue(inputs)!, parse.GetValue(output), drawDir != null,
+                    () => ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options));
+            }
+            jsonLines.RefuseWithoutJsonLines(parse);
             var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
 
             // Every output is checked before the model loads: none may replace an input, and each must be writable.

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using SsdSharp.Configuration;
+using SsdSharp.Explaining;
 using SsdSharp.Modeling;
 using Spectre.Console;
 
@@ -14,14 +16,20 @@ internal static class SummaryCommand
         var classes = NumericOption.Optional("--classes", "Number of object classes (without background), overriding the config's.", new NumberRange<int>(1));
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var diagram = new Option<string?>("--diagram") { Description = "Also draw the network (like the paper's figure 2) into this .svg or .png file." };
         var command = new Command("summary", "Show every layer with its output shape, the source feature maps, default boxes, parameters and multiply-accumulates.")
         {
-            config, classes, format,
+            config, classes, format, diagram,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var c = ModelResolver.LoadConfig(parse.GetValue(config)!);
             if (parse.GetValue(classes) is int n) c = c.WithClassCount(n);
+            if (parse.GetValue(diagram) is { } file)
+            {
+                NetworkDiagramSketch.Draw(NetworkDiagram.Of(c)).Save(file);
+                Terminal.Error.MarkupLineInterpolated($"[grey]drew {file}[/]");
+            }
             using var network = new SsdNetwork(c);
             var summary = NetworkSummary.Of(network);
             if (parse.GetValue(format) == "json")

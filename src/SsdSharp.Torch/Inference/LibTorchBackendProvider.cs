@@ -16,12 +16,8 @@ public sealed class LibTorchBackendProvider : IInferenceBackendProvider
     /// <inheritdoc />
     public IInferenceBackend Open(string modelPath, SsdConfig? config, DetectorOptions options)
     {
-        if (!File.Exists(modelPath)) throw new SsdInputException($"{modelPath}: weights file not found");
-        if (OnnxExporter.IsOnnxFile(modelPath))
+        if (File.Exists(modelPath) && OnnxExporter.IsOnnxFile(modelPath))
             throw new SsdInputException($"{modelPath}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it");
-        var network = ModelWeights.IsPyTorchCheckpoint(modelPath)
-            ? ReferenceWeights.LoadSsd(modelPath, ModelWeights.CheckpointConfig(modelPath, config))
-            : NetworkFile.Load(modelPath, config);
-        return new LibTorchBackend(network, options);
+        return new LibTorchBackend(NetworkFile.Open(modelPath, config), options);
     }
 }

@@ -26,10 +26,8 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
     {
         if (loc.dim() != 3 || conf.dim() != 3 || loc.shape[2] != 4 || conf.shape[0] != loc.shape[0] || conf.shape[1] != loc.shape[1])
             throw new ArgumentException($"loc must be [B, P, 4] and conf [B, P, C] with the same B and P, got [{string.Join(", ", loc.shape)}] and [{string.Join(", ", conf.shape)}]");
-        if (!targets.Labels.shape.SequenceEqual(conf.shape.Take(2)))
-            throw new ArgumentException($"targets are for [{string.Join(", ", targets.Labels.shape)}] priors, predictions for [{loc.shape[0]}, {loc.shape[1]}]", nameof(targets));
+        CheckTargets(conf, targets);
         using var scope = NewDisposeScope();
-        long numPriors = conf.shape[1];
         long numClasses = conf.shape[2];
         var labels = targets.Labels;
         var positive = labels > 0;                                                  // [B, P]
@@ -41,7 +39,7 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
         var localization = F.smooth_l1_loss(loc.reshape(-1, 4).index_select(0, positiveRows),
             targets.Loc.reshape(-1, 4).index_select(0, positiveRows), nn.Reduction.Sum);
 
-        var negative = MineHardNegatives(conf, labels, positive, targets.NumPositives, numPriors);
+        var negative = MineHardNegatives(conf, targets);
         var keptRows = positive.logical_or(negative).reshape(-1).nonzero().squeeze(1);
         var confidence = F.cross_entropy(conf.reshape(-1, numClasses).index_select(0, keptRows),
             labels.reshape(-1).index_select(0, keptRows), reduction: nn.Reduction.Sum);
@@ -52,13 +50,22 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
     }
 
     /// <summary>
-    /// Per image, the non-positive priors with the largest confidence loss, at most
-    /// <c>min(ratio · positives, P − 1)</c> of them: <c>[B, P]</c> bool.
+    /// Hard negative mining: per image, the non-positive priors with the largest confidence loss, at most
+    /// <c>min(ratio · positives, P − 1)</c> of them, the negatives that <see cref="Compute"/> scores.
     /// </summary>
-    private Tensor MineHardNegatives(Tensor conf, Tensor labels, Tensor positive, Tensor numPositives, long numPriors)
+    /// <param name="conf">Class logits <c>[B, P, C]</c> float32.</param>
+    /// <param name="targets">Matched targets of the same batch.</param>
+    /// <returns><c>[B, P]</c> bool: true for a mined negative.</returns>
+    public Tensor MineHardNegatives(Tensor conf, MatchedTargets targets)
     {
+        if (conf.dim() != 3) throw new ArgumentException($"conf must be [B, P, C], got [{string.Join(", ", conf.shape)}]", nameof(conf));
+        CheckTargets(conf, targets);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var labels = targets.Labels;
+        var positive = labels > 0;
+        var numPositives = targets.NumPositives;
+        long numPriors = conf.shape[1];
         // Cross entropy of every prior; the reference writes it as log-sum-exp minus the target logit.
         var priorLoss = -conf.detach().log_softmax(2).gather(2, labels.unsqueeze(-1)).squeeze(-1);
         priorLoss = priorLoss.masked_fill(positive, 0);
@@ -71,5 +78,11 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
         var top = priorLoss.topk((int)most, dim: 1).indexes;                                 // [B, most], descending
         var kept = arange(most, device: conf.device).unsqueeze(0) < numNegatives.unsqueeze(1);
         return negative.scatter_(1, top, kept).MoveToOuterDisposeScope();
+    }
+
+    private static void CheckTargets(Tensor conf, MatchedTargets targets)
+    {
+        if (!targets.Labels.shape.SequenceEqual(conf.shape.Take(2)))
+            throw new ArgumentException($"targets are for [{string.Join(", ", targets.Labels.shape)}] priors, predictions for [{conf.shape[0]}, {conf.shape[1]}]", nameof(targets));
     }
 }

@@ -10,7 +10,9 @@ namespace SsdSharp.Matching;
 /// (meaningful only where <paramref name="Labels"/> is positive).</param>
 /// <param name="Labels"><c>[B, P]</c> int64: class id of every prior, 0 for background.</param>
 /// <param name="NumPositives"><c>[B]</c> int64: number of priors with a non-zero label in each image.</param>
-public sealed record MatchedTargets(Tensor Loc, Tensor Labels, Tensor NumPositives) : IDisposable
+/// <param name="Truths"><c>[B, P]</c> int64: index of the ground-truth object each prior was matched to, by overlap
+/// or forced (meaningful only where <paramref name="Labels"/> is positive); null when not kept.</param>
+public sealed record MatchedTargets(Tensor Loc, Tensor Labels, Tensor NumPositives, Tensor? Truths = null) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose()
@@ -18,5 +20,6 @@ public sealed record MatchedTargets(Tensor Loc, Tensor Labels, Tensor NumPositiv
         Loc.Dispose();
         Labels.Dispose();
         NumPositives.Dispose();
+        Truths?.Dispose();
     }
 }

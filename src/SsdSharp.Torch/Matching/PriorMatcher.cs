@@ -90,7 +90,8 @@ public sealed class PriorMatcher
         var classes = labels.gather(1, bestTruth).masked_fill(bestTruthOverlap < Threshold, 0);
         var loc = Coder.Encode(matched, _priors);
         var numPositives = (classes > 0).sum(1);
-        return new MatchedTargets(loc.MoveToOuterDisposeScope(), classes.MoveToOuterDisposeScope(), numPositives.MoveToOuterDisposeScope());
+        return new MatchedTargets(loc.MoveToOuterDisposeScope(), classes.MoveToOuterDisposeScope(), numPositives.MoveToOuterDisposeScope(),
+            bestTruth.MoveToOuterDisposeScope());
     }
 
     /// <summary>Appends copies of <paramref name="row"/> until <paramref name="values"/> has <paramref name="length"/> rows.</summary>

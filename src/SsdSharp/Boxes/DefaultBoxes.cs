@@ -64,6 +64,13 @@ public sealed class DefaultBoxes
         return new DefaultBoxes(boxes, new BoxCoder(config.Variances[0], config.Variances[1]));
     }
 
+    /// <summary>Default box <paramref name="prior"/> in corner form (x1, y1, x2, y2), normalised.</summary>
+    public (float X1, float Y1, float X2, float Y2) CornersOf(int prior)
+    {
+        var c = CenterForm.AsSpan(prior * 4, 4);
+        return (c[0] - c[2] / 2, c[1] - c[3] / 2, c[0] + c[2] / 2, c[1] + c[3] / 2);
+    }
+
     /// <summary>Corner-form boxes <c>[P, 4]</c> (normalised, unclipped) of one image's predicted offsets <c>[P, 4]</c>.</summary>
     public void Decode(ReadOnlySpan<float> loc, Span<float> corners) => Coder.Decode(loc, CenterForm, corners);
 

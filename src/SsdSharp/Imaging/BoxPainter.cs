@@ -47,7 +47,7 @@ public static class BoxPainter
 
     private static void DrawCaptions(SKCanvas canvas, Size image, List<LabeledBox> boxes, DrawingScale scale)
     {
-        using var font = new SKFont(BundledFont.Typeface, scale.FontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        using var font = BundledFont.Font(scale.FontSize);
         float padX = MathF.Round(0.3f * scale.FontSize), padY = MathF.Round(0.12f * scale.FontSize);
         var metrics = font.Metrics;
         int height = (int)MathF.Ceiling(metrics.Descent - metrics.Ascent + 2 * padY);

@@ -28,6 +28,16 @@ internal static class BundledFont
     /// <summary>The typeface, shared; never dispose it.</summary>
     public static SKTypeface Typeface => Shared.Value;
 
+    /// <summary>
+    /// A font of the typeface at <paramref name="size"/>, antialiased; <paramref name="bold"/> thickens the strokes
+    /// (the regular face is the only one carried).
+    /// </summary>
+    public static SKFont Font(float size, bool bold = false) =>
+        new(Typeface, size) { Edging = SKFontEdging.Antialias, Subpixel = true, Embolden = bold };
+
+    /// <summary>The family list written into SVG files, whose viewers choose their own fonts.</summary>
+    public const string SvgFamilies = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif";
+
     /// <summary>A new instance of the typeface, owned by the caller.</summary>
     public static SKTypeface Create()
     {

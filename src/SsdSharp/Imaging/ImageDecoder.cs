@@ -123,4 +123,7 @@ public sealed class ImageDecodeException(string path, string reason) : SsdInputE
 {
     /// <summary>The file or stream name.</summary>
     public string Path { get; } = path;
+
+    /// <summary>Why the image cannot be read, without its name.</summary>
+    public string Reason { get; } = reason;
 }

@@ -31,19 +31,36 @@ public static class PostProcessor
     /// <param name="options">Thresholds and caps.</param>
     public static NormalizedDetection[] Run(NetworkPredictions predictions, int n, DetectionOptions options)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(n, predictions.Count);
-        var boxes = predictions.BoxesOf(n);
-        var scores = predictions.ScoresOf(n);
-        var detections = options.ClassAgnostic
-            ? ClassAgnostic(boxes, scores, predictions.Classes, options)
-            : PerClass(boxes, scores, predictions.Classes, options);
+        var detections = Select(predictions, n, options, suppress: true);
         if (options.MaxDetections is int cap && detections.Length > cap)
             detections = detections.OrderByDescending(d => d.Score).Take(cap).ToArray();
         return detections;
     }
 
-    private static NormalizedDetection[] PerClass(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options)
+    /// <summary>
+    /// What enters NMS in <see cref="Run(NetworkPredictions, DetectionOptions)"/>: per image and class (ascending id), the
+    /// candidates above the confidence threshold, the top-k of them by descending score (or of all classes together when
+    /// class-agnostic).
+    /// </summary>
+    public static NormalizedDetection[][] Candidates(NetworkPredictions predictions, DetectionOptions options)
+    {
+        var result = new NormalizedDetection[predictions.Count][];
+        for (int n = 0; n < result.Length; n++) result[n] = Select(predictions, n, options, suppress: false);
+        return result;
+    }
+
+    private static NormalizedDetection[] Select(NetworkPredictions predictions, int n, DetectionOptions options, bool suppress)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(n, predictions.Count);
+        var boxes = predictions.BoxesOf(n);
+        var scores = predictions.ScoresOf(n);
+        return options.ClassAgnostic
+            ? ClassAgnostic(boxes, scores, predictions.Classes, options, suppress)
+            : PerClass(boxes, scores, predictions.Classes, options, suppress);
+    }
+
+    private static NormalizedDetection[] PerClass(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options, bool suppress)
     {
         int priors = boxes.Length / 4;
         var detections = new List<NormalizedDetection>();
@@ -57,12 +74,12 @@ public static class PostProcessor
                 if (score > options.ConfidenceThreshold) candidates[count++] = TopK.Key(score, p);
             }
             var top = TopK.Select(candidates.AsSpan(0, count), options.TopK);
-            Keep(top, boxes, _ => c, options, detections);
+            Keep(top, boxes, _ => c, options, suppress, detections);
         }
         return detections.ToArray();
     }
 
-    private static NormalizedDetection[] ClassAgnostic(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options)
+    private static NormalizedDetection[] ClassAgnostic(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, int classes, DetectionOptions options, bool suppress)
     {
         // All object-class scores compete: candidate p · C + c is prior p as class c.
         int priors = boxes.Length / 4;
@@ -78,22 +95,23 @@ public static class PostProcessor
         }
         var top = TopK.Select(candidates.AsSpan(0, count), options.TopK);
         var detections = new List<NormalizedDetection>();
-        Keep(top, boxes, index => index % classes, options, detections, classes);
+        Keep(top, boxes, index => index % classes, options, suppress, detections, classes);
         return detections.ToArray();
     }
 
-    /// <summary>Runs NMS over the candidates <paramref name="top"/> (descending) and adds the kept ones.</summary>
-    private static void Keep(long[] top, ReadOnlySpan<float> boxes, Func<int, int> classOf, DetectionOptions options,
+    /// <summary>Runs NMS over the candidates <paramref name="top"/> (descending), unless not to <paramref name="suppress"/>, and adds the kept ones.</summary>
+    private static void Keep(long[] top, ReadOnlySpan<float> boxes, Func<int, int> classOf, DetectionOptions options, bool suppress,
         List<NormalizedDetection> detections, int priorStride = 1)
     {
         var corners = new float[top.Length * 4];
         for (int i = 0; i < top.Length; i++)
             boxes.Slice(TopK.Index(top[i]) / priorStride * 4, 4).CopyTo(corners.AsSpan(i * 4, 4));
-        foreach (var i in Nms.Greedy(corners, options.NmsThreshold, options.TopK))
+        IEnumerable<int> kept = suppress ? Nms.Greedy(corners, options.NmsThreshold, options.TopK) : Enumerable.Range(0, top.Length);
+        foreach (var i in kept)
         {
             int index = TopK.Index(top[i]);
             detections.Add(new NormalizedDetection(classOf(index), TopK.Score(top[i]),
-                corners[i * 4], corners[i * 4 + 1], corners[i * 4 + 2], corners[i * 4 + 3]));
+                corners[i * 4], corners[i * 4 + 1], corners[i * 4 + 2], corners[i * 4 + 3], index / priorStride));
         }
     }
 }

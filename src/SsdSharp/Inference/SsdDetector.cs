@@ -83,40 +83,36 @@ public sealed class SsdDetector : IDisposable
     }
 
     /// <summary>
-    /// Detects objects in many files: decoding and preprocessing run in parallel, forward passes
-    /// are batched. Results come in input order; a file that cannot be read or decoded is passed to
-    /// <paramref name="onError"/> and skipped, or, without a handler, stops the run with its error.
+    /// Detects objects in many files (<see cref="DetectEach"/>). Results come in input order; a file that
+    /// cannot be decoded is passed to <paramref name="onError"/> and skipped, or, without a handler, stops
+    /// the run with its error.
     /// </summary>
     public IEnumerable<ImageDetections> DetectFiles(IEnumerable<string> paths, Action<ImageDecodeException>? onError = null,
         CancellationToken cancellationToken = default)
     {
-        foreach (var chunk in paths.Chunk(Options.BatchSize))
+        foreach (var file in DetectEach(paths, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var images = new RgbImage?[chunk.Length];
-            var errors = new ImageDecodeException?[chunk.Length];
-            Parallel.For(0, chunk.Length, i =>
+            if (file.Result is { } result)
             {
-                try
-                {
-                    images[i] = RgbImage.Decode(chunk[i]);
-                }
-                catch (ImageDecodeException e)
-                {
-                    errors[i] = e;
-                }
-            });
-            foreach (var error in errors.OfType<ImageDecodeException>())
-            {
-                if (onError is null) throw error;
-                onError(error);
-            }
-            var ok = Enumerable.Range(0, chunk.Length).Where(i => images[i] != null).ToArray();
-            if (ok.Length == 0) continue;
-            foreach (var result in Detect(ok.Select(i => images[i]!).ToArray(), ok.Select(i => chunk[i]).ToArray()))
                 yield return result;
+            }
+            else
+            {
+                if (onError is null) throw file.Error!;
+                onError(file.Error!);
+            }
         }
     }
+
+    /// <summary>
+    /// Detects objects in many files, one outcome per file in input order: decoding and preprocessing run
+    /// in parallel ahead of the forward passes (one per <see cref="DetectorOptions.BatchSize"/> files) and
+    /// post-processing behind them, so that the backend does not wait on decoding. Memory stays bounded
+    /// however many files there are; <paramref name="paths"/> is enumerated once, lazily.
+    /// </summary>
+    /// <remarks>Leaving the enumeration early stops the work and waits for it, so the detector can be disposed right after.</remarks>
+    public IEnumerable<FileDetection> DetectEach(IEnumerable<string> paths, CancellationToken cancellationToken = default) =>
+        new DetectionPipeline(this).Run(paths, cancellationToken);
 
     /// <summary>Runs the whole pipeline on decoded images: <see cref="Preprocess"/>, the backend, <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/>.</summary>
     /// <param name="images">The images (any number; one forward pass).</param>
@@ -140,11 +136,15 @@ public sealed class SsdDetector : IDisposable
     /// <param name="predictions">The backend's output for <paramref name="images"/>.</param>
     /// <param name="images">The images, for their sizes.</param>
     /// <param name="names">A name per image.</param>
-    public IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
+    public IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<RgbImage> images, IReadOnlyList<string> names) =>
+        PostProcess(predictions, images.Select(i => (i.Width, i.Height)).ToArray(), names);
+
+    /// <summary>As <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/> from the images' sizes alone.</summary>
+    internal IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<(int Width, int Height)> sizes, IReadOnlyList<string> names)
     {
-        var results = new ImageDetections[images.Count];
-        for (int i = 0; i < images.Count; i++)
-            results[i] = PostProcess(predictions, i, names[i], images[i].Width, images[i].Height, Options.Detection);
+        var results = new ImageDetections[sizes.Count];
+        for (int i = 0; i < sizes.Count; i++)
+            results[i] = PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, Options.Detection);
         return results;
     }
 
@@ -166,8 +166,7 @@ public sealed class SsdDetector : IDisposable
         var list = new List<Detection>(detections.Length);
         foreach (var d in detections.OrderByDescending(d => d.Score))
         {
-            var box = new PixelBox(d.X1 * width, d.Y1 * height, d.X2 * width, d.Y2 * height).ClipTo(width, height);
-            list.Add(new Detection(d.ClassId, Config.LabelOf(d.ClassId), d.Score, box));
+            list.Add(new Detection(d.ClassId, Config.LabelOf(d.ClassId), d.Score, d.ToPixels(width, height)));
         }
         return new ImageDetections(name, width, height, list);
     }

@@ -21,7 +21,7 @@ public class LayeringTests
         ["Modeling", "Weights", "Onnx"],
         ["Matching", "Loss"],
         ["Inference", "Data"],
-        ["Training", "Evaluation"],
+        ["Training", "Evaluation", "Bulk", "Explaining"],
         ["Serving"],
     ];
 

@@ -59,6 +59,23 @@ public class PostProcessorTests
     }
 
     [Fact]
+    public void CandidatesAreWhatEntersNmsAndDetectionsNameTheirPrior()
+    {
+        var boxes = new float[,] { { 0.3f, 0.3f, 0.7f, 0.7f }, { 0.32f, 0.3f, 0.72f, 0.7f }, { 0.15f, 0.15f, 0.25f, 0.25f } };
+        var probs = new float[,] { { 0.1f, 0.8f, 0.1f }, { 0.1f, 0.5f, 0.4f }, { 0.3f, 0.05f, 0.65f } };
+        var options = new DetectionOptions { ConfidenceThreshold = 0.06 };
+        var candidates = PostProcessor.Candidates(Hand(boxes, probs), options)[0];
+        var kept = PostProcessor.Run(Hand(boxes, probs), options)[0];
+        // Class 1: boxes 0 and 1 (box 2's 0.05 is under the threshold); class 2: boxes 2, 1 and 0; NMS then drops
+        // class 1's box 1 and class 2's box 0 (each overlaps a higher one of its class by 0.9).
+        Assert.Equal(new[] { (1, 0), (1, 1), (2, 2), (2, 1), (2, 0) }, candidates.Select(d => (d.ClassId, d.Prior)));
+        Assert.Equal(new[] { (1, 0), (2, 2), (2, 1) }, kept.Select(d => (d.ClassId, d.Prior)));
+        Assert.Equal(0.32f, candidates[1].X1);
+        var agnostic = PostProcessor.Run(Hand(boxes, probs), options with { ClassAgnostic = true })[0];
+        Assert.Equal(new[] { 0, 2 }, agnostic.Select(d => d.Prior));
+    }
+
+    [Fact]
     public void ClassAgnosticNmsSuppressesAcrossClasses()
     {
         var boxes = new float[,] { { 0.3f, 0.3f, 0.7f, 0.7f }, { 0.32f, 0.3f, 0.72f, 0.7f } };

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SsdSharp.Evaluation;
+using SsdSharp.Inference;
+
+namespace SsdSharp.Bulk;
+
+/// <summary>
+/// The output of a bulk detection in JSON Lines: one object per image — the same as an element of the
+/// <c>ssd detect</c> JSON array (<see cref="DetectionFileWriter.ToJsonObject"/>), or
+/// <c>{"image": …, "error": …}</c> for an image that could not be read. Each line goes out in one write and
+/// is flushed to the operating system as soon as its image is done, so that a crash or a kill loses only the
+/// images in flight and leaves at most one incomplete line, the last, which <see cref="Resume"/> drops.
+/// </summary>
+/// <remarks>
+/// A file is held with an exclusive lock (<c>flock</c>) while it is open, so that two runs of one shard cannot
+/// interleave their lines; tools that do not lock (<c>tail</c>, <c>jq</c>, Python) read it meanwhile, .NET's
+/// <see cref="FileStream"/> only after. It is flushed to disk when disposed; lines that a machine losing power
+/// before had not yet stored are missing, so resuming does their images again.
+/// </remarks>
+public sealed class JsonLinesOutput : IDisposable
+{
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+
+    private JsonLinesOutput(Stream stream, bool ownsStream)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+    }
+
+    /// <summary>The images that have a line: read when resuming, and written since.</summary>
+    public IReadOnlySet<string> Done => _done;
+
+    /// <summary>The images of <see cref="Done"/> whose line is an error.</summary>
+    public IReadOnlySet<string> Failed => _failed;
+
+    /// <summary>Bytes of an incomplete last line that <see cref="Resume"/> dropped (0 when the file ended with a whole line).</summary>
+    public long DroppedBytes { get; private set; }
+
+    /// <summary>Starts a new output file (and its folder); an existing file is never touched.</summary>
+    /// <exception cref="SsdInputException">The file exists.</exception>
+    public static JsonLinesOutput Create(string path)
+    {
+        CreateFolderOf(path);
+        try
+        {
+            return new JsonLinesOutput(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0), ownsStream: true);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new SsdInputException($"{path}: exists already; resume it, or write to another file");
+        }
+    }
+
+    /// <summary>
+    /// Continues an output file, or starts it when there is none: the images of its lines are <see cref="Done"/>,
+    /// and an incomplete last line (a run killed while writing it) is dropped, so that its image is done again.
+    /// </summary>
+    /// <exception cref="SsdInputException">Another process is writing the file, or a whole line is not one of this format.</exception>
+    public static JsonLinesOutput Resume(string path)
+    {
+        CreateFolderOf(path);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        }
+        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+        {
+            throw new SsdInputException($"{path}: cannot open it to continue ({e.Message}); is another run writing it?");
+        }
+        var output = new JsonLinesOutput(stream, ownsStream: true);
+        try
+        {
+            output.ReadExisting(path);
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes lines to <paramref name="stream"/> (standard output, say), which stays open.</summary>
+    public static JsonLinesOutput To(Stream stream) => new(stream, ownsStream: false);
+
+    /// <summary>Appends the line of an image's detections, named as <see cref="ImageDetections.Image"/> says.</summary>
+    public void Write(ImageDetections result) => Append(result.Image, DetectionFileWriter.ToJsonObject(result), failed: false);
+
+    /// <summary>Appends the line of an image that could not be read.</summary>
+    /// <param name="image">The image's name.</param>
+    /// <param name="error">Why it could not be read.</param>
+    public void WriteError(string image, string error) =>
+        Append(image, new JsonObject { ["image"] = image, ["error"] = error }, failed: true);
+
+    private void Append(string image, JsonObject line, bool failed)
+    {
+        // One write per line (the stream is unbuffered), so that a kill cuts at most this line.
+        _stream.Write(Encoding.UTF8.GetBytes(line.ToJsonString() + "\n"));
+        _stream.Flush();
+        _done.Add(image);
+        if (failed) _failed.Add(image);
+    }
+
+    private void ReadExisting(string path)
+    {
+        var line = new ArrayBufferWriter<byte>();
+        var buffer = new byte[1 << 20];
+        long position = 0, lineStart = 0;
+        int number = 0, read;
+        while ((read = _stream.Read(buffer)) > 0)
+        {
+            var rest = buffer.AsSpan(0, read);
+            position += read;
+            for (int end; (end = rest.IndexOf((byte)'\n')) >= 0; rest = rest[(end + 1)..])
+            {
+                line.Write(rest[..end]);
+                lineStart = position - rest.Length + end + 1;
+                Record(line.WrittenSpan, path, ++number);
+                line.ResetWrittenCount();
+            }
+            line.Write(rest);
+        }
+        if (position > lineStart)
+        {
+            DroppedBytes = position - lineStart;
+            _stream.SetLength(lineStart);
+        }
+        _stream.Seek(0, SeekOrigin.End);
+    }
+
+    /// <summary>Notes the image of a whole line: its first member is <c>"image"</c>, and an error line's second is <c>"error"</c>.</summary>
+    private void Record(ReadOnlySpan<byte> line, string path, int number)
+    {
+        // A byte order mark, which an editor may have put before the first line, is no part of the JSON.
+        if (number == 1 && line.StartsWith(Encoding.UTF8.Preamble)) line = line[Encoding.UTF8.Preamble.Length..];
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("image"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.String)
+            {
+                var image = reader.GetString()!;
+                _done.Add(image);
+                if (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("error"u8)) _failed.Add(image);
+                return;
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Named below: the line is not one of ours.
+        }
+        throw new SsdInputException($"{path} line {number}: not a line of detections (an object whose first member is \"image\"); correct or remove the line");
+    }
+
+    private static void CreateFolderOf(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder != null) Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Flushes the lines to disk (a file) or to the stream, and closes a file.</summary>
+    public void Dispose()
+    {
+        if (!_ownsStream)
+        {
+            _stream.Flush();
+            return;
+        }
+        if (_stream is FileStream file) file.Flush(flushToDisk: true);
+        _stream.Dispose();
+    }
+}
