@@ -81,7 +81,7 @@ internal static class BulkBenchmark
         }
     }
 
-    private static string BundledModel()
+    internal static string BundledModel()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
         {

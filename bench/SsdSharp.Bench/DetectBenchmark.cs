@@ -8,6 +8,7 @@ using SsdSharp.Modeling;
 using SsdSharp.Onnx;
 using SsdSharp.Preprocessing;
 using SsdSharp.Weights;
+using static SsdSharp.Bench.BenchArguments;
 using static TorchSharp.torch;
 
 namespace SsdSharp.Bench;
@@ -34,7 +35,7 @@ internal static class DetectBenchmark
         Console.WriteLine($"libtorch {__version__} ({get_num_threads()} threads), ONNX Runtime {OnnxRuntimeBackend.Version}; runs per figure: {runs} (median)");
 
         var jpeg = WriteVocSizedJpeg(image);
-        var stateDict = new ReferenceCheckpointImporter().Import(checkpoint, Config);
+        var (_, stateDict) = new PyTorchCheckpointImporter().Import(checkpoint, Config);
         using (var detector = new SsdDetector(LibTorch(stateDict, new DetectorOptions())))
             PostProcessing(detector, image, runs);
         if (args.Contains("--post-only")) return 0;
@@ -208,15 +209,5 @@ internal static class DetectBenchmark
         var path = Path.Combine(Path.GetTempPath(), "ssdsharp-bench-500x375.jpg");
         BoxPainter.Save(resized, path);
         return path;
-    }
-
-    private static string FindSharedFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"shared/{relative} not found above {AppContext.BaseDirectory}; pass it explicitly");
     }
 }

@@ -11,6 +11,8 @@ using SsdSharp.Training;
 using SsdSharp.Weights;
 using static TorchSharp.torch;
 
+using static SsdSharp.Bench.BenchArguments;
+
 namespace SsdSharp.Bench;
 
 /// <summary>

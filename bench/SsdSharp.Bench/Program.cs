@@ -10,11 +10,14 @@ return args.FirstOrDefault() switch
     "gpu" => GpuCheck.Run(args[1..]),
     "serve" => ServeLoadTest.Run(args[1..]),
     "bulk" => BulkBenchmark.Run(args[1..]),
+    "video" => VideoBenchmark.Run(args[1..]),
+    "tiling" => TilingBenchmark.Run(args[1..]),
+    "int8" => Int8Benchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, serve, bulk");
+    Console.Error.WriteLine("usage: SsdSharp.Bench <mode> [options]; modes: detect, loader, eval, train, gpu, serve, bulk, video, tiling, int8");
     return 2;
 }

@@ -15,8 +15,8 @@ internal static class ModelResolver
     public static string BundledModelPath => Path.Combine(AppContext.BaseDirectory, "models", BundledModelName);
 
     /// <summary>
-    /// A detector for <paramref name="weights"/> (an SsdSharp model, or an ssd.pytorch <c>.pth</c> with
-    /// <paramref name="config"/>), or for the bundled model when <paramref name="weights"/> is null.
+    /// A detector for <paramref name="weights"/> (an SsdSharp model, a torchvision SSD300 <c>.pth</c>, or an
+    /// ssd.pytorch <c>.pth</c> with <paramref name="config"/>), or for the bundled model when <paramref name="weights"/> is null.
     /// </summary>
     public static SsdDetector CreateDetector(string? weights, string? config, DetectorOptions options)
     {

@@ -31,7 +31,7 @@ public static class DetectionServer
     /// <summary>
     /// Builds the service; <paramref name="detector"/> stays the caller's (dispose it after the application).
     /// </summary>
-    /// <param name="detector">Runs the model; its <see cref="DetectorOptions.Detection"/> are the defaults of the query options.</param>
+    /// <param name="detector">Runs the model; its <see cref="SsdDetector.Detection"/> are the defaults of the query options.</param>
     /// <param name="options">Address, limits and batching.</param>
     /// <param name="configure">Last changes to the builder before it is built (tests put a test server or other logging here).</param>
     public static WebApplication Build(SsdDetector detector, ServeOptions options, Action<WebApplicationBuilder>? configure = null)
@@ -136,7 +136,7 @@ public static class DetectionServer
     private static async Task<IReadOnlyList<ImageDetections>> DetectAsync(HttpContext context, DetectionPipeline pipeline, SsdDetector detector, ServeOptions options, bool many)
     {
         // Options first, so that a bad one is refused before the body is read.
-        var detection = DetectionQuery.Parse(context.Request.Query, detector.Options.Detection);
+        var detection = DetectionQuery.Parse(context.Request.Query, detector.Detection);
         var uploads = await ImageUpload.ReadAsync(context.Request, many, options.MaxUploadBytes, context.RequestAborted);
         if (uploads.Count > options.QueueLimit)
             throw new HttpProblemException(StatusCodes.Status400BadRequest, "too many images",

@@ -16,7 +16,7 @@ public static class ModelDescription
     public static JsonObject ToJson(SsdDetector detector, ServeOptions serve)
     {
         var config = detector.Config;
-        var detection = detector.Options.Detection;
+        var detection = detector.Detection;
         var classes = new JsonArray();
         for (int id = 1; id < config.NumClasses; id++)
         {

@@ -4,6 +4,7 @@ using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.IO;
 using SsdSharp.Inference;
+using SsdSharp.Preprocessing;
 using Spectre.Console;
 
 namespace SsdSharp.Cli.Commands;
@@ -13,12 +14,12 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
-        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
-        var confThreshold = NumericOption.Create("--conf-threshold", "Minimum class score, in [0, 1).", new NumberRange<double>(0, 1, MaxOpen: true), 0.01);
-        var nmsThreshold = NumericOption.Create("--nms-threshold", "NMS IoU threshold, in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true), 0.45);
-        var topK = NumericOption.Create("--top-k", "Candidates and kept boxes per class.", new NumberRange<int>(1), 200);
-        var maxDetections = NumericOption.Create("--max-detections", "Most detections per image (0: no cap).", new NumberRange<int>(0), 200);
+        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for ssd.pytorch .pth; overrides a model's class names)." };
+        var confThreshold = NumericOption.Optional("--conf-threshold", "Minimum class score, in [0, 1). Default: the model's (0.01).", new NumberRange<double>(0, 1, MaxOpen: true));
+        var nmsThreshold = NumericOption.Optional("--nms-threshold", "NMS IoU threshold, in (0, 1]. Default: the model's (0.45).", new NumberRange<double>(0, 1, MinOpen: true));
+        var topK = NumericOption.Optional("--top-k", "Candidates and kept boxes per class. Default: the model's (200; torchvision 400).", new NumberRange<int>(1));
+        var maxDetections = NumericOption.Optional("--max-detections", "Most detections per image (0: no cap). Default: the model's (200).", new NumberRange<int>(0));
         var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
         var format = new Option<string>("--format") { Description = "json, text, or jsonl (one line per image as it is done: for batch jobs, see docs/scale.md).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "jsonl");
@@ -30,12 +31,20 @@ internal static class DetectCommand
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var backendOptions = new BackendOptions();
-        var inputs = new Argument<string[]>("INPUT") { Description = "Image files or folders.", Arity = ArgumentArity.OneOrMore };
-        inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
-        var command = new Command("detect", "Detect objects in images.")
+        var tile = new Option<int?>("--tile") { Description = "Detect large images in square tiles of this many pixels (plus the whole image, merged by NMS): finds small objects, a forward pass per tile." };
+        var overlap = new Option<double>("--overlap") { Description = "With --tile: the fraction of a tile that neighbouring tiles share.", DefaultValueFactory = _ => new TileOptions().Overlap };
+        var inputs = new Argument<string[]>("INPUT")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
+            Description = "Image files or folders; video files, rtsp:// or http:// streams, /dev/videoN (docs/video.md).",
+            Arity = ArgumentArity.ZeroOrMore,
         };
+        inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
+        var command = new Command("detect", "Detect objects in images, videos, cameras and streams.")
+        {
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, tile, overlap, maxMegapixels, force, inputs,
+        };
+        var video = new DetectVideo();
+        video.AddTo(command);
         backendOptions.AddTo(command);
         var jsonLines = new DetectJsonLines();
         jsonLines.AddTo(command);
@@ -45,27 +54,46 @@ internal static class DetectCommand
             var drawDir = parse.GetValue(draw);
             double? minDrawnScore = parse.GetValue(drawThreshold);
             if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
+            // The model's post-processing defaults, with what the options set; checked before the model loads.
+            DetectionOptions Override(DetectionOptions d) => d with
+            {
+                ConfidenceThreshold = parse.GetValue(confThreshold) ?? d.ConfidenceThreshold,
+                NmsThreshold = parse.GetValue(nmsThreshold) ?? d.NmsThreshold,
+                TopK = parse.GetValue(topK) ?? d.TopK,
+                MaxDetections = parse.GetValue(maxDetections) is int m ? (m > 0 ? m : null) : d.MaxDetections,
+                ClassAgnostic = parse.GetValue(classAgnostic) || d.ClassAgnostic,
+            };
+            Override(new DetectionOptions()).Validate();
             var options = new DetectorOptions
             {
-                Detection = new DetectionOptions
-                {
-                    ConfidenceThreshold = parse.GetValue(confThreshold),
-                    NmsThreshold = parse.GetValue(nmsThreshold),
-                    TopK = parse.GetValue(topK),
-                    MaxDetections = parse.GetValue(maxDetections) is > 0 and var m ? m : null,
-                    ClassAgnostic = parse.GetValue(classAgnostic),
-                }.Validate(),
                 BatchSize = parse.GetValue(batch),
                 Device = DeviceOption.Parse(parse, device),
             };
             options = backendOptions.Apply(parse, options, parse.GetValue(weights));
+            SsdDetector CreateDetector()
+            {
+                var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+                detector.Detection = Override(detector.Detection);
+                return detector;
+            }
+            var tiles = parse.GetValue(tile) is { } size ? new TileOptions { Size = size, Overlap = parse.GetValue(overlap) }.Validate() : null;
+            if (tiles is null && parse.GetResult(overlap) is { Implicit: false }) throw new SsdInputException("--overlap needs --tile SIZE");
+            var given = parse.GetValue(inputs) ?? [];
+            if (video.Applies(parse, given))
+            {
+                if (parse.GetResult(format) is { Implicit: false } && parse.GetValue(format) != "jsonl")
+                    throw new SsdInputException("videos give JSON Lines, a line per frame: use --format jsonl or leave --format out");
+                jsonLines.RefuseWithoutJsonLines(parse);
+                return video.Run(parse, given, parse.GetValue(output), drawDir, minDrawnScore, tiles, CreateDetector);
+            }
+            if (given.Length == 0) throw new SsdInputException("no input given: name image files or folders, videos, or --camera N");
             if (parse.GetValue(format) == "jsonl")
             {
-                return jsonLines.Run(parse, parse.GetValue(inputs)!, parse.GetValue(output), drawDir != null,
-                    () => ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options));
+                if (tiles != null) throw new SsdInputException("--tile is not available with --format jsonl on images");
+                return jsonLines.Run(parse, given, parse.GetValue(output), drawDir != null, CreateDetector);
             }
             jsonLines.RefuseWithoutJsonLines(parse);
-            var paths = ImageInputs.Expand(parse.GetValue(inputs)!);
+            var paths = ImageInputs.Expand(given);
 
             // Every output is checked before the model loads: none may replace an input, and each must be writable.
             var plan = new OutputPlan().Reads(paths).Reads(parse.GetValue(weights), parse.GetValue(config));
@@ -73,8 +101,8 @@ internal static class DetectCommand
             var drawings = drawDir is null ? null
                 : plan.DerivedFilesIn("--draw", plan.Folder("--draw", drawDir, parse.GetValue(force)), paths, ".png");
 
-            using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
-            var (results, failures) = Run(detector, paths);
+            using var detector = CreateDetector();
+            var (results, failures) = Run(detector, paths, tiles);
             if (drawings != null)
             {
                 var targets = paths.Zip(drawings).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
@@ -96,7 +124,7 @@ internal static class DetectCommand
         return command;
     }
 
-    private static (List<ImageDetections> Results, int Failures) Run(SsdDetector detector, List<string> paths)
+    private static (List<ImageDetections> Results, int Failures) Run(SsdDetector detector, List<string> paths, TileOptions? tiles)
     {
         var results = new List<ImageDetections>();
         int failures = 0;
@@ -105,9 +133,11 @@ internal static class DetectCommand
             failures++;
             CommandRunner.WriteError(e.Message);
         }
+        IEnumerable<ImageDetections> Detect(Action<ImageDecodeException> onError) =>
+            tiles is null ? detector.DetectFiles(paths, onError) : DetectTiled(detector, paths, tiles, onError);
         if (paths.Count == 1)
         {
-            results.AddRange(detector.DetectFiles(paths, OnError));
+            results.AddRange(Detect(OnError));
             return (results, failures);
         }
         Terminal.Error.Progress()
@@ -115,7 +145,7 @@ internal static class DetectCommand
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"detecting in {paths.Count} images", maxValue: paths.Count);
-                foreach (var result in detector.DetectFiles(paths, e =>
+                foreach (var result in Detect(e =>
                 {
                     OnError(e);
                     task.Increment(1);
@@ -126,6 +156,25 @@ internal static class DetectCommand
                 }
             });
         return (results, failures);
+    }
+
+    /// <summary>Each image in tiles, one after the other (a large image's tiles fill the batches).</summary>
+    private static IEnumerable<ImageDetections> DetectTiled(SsdDetector detector, List<string> paths, TileOptions tiles, Action<ImageDecodeException> onError)
+    {
+        foreach (var path in paths)
+        {
+            RgbImage image;
+            try
+            {
+                image = RgbImage.Decode(path);
+            }
+            catch (ImageDecodeException e)
+            {
+                onError(e);
+                continue;
+            }
+            yield return detector.DetectTiled(image, tiles, path);
+        }
     }
 
     /// <summary>Draws each image's detections scoring at least <paramref name="minScore"/>, highest first (their captions get the best places).</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;
@@ -19,7 +20,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set (ImageSets/Main/SPLIT.txt); COCO files are one split.", DefaultValueFactory = _ => "test" };
         var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list (the images need not be present)." };
-        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, or ssd.pytorch .pth with --config). Default: the bundled model." };
+        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, torchvision SSD300 .pth, or ssd.pytorch .pth with --config). Default: the bundled model." };
         var config = new Option<string?>("--config") { Description = "Preset, JSON config or model file: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = NumericOption.Create("--batch", "Images per forward pass (with --weights).", NumericOption.BatchRange, 8);
         var device = DeviceOption.Create();
@@ -63,8 +64,9 @@ internal static class EvalCommand
             {
                 // Without --weights the bundled model runs.
                 var options = backendOptions.Apply(parse,
-                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), Detection = ModelEvaluation.DetectionOptions }, weightsFile);
+                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device) }, weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
+                detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
                 var results = DetectWithProgress(detector, truth.Images, e =>
                 {

@@ -60,7 +60,7 @@ internal static class ExplainCommand
             double iou = parse.GetValue(threshold);
             if (!(iou is > 0 and <= 1)) throw new SsdInputException($"--threshold: must be in (0, 1], got {iou}");
             var configName = parse.GetValue(config);
-            using var network = parse.GetValue(weights) is { } w ? NetworkFile.Open(w, configName is null ? null : SsdConfig.Load(configName)) : null;
+            using var network = parse.GetValue(weights) is { } w ? ImportedWeights.LoadNetwork(w, configName is null ? null : ModelResolver.LoadConfig(configName)) : null;
             var c = network?.Config ?? SsdConfig.Load(configName ?? "voc300");
             var spec = parse.GetValue(data)!;
             var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(c.ClassNames, parse.GetValue(split)!));

@@ -37,6 +37,7 @@ internal static class InfoCommand
             var model = parse.GetValue(weights) ?? ModelResolver.BundledModelPath;
             var options = new DetectorOptions { CacheAutoChoice = !parse.GetValue(noAutoCache) };
             var (backend, choice) = AutoBackend.Open(model, parse.GetValue(config) is { } c ? SsdConfig.Load(c) : null, options);
+            bool int8 = backend is OnnxRuntimeBackend { IsInt8: true };
             backend.Dispose();
             var when = choice.FromCache
                 ? $"cached, measured {choice.MeasuredAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
@@ -45,6 +46,10 @@ internal static class InfoCommand
                               (choice.Milliseconds is { } ms ? $", {ms:F1} ms per forward pass at batch 1 ({when})" : " (the only candidate)"));
             foreach (var timing in choice.Timings)
                 Console.WriteLine($"  {timing.Description}: {timing.Milliseconds:F1} ms");
+            // int8 changes the detections a little: it runs only when the user exported it and passes it.
+            Console.WriteLine(int8
+                ? "int8: this model is quantized (ssd export --quantize int8); it runs as given, with the accuracy measured when it was made"
+                : "int8: not considered (reduced precision only when asked for); export one with `ssd export --quantize int8 --calibration DATA` and pass it as --weights");
             Console.WriteLine($"cache: {UserCache.Directory}");
             return 0;
         }));

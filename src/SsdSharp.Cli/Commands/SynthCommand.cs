@@ -27,10 +27,19 @@ internal static class SynthCommand
             "Mark objects difficult when their visible box's shorter side, resized to the 300-px network input, is below this many pixels.",
             new NumberRange<double>(0), new SyntheticDatasetOptions().DifficultBelow);
         var force = ForceOption.Create();
+        var defaults = new SyntheticDatasetOptions();
+        var minSide = NumericOption.Create("--min-side", "Smallest image side in pixels.", new NumberRange<int>(16, 16384), defaults.MinSide);
+        var maxSide = NumericOption.Create("--max-side", "Largest image side in pixels.", new NumberRange<int>(16, 16384), defaults.MaxSide);
+        var maxObjects = NumericOption.Create("--max-objects", "Most objects in an image (each has 0 to this many).", new NumberRange<int>(0, 1000), defaults.MaxObjects);
+        var objectSize = new Option<string?>("--object-size")
+        {
+            Description = "Object sizes in image pixels, MIN-MAX (e.g. 10-30 in 2400-pixel images, for tiled detection). Default: relative to the 300-pixel network input.",
+        };
         var command = new Command("synth", "Generate a synthetic detection dataset of shapes (JPEG images, VOC xml, COCO json).")
         {
-            output, images, seed, classes, difficultBelow, force,
+            output, images, seed, classes, difficultBelow, minSide, maxSide, maxObjects, objectSize, force,
         };
+        command.Subcommands.Add(SynthVideoCommand.Create());
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var options = new SyntheticDatasetOptions
@@ -39,6 +48,10 @@ internal static class SynthCommand
                 Seed = parse.GetValue(seed),
                 ClassNames = parse.GetValue(classes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 DifficultBelow = parse.GetValue(difficultBelow),
+                MinSide = parse.GetValue(minSide),
+                MaxSide = parse.GetValue(maxSide),
+                MaxObjects = parse.GetValue(maxObjects),
+                ObjectPixels = parse.GetValue(objectSize) is { } size ? Range(size, "--object-size") : null,
             };
             options.Validate();
             // A folder of the user's is never written over: it must be new, empty or an earlier synth's.
@@ -55,6 +68,17 @@ internal static class SynthCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>A range MIN-MAX of positive numbers, as <c>--object-size</c> takes it.</summary>
+    internal static (double Min, double Max) Range(string text, string option)
+    {
+        var parts = text.Split('-');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var min)
+            && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var max))
+            return (min, max);
+        throw new SsdInputException($"{option}: expected MIN-MAX (e.g. 10-30), got '{text}'");
     }
 
     /// <summary>Prints "done/total images" at each tenth, synchronously so that it ends before the summary.</summary>

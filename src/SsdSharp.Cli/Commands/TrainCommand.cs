@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Augmentation;
 using SsdSharp.Data.Loading;
 using SsdSharp.Inference;
 using SsdSharp.IO;
 using SsdSharp.Training;
+using SsdSharp.Weights;
 using Spectre.Console;
 using SsdSharp.Preprocessing;
 
@@ -22,7 +24,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300) or JSON config; with --resume it must be the run's." };
+        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300, torchvision300) or JSON config; with --resume it must be the run's (with --init: default the model's)." };
         var data = new Option<string>("--data") { Description = "Training set: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set to train on.", DefaultValueFactory = _ => "trainval" };
         var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model: a new or empty folder, or one ssd made." };
@@ -37,6 +39,11 @@ internal static class TrainCommand
         var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
         var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
+        var init = new Option<string?>("--init")
+        {
+            Description = "Fine-tune: start from this model (SsdSharp model, torchvision or ssd.pytorch .pth); what fits is loaded, the rest " +
+                          "(the class heads, for other classes) re-initialised. Without --config: the model's configuration with the data's classes. Not with --resume or --base.",
+        };
         var seed = NumericOption.Optional("--seed", "Seed of initialisation, data order and augmentation (0).", new NumberRange<int>(0));
         var checkpointEvery = NumericOption.Optional("--checkpoint-every", "Checkpoint period in iterations.", new NumberRange<long>(1));
         var evalEvery = NumericOption.Optional("--eval-every", "Evaluate VOC mAP on --eval-data every this many iterations (0: never).", new NumberRange<long>(0));
@@ -46,7 +53,7 @@ internal static class TrainCommand
         var force = ForceOption.Create();
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
-            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, seed,
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, init, seed,
             checkpointEvery, evalEvery, evalData, evalSplit, maxMegapixels, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -71,8 +78,10 @@ internal static class TrainCommand
             // --resume alone continues the run of --out: the same command line with --resume appended.
             using var trainer = parse.GetResult(resume) is not null
                 ? Resume(parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new SsdInputException("--resume without a directory continues the run of --out DIR; give one of them"),
-                    parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(output), Adjust, computeDevice)
-                : StartNew(spec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
+                    parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(init), parse.GetValue(output), Adjust, computeDevice)
+                : parse.GetValue(init) is { } initPath
+                    ? FineTune(spec, initPath, parse.GetValue(config), parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice)
+                    : StartNew(spec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
@@ -134,10 +143,19 @@ internal static class TrainCommand
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         if (vggBase != null) InputFile.CheckReadable(vggBase, "a VGG base checkpoint (.pth)");
         var config = ModelResolver.LoadConfig(configName);
-        var trainer = Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device);
+        return WithPlannedOutputs(Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device),
+            data, output, force, configName, vggBase);
+    }
+
+    /// <summary>
+    /// <paramref name="trainer"/> once its output folder is checked: new, empty or made by ssd (unless <paramref name="force"/>),
+    /// and none of the files the run writes is one of its inputs; disposed when the check fails.
+    /// </summary>
+    private static Trainer WithPlannedOutputs(Trainer trainer, DatasetSpec data, string output, bool force, params string?[] inputs)
+    {
         try
         {
-            var plan = new OutputPlan().Reads(data.Paths).Reads(configName, vggBase);
+            var plan = new OutputPlan().Reads(data.Paths).Reads(inputs);
             var folder = plan.Folder("--out", output, force);
             foreach (var file in new[] { Trainer.ModelFileName, TrainingLog.FileName, LossCurve.FileName, TrainingCheckpoint.SidecarName })
                 plan.FileIn("--out", folder, file);
@@ -150,9 +168,42 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>Continues the run in <paramref name="directory"/>; options the command repeats must be the run's (the checkpoint's configuration).</summary>
-    private static Trainer Resume(string directory, string? config, string? vggBase, string? output, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
+    /// <summary>
+    /// A new run from another model's weights, for <paramref name="configName"/> or else for the model's own
+    /// configuration, whose classes become the training data's when the model does not know them all.
+    /// </summary>
+    private static Trainer FineTune(DatasetSpec data, string initPath, string? configName, string split, string? output, string? vggBase, bool force,
+        Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
+        if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
+        if (vggBase is not null) throw new SsdInputException("--init brings its own base; leave --base out");
+        InputFile.CheckReadable(initPath, "a model to start from (SsdSharp model, torchvision or ssd.pytorch .pth)");
+        using var weights = ImportedWeights.Read(initPath);
+        var config = configName is not null ? ModelResolver.LoadConfig(configName) : WithDataClasses(weights.ConfigFor(null), data, split);
+        // The base of a trained model is pretrained: the recipe is the one for a pretrained base.
+        var trainer = WithPlannedOutputs(Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: true)), output, device: device, initialWeights: weights),
+            data, output, force, configName, initPath);
+        var transfer = trainer.InitialWeights!;
+        // Plain lines: a path or a list of layers must not be wrapped at the console width.
+        Console.Error.WriteLine($"starting from {initPath} ({weights.Format}): loaded {transfer.Loaded.Count} of the network's {transfer.Loaded.Count + transfer.Kept.Count} tensors");
+        if (transfer.Kept.Count > 0)
+            Console.Error.WriteLine($"re-initialised (not in {Path.GetFileName(initPath)} with this shape): {string.Join(", ", WeightTransfer.Layers(transfer.Kept))}");
+        if (transfer.Unused.Count > 0)
+            Console.Error.WriteLine($"not used from {Path.GetFileName(initPath)}: {string.Join(", ", WeightTransfer.Layers(transfer.Unused))}");
+        return trainer;
+    }
+
+    /// <summary><paramref name="config"/>, with the classes of the training data unless it knows all of them already (then its heads fit as they are).</summary>
+    private static SsdConfig WithDataClasses(SsdConfig config, DatasetSpec data, string split)
+    {
+        var classes = DatasetReader.Read(data, DatasetReadOptions.ForTraining(null, split)).ClassNames;
+        return classes.All(config.ClassNames.Contains) ? config : config with { ClassNames = classes };
+    }
+
+    /// <summary>Continues the run in <paramref name="directory"/>; options the command repeats must be the run's (the checkpoint's configuration).</summary>
+    private static Trainer Resume(string directory, string? config, string? vggBase, string? init, string? output, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
+    {
+        if (init != null) throw new SsdInputException("--init starts a new run; leave it out with --resume (the weights come from the checkpoint)");
         if (output != null && Path.GetFullPath(output) != Path.GetFullPath(directory))
             throw new SsdInputException($"--out {output} differs from --resume {directory}; a resumed run writes to its own directory");
         if (vggBase != null)

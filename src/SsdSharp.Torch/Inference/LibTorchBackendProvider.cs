@@ -5,8 +5,9 @@ using SsdSharp.Weights;
 namespace SsdSharp.Inference;
 
 /// <summary>
-/// Opens SsdSharp model files and ssd.pytorch <c>.pth</c> checkpoints (which need a configuration)
-/// on libtorch. <see cref="InferenceBackends"/> finds it by name.
+/// Opens SsdSharp model files, ssd.pytorch <c>.pth</c> checkpoints (which need a configuration) and
+/// torchvision SSD300 checkpoints (which imply theirs) on libtorch (<see cref="ImportedWeights"/>).
+/// <see cref="InferenceBackends"/> finds it by name.
 /// </summary>
 public sealed class LibTorchBackendProvider : IInferenceBackendProvider
 {
@@ -18,6 +19,6 @@ public sealed class LibTorchBackendProvider : IInferenceBackendProvider
     {
         if (File.Exists(modelPath) && OnnxExporter.IsOnnxFile(modelPath))
             throw new SsdInputException($"{modelPath}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it");
-        return new LibTorchBackend(NetworkFile.Open(modelPath, config), options);
+        return new LibTorchBackend(ImportedWeights.LoadNetwork(modelPath, config), options);
     }
 }

@@ -62,6 +62,12 @@ public sealed class Trainer : IDisposable
     /// <summary>Directory of checkpoints, log, chart and final model.</summary>
     public string OutputDirectory { get; }
 
+    /// <summary>
+    /// For a run started from another model's weights: which entries were loaded and which kept their
+    /// initialisation (for example the class heads of a model with other classes); null otherwise.
+    /// </summary>
+    public WeightTransfer? InitialWeights { get; private init; }
+
     /// <summary>Optimiser steps completed; the next batch is the one with this 0-based number.</summary>
     public long Iteration { get; private set; }
 
@@ -74,24 +80,45 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Starts a new run: seeds libtorch with <see cref="TrainingOptions.Seed"/>, builds the network
     /// with the reference's initialisation (<see cref="SsdNetwork.Initialize"/>) and, when given, loads
-    /// the ImageNet VGG base (<c>vgg16_reducedfc.pth</c>).
+    /// the ImageNet VGG base (<c>vgg16_reducedfc.pth</c>) or, to fine-tune, every weight of another model
+    /// that fits (<see cref="InitialWeights"/> says which did). Either way the run trains with SsdSharp's
+    /// matcher and loss.
     /// </summary>
     /// <param name="config">The network to train.</param>
     /// <param name="options">The run's options (<see cref="TrainingOptions.For"/> gives the configuration's recipe).</param>
     /// <param name="outputDirectory">Where checkpoints, log, chart and model go.</param>
     /// <param name="vggBasePath">An ImageNet VGG16 base (<c>vgg16_reducedfc.pth</c>), or null for a random base.</param>
     /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
-    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, or the device is not available.</exception>
-    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, ComputeDevice? device = null)
+    /// <param name="initialWeights">A model to start from (any <see cref="ImportedWeights"/>): its layers of the same names and shapes are loaded, the others keep their initialisation.</param>
+    /// <exception cref="SsdInputException"><paramref name="outputDirectory"/> already holds a checkpoint, the device is not available, both a base and initial weights are given, or no initial weight fits.</exception>
+    public static Trainer Create(SsdConfig config, TrainingOptions options, string outputDirectory, string? vggBasePath = null, ComputeDevice? device = null,
+        ImportedWeights? initialWeights = null)
     {
         options.Validate();
         if (TrainingCheckpoint.Exists(outputDirectory))
             throw new SsdInputException($"{outputDirectory}: already holds a training checkpoint; continue it with --resume {outputDirectory} or choose another output directory");
+        if (vggBasePath != null && initialWeights != null)
+            throw new SsdInputException($"{initialWeights.Path}: initial weights bring their own base; leave the VGG base {vggBasePath} out");
         manual_seed(options.Seed);
         var network = new SsdNetwork(config);
         network.Initialize();
         if (vggBasePath != null) ReferenceWeights.LoadVggBase(network, vggBasePath);
-        return new Trainer(network, options, outputDirectory, device);
+        WeightTransfer? transfer = null;
+        if (initialWeights != null)
+        {
+            try
+            {
+                transfer = StateDictLoader.LoadWhatFits(network, initialWeights.StateDict, initialWeights.Path);
+                if (transfer.Loaded.Count == 0)
+                    throw new SsdInputException($"{initialWeights.Path}: no weight fits configuration '{config.Name}' (another network; start it from a model of the same layout)");
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        return new Trainer(network, options, outputDirectory, device) { InitialWeights = transfer };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Evaluation;
 using SsdSharp.Inference;
@@ -15,16 +16,16 @@ public static class VocEvaluationHook
     /// no class has ground truth.
     /// </summary>
     /// <param name="images">Evaluation images with their ground truth (difficult objects kept; the evaluator ignores them).</param>
-    /// <param name="options">How to detect; <see cref="ModelEvaluation.DetectionOptions"/> on the CPU when null.</param>
+    /// <param name="options">How to detect; <see cref="ModelEvaluation.DetectionOptionsFor"/> the network's configuration on the CPU when null.</param>
     public static Func<SsdNetwork, CancellationToken, IReadOnlyDictionary<string, double>> Create(IReadOnlyList<ImageAnnotation> images, DetectorOptions? options = null)
     {
-        options ??= new DetectorOptions { Detection = ModelEvaluation.DetectionOptions };
         return (network, cancellationToken) =>
         {
+            var detectorOptions = options ?? new DetectorOptions { Detection = ModelEvaluation.DetectionOptionsFor(network.Config) };
             // The backend owns (and may convert) its network, so it gets a copy of the weights.
             var copy = new SsdNetwork(network.Config);
             StateDictLoader.Load(copy, network.state_dict(), "the network being trained");
-            using var detector = new SsdDetector(new LibTorchBackend(copy, options), options);
+            using var detector = new SsdDetector(new LibTorchBackend(copy, detectorOptions), detectorOptions);
             var results = ModelEvaluation.Detect(detector, images, cancellationToken: cancellationToken);
             var voc = ModelEvaluation.Score(results, network.Config.ClassNames, EvaluationMetric.Voc).Voc!;
             return new Dictionary<string, double>

@@ -21,17 +21,4 @@ public static class NetworkFile
         StateDictLoader.Load(network, stateDict, path);
         return network;
     }
-
-    /// <summary>
-    /// Builds the network of any weights file the detector accepts: an SsdSharp model file, or an ssd.pytorch
-    /// <c>.pth</c> checkpoint, which needs <paramref name="config"/>.
-    /// </summary>
-    /// <exception cref="SsdInputException">The file is missing or cannot be used; the message names it.</exception>
-    public static SsdNetwork Open(string path, SsdConfig? config = null)
-    {
-        if (!File.Exists(path)) throw new SsdInputException($"{path}: weights file not found");
-        return ModelWeights.IsPyTorchCheckpoint(path)
-            ? ReferenceWeights.LoadSsd(path, ModelWeights.CheckpointConfig(path, config))
-            : Load(path, config);
-    }
 }

@@ -10,25 +10,11 @@ public static class ReferenceWeights
 {
     /// <summary>
     /// Builds a network for <paramref name="config"/> from an ssd.pytorch checkpoint (float32 or
-    /// float16; a <c>module.</c> prefix left by DataParallel is removed).
+    /// float16; a <c>module.</c> prefix left by DataParallel is removed); see <see cref="ImportedWeights"/>,
+    /// which reads every format.
     /// </summary>
     /// <exception cref="WeightsException">The file does not fit the configuration; names the keys and shapes.</exception>
-    public static SsdNetwork LoadSsd(string path, SsdConfig config)
-    {
-        var stateDict = PyTorchCheckpoint.Load(path);
-        try
-        {
-            var stripped = stateDict.ToDictionary(kv => kv.Key.StartsWith("module.", StringComparison.Ordinal) ? kv.Key["module.".Length..] : kv.Key, kv => kv.Value);
-            CheckClassCount(stripped, config, path);
-            var network = new SsdNetwork(config);
-            StateDictLoader.Load(network, stripped, path);
-            return network;
-        }
-        finally
-        {
-            foreach (var t in stateDict.Values) t.Dispose();
-        }
-    }
+    public static SsdNetwork LoadSsd(string path, SsdConfig config) => ImportedWeights.LoadNetwork(path, config);
 
     /// <summary>
     /// Loads the ImageNet VGG16 with fc6/fc7 converted to conv6/conv7 (<c>vgg16_reducedfc.pth</c>,
@@ -69,14 +55,5 @@ public static class ReferenceWeights
         {
             foreach (var t in stateDict.Values) t.Dispose();
         }
-    }
-
-    private static void CheckClassCount(Dictionary<string, Tensor> stateDict, SsdConfig config, string path)
-    {
-        if (!stateDict.TryGetValue("conf.0.weight", out var conf0)) return;
-        int perLocation = config.BoxesPerLocation[0];
-        long channels = conf0.shape[0];
-        if (channels % perLocation == 0 && channels / perLocation != config.NumClasses)
-            throw new WeightsException($"{path}: the checkpoint has {channels / perLocation} classes (with background), config '{config.Name}' has {config.NumClasses}; pass a config with {channels / perLocation - 1} class names");
     }
 }

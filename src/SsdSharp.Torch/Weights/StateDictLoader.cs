@@ -48,6 +48,35 @@ public static class StateDictLoader
         }
     }
 
+    /// <summary>
+    /// Copies every layer of <paramref name="stateDict"/> that fits <paramref name="module"/> — all of the
+    /// layer's entries present with the same shapes, so that a weight never meets another layer's bias — and
+    /// leaves the rest of the module as it is (fine-tuning: the caller has initialised it).
+    /// </summary>
+    /// <param name="module">The target.</param>
+    /// <param name="stateDict">Names to tensors.</param>
+    /// <param name="source">The file it came from, for the error message.</param>
+    /// <returns>Which entries were copied, which of the module's kept their values (their layer is absent or of another shape in the file), and which of the file's the module has no place for.</returns>
+    /// <exception cref="WeightsException">Naming the fitting tensors that hold NaN or infinite values.</exception>
+    public static WeightTransfer LoadWhatFits(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
+    {
+        var target = module.state_dict();
+        var required = Weights(module).Select(kv => kv.Key).ToList();
+        bool Fits(string key) => stateDict.TryGetValue(key, out var v) && v.shape.SequenceEqual(target[key].shape);
+        var loaded = required.GroupBy(WeightTransfer.LayerOf).Where(layer => layer.All(Fits)).SelectMany(layer => layer).ToList();
+        var loadedSet = loaded.ToHashSet(StringComparer.Ordinal);
+        using (no_grad())
+        {
+            var nonFinite = loaded.Where(k => !IsFinite(stateDict[k])).ToList();
+            if (nonFinite.Count > 0)
+                throw WeightsException.NonFinite(source, nonFinite);
+            foreach (var key in loaded) target[key].copy_(stateDict[key].to(target[key].dtype, target[key].device));
+        }
+        var kept = required.Where(k => !loadedSet.Contains(k)).ToList();
+        var unused = stateDict.Keys.Where(k => !target.ContainsKey(k) && !StateDictKeys.IsBookkeeping(k)).ToList();
+        return new WeightTransfer(loaded, kept, unused);
+    }
+
     private static bool IsFinite(Tensor t)
     {
         if (!t.is_floating_point()) return true;

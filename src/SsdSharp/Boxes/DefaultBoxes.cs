@@ -21,7 +21,7 @@ public sealed class DefaultBoxes
     /// </summary>
     public float[] CenterForm { get; }
 
-    /// <summary>The coder with the configuration's variances.</summary>
+    /// <summary>The coder with the configuration's variances, size-offset clamp and clipping.</summary>
     public BoxCoder Coder { get; }
 
     /// <summary>Number of default boxes, P.</summary>
@@ -32,6 +32,8 @@ public sealed class DefaultBoxes
     {
         var boxes = new float[config.NumPriors * 4];
         double size = config.InputSize;
+        bool clipCenters = config.Clip == DefaultBoxClip.All;
+        bool clipSizes = config.Clip != DefaultBoxClip.None;
         int at = 0;
         for (int k = 0; k < config.FeatureMaps.Count; k++)
         {
@@ -53,15 +55,15 @@ public sealed class DefaultBoxes
                     double cx = (j + 0.5) / fk, cy = (i + 0.5) / fk;
                     foreach (var (w, h) in shapes)
                     {
-                        boxes[at++] = Round(cx, config.Clip);
-                        boxes[at++] = Round(cy, config.Clip);
-                        boxes[at++] = Round(w, config.Clip);
-                        boxes[at++] = Round(h, config.Clip);
+                        boxes[at++] = Round(cx, clipCenters);
+                        boxes[at++] = Round(cy, clipCenters);
+                        boxes[at++] = Round(w, clipSizes);
+                        boxes[at++] = Round(h, clipSizes);
                     }
                 }
             }
         }
-        return new DefaultBoxes(boxes, new BoxCoder(config.Variances[0], config.Variances[1]));
+        return new DefaultBoxes(boxes, new BoxCoder(config.Variances[0], config.Variances[1], config.SizeOffsetClamp, config.ClipDecodedBoxes));
     }
 
     /// <summary>Default box <paramref name="prior"/> in corner form (x1, y1, x2, y2), normalised.</summary>
@@ -71,7 +73,7 @@ public sealed class DefaultBoxes
         return (c[0] - c[2] / 2, c[1] - c[3] / 2, c[0] + c[2] / 2, c[1] + c[3] / 2);
     }
 
-    /// <summary>Corner-form boxes <c>[P, 4]</c> (normalised, unclipped) of one image's predicted offsets <c>[P, 4]</c>.</summary>
+    /// <summary>Corner-form boxes <c>[P, 4]</c> (normalised; clipped to [0, 1] when the coder says so) of one image's predicted offsets <c>[P, 4]</c>.</summary>
     public void Decode(ReadOnlySpan<float> loc, Span<float> corners) => Coder.Decode(loc, CenterForm, corners);
 
     private static float Round(double value, bool clip) => (float)(clip ? Math.Clamp(value, 0, 1) : value);

@@ -9,7 +9,7 @@ namespace SsdSharp.Bulk;
 
 /// <summary>
 /// The output of a bulk detection in JSON Lines: one object per image — the same as an element of the
-/// <c>ssd detect</c> JSON array (<see cref="DetectionFileWriter.ToJsonObject"/>), or
+/// <c>ssd detect</c> JSON array (<see cref="DetectionFileWriter.ToJsonObject(ImageDetections)"/>), or
 /// <c>{"image": …, "error": …}</c> for an image that could not be read. Each line goes out in one write and
 /// is flushed to the operating system as soon as its image is done, so that a crash or a kill loses only the
 /// images in flight and leaves at most one incomplete line, the last, which <see cref="Resume"/> drops.
@@ -99,11 +99,20 @@ public sealed class JsonLinesOutput : IDisposable
     public void WriteError(string image, string error) =>
         Append(image, new JsonObject { ["image"] = image, ["error"] = error }, failed: true);
 
-    private void Append(string image, JsonObject line, bool failed)
+    /// <summary>
+    /// Appends a line of another form (a video frame's, docs/video.md), flushed as the others are; it names no image,
+    /// so <see cref="Resume"/> cannot take a file of such lines.
+    /// </summary>
+    public void Write(JsonObject line)
     {
         // One write per line (the stream is unbuffered), so that a kill cuts at most this line.
         _stream.Write(Encoding.UTF8.GetBytes(line.ToJsonString() + "\n"));
         _stream.Flush();
+    }
+
+    private void Append(string image, JsonObject line, bool failed)
+    {
+        Write(line);
         _done.Add(image);
         if (failed) _failed.Add(image);
     }

@@ -21,6 +21,9 @@ public sealed record DetectionOptions
     /// </summary>
     public bool ClassAgnostic { get; init; }
 
+    /// <summary>The post-processing <paramref name="config"/> is meant to run with: its <see cref="SsdConfig.Detection"/>, or SPEC §5's.</summary>
+    public static DetectionOptions For(SsdConfig config) => config.Detection ?? new DetectionOptions();
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public DetectionOptions Validate()

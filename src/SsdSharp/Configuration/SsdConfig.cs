@@ -72,17 +72,48 @@ public sealed record SsdConfig
     /// <summary>Aspect ratios per source besides 1; each ratio r adds the boxes r and 1/r.</summary>
     public IReadOnlyList<IReadOnlyList<double>> AspectRatios { get; init; } = [];
 
-    /// <summary>Box-coding variances (centre, size); 0.1 and 0.2 in the reference.</summary>
+    /// <summary>Box-coding variances (centre, size); 0.1 and 0.2 in the reference (torchvision's weights 10, 10, 5, 5 are their inverses).</summary>
     public IReadOnlyList<double> Variances { get; init; } = [0.1, 0.2];
 
-    /// <summary>Whether default boxes are clamped to [0, 1].</summary>
-    public bool Clip { get; init; } = true;
+    /// <summary>Which default-box values are clamped to [0, 1]: all four (the reference), only the sizes (torchvision) or none.</summary>
+    public DefaultBoxClip Clip { get; init; } = DefaultBoxClip.All;
 
-    /// <summary>Per-channel means subtracted from the input, in the order of <see cref="ChannelOrder"/>.</summary>
+    /// <summary>
+    /// Upper bound on a decoded size offset (the offset times its variance) before <c>exp</c>, so that a wild
+    /// prediction cannot overflow: torchvision's <c>bbox_xform_clip</c>, log(1000 / 16). Null: none (the reference).
+    /// </summary>
+    public double? SizeOffsetClamp { get; init; }
+
+    /// <summary>Whether decoded boxes are clipped to the image before NMS (torchvision) rather than only when scaled to pixels (the reference).</summary>
+    public bool ClipDecodedBoxes { get; init; }
+
+    /// <summary>
+    /// What a full-intensity 8-bit channel is worth before <see cref="PixelMeans"/> and <see cref="PixelStds"/> apply:
+    /// 255 (the reference: the bytes as they are) or 1 (torchvision: divided by 255).
+    /// </summary>
+    public double PixelRange { get; init; } = 255;
+
+    /// <summary>Per-channel means subtracted from the input, in the order of <see cref="ChannelOrder"/>, in units of <see cref="PixelRange"/>.</summary>
     public IReadOnlyList<double> PixelMeans { get; init; } = [123, 117, 104];
+
+    /// <summary>Per-channel divisors applied after the means, in the order of <see cref="ChannelOrder"/>: 1 in the reference; 1/255 in torchvision, undoing its division.</summary>
+    public IReadOnlyList<double> PixelStds { get; init; } = [1, 1, 1];
 
     /// <summary>Channel order the network sees: RGB (the reference) or BGR.</summary>
     public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
+
+    /// <summary>Whether means and stds apply to the image before it is resized (torchvision) rather than after (the reference).</summary>
+    public bool NormalizeBeforeResize { get; init; }
+
+    /// <summary>How the bilinear resize to the input square samples the image: OpenCV's rounding (the reference) or PyTorch's (torchvision).</summary>
+    public ResizeSampling ResizeSampling { get; init; } = ResizeSampling.OpenCv;
+
+    /// <summary>
+    /// The post-processing this model is meant to run with (its implementation's test settings), which
+    /// <c>ssd detect</c> uses unless options override them; null: SPEC §5's (<see cref="DetectionOptions"/>' defaults).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DetectionOptions? Detection { get; init; }
 
     /// <summary>How this configuration is trained by default (<c>ssd train</c> options override it); null: the reference's VOC recipe.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -177,9 +208,24 @@ public sealed record SsdConfig
         }
         CheckCount(nameof(Variances), Variances.Count, 2);
         if (Variances.Any(v => !(v > 0 && double.IsFinite(v)))) throw new SsdConfigException(nameof(Variances), "must be positive");
+        if (!Enum.IsDefined(Clip)) throw new SsdConfigException(nameof(Clip), $"must be all, sizes or none, got '{Clip}'");
+        if (SizeOffsetClamp is double clamp && !(clamp > 0 && double.IsFinite(clamp)))
+            throw new SsdConfigException(nameof(SizeOffsetClamp), $"must be positive and finite when given, got {clamp}");
+        if (!(PixelRange > 0 && double.IsFinite(PixelRange))) throw new SsdConfigException(nameof(PixelRange), $"must be positive, got {PixelRange}");
         CheckCount(nameof(PixelMeans), PixelMeans.Count, 3);
         if (PixelMeans.Any(m => !double.IsFinite(m))) throw new SsdConfigException(nameof(PixelMeans), "must be finite");
+        CheckCount(nameof(PixelStds), PixelStds.Count, 3);
+        if (PixelStds.Any(v => !(v > 0 && double.IsFinite(v)))) throw new SsdConfigException(nameof(PixelStds), "must be positive");
         if (!Enum.IsDefined(ChannelOrder)) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
+        if (!Enum.IsDefined(ResizeSampling)) throw new SsdConfigException(nameof(ResizeSampling), $"must be opencv or pytorch, got '{ResizeSampling}'");
+        try
+        {
+            Detection?.Validate();
+        }
+        catch (SsdInputException e)
+        {
+            throw new SsdConfigException(nameof(Detection), e.Message);
+        }
         return this;
     }
 
@@ -238,8 +284,8 @@ public sealed record SsdConfig
     public void Save(string path) => IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>
-    /// Resolves a preset name (<c>voc300</c>, <c>coco300</c>, <c>voc512</c>, <c>coco512</c>, <c>shapes300</c>)
-    /// or loads a JSON file.
+    /// Resolves a preset name (<c>voc300</c>, <c>coco300</c>, <c>voc512</c>, <c>coco512</c>, <c>shapes300</c>,
+    /// <c>torchvision300</c>) or loads a JSON file.
     /// </summary>
     public static SsdConfig Load(string nameOrPath)
     {

@@ -4,7 +4,8 @@ namespace SsdSharp.Configuration;
 
 /// <summary>
 /// The configurations of the SSD paper (Liu et al., ECCV 2016) as ssd.pytorch defines them
-/// (SPEC §1–§2), plus <c>shapes300</c>, our compact SSD300 for CPU training.
+/// (SPEC §1–§2), plus <c>shapes300</c>, our compact SSD300 for CPU training, and <c>torchvision300</c>,
+/// torchvision's SSD300.
 /// </summary>
 public static class SsdPresets
 {
@@ -27,6 +28,14 @@ public static class SsdPresets
         "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven",
         "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
     ];
+
+    /// <summary>
+    /// The 90 category ids of torchvision's COCO detection models (its <c>_COCO_CATEGORIES</c> without
+    /// <c>__background__</c>): COCO's own ids 1–90, that is <see cref="CocoClasses"/> with the 10 ids COCO never
+    /// used as gaps, which torchvision calls "N/A" and which are numbered here (<c>N/A (12)</c>, …) because class
+    /// names must be unique.
+    /// </summary>
+    public static readonly IReadOnlyList<string> TorchvisionCocoClasses = WithGaps(CocoClasses, [12, 26, 29, 30, 45, 66, 68, 69, 71, 83]);
 
     /// <summary>The classes of the synthetic shapes dataset (<c>ssd synth</c>).</summary>
     public static readonly IReadOnlyList<string> ShapeClasses = ["circle", "square", "triangle", "star", "hexagon"];
@@ -106,8 +115,35 @@ public static class SsdPresets
         },
     }).Validate();
 
+    /// <summary>
+    /// torchvision's <c>ssd300_vgg16</c> (the released <c>ssd300_vgg16_coco-b556d3b4.pth</c>: 91 classes with
+    /// background): the network of <see cref="Coco300"/> — torchvision's scales 0.07…1.05 are its box sizes —
+    /// with torchvision's conventions around it. Its transform scales pixels to [0, 1], subtracts the means
+    /// [0.48235, 0.45882, 0.40784], divides by 1/255 and only then resizes, with PyTorch's bilinear rounding;
+    /// its default boxes clamp only their sizes; its coder (weights 10, 10, 5, 5, the inverse variances)
+    /// bounds size offsets at log(1000/16) and clips decoded boxes to the image before NMS; it keeps the
+    /// 400 best candidates per class and 200 detections per image. Its L2Norm divides by
+    /// <c>max(norm, 1e-12)</c> rather than <c>norm + 1e-10</c>; the two agree to float32 precision unless the
+    /// norm over conv4_3's 512 channels at a location is below about 2e-3 (and both give 0 where it is 0),
+    /// so the network is the same module.
+    /// </summary>
+    public static SsdConfig Torchvision300 { get; } = (Coco300 with
+    {
+        Name = "torchvision300",
+        ClassNames = TorchvisionCocoClasses,
+        Clip = DefaultBoxClip.Sizes,
+        SizeOffsetClamp = Math.Log(1000.0 / 16),
+        ClipDecodedBoxes = true,
+        PixelRange = 1,
+        PixelMeans = [0.48235, 0.45882, 0.40784],
+        PixelStds = [1 / 255.0, 1 / 255.0, 1 / 255.0],
+        NormalizeBeforeResize = true,
+        ResizeSampling = ResizeSampling.PyTorch,
+        Detection = new DetectionOptions { TopK = 400, MaxDetections = 200 },
+    }).Validate();
+
     /// <summary>Names accepted by <see cref="TryGet"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["voc300", "coco300", "voc512", "coco512", "shapes300"];
+    public static IReadOnlyList<string> Names { get; } = ["voc300", "coco300", "voc512", "coco512", "shapes300", "torchvision300"];
 
     /// <summary>Looks a preset up by name (case-insensitive).</summary>
     public static bool TryGet(string name, [NotNullWhen(true)] out SsdConfig? config)
@@ -119,6 +155,7 @@ public static class SsdPresets
             "voc512" => Voc512,
             "coco512" => Coco512,
             "shapes300" => Shapes300,
+            "torchvision300" => Torchvision300,
             _ => null,
         };
         return config != null;
@@ -153,4 +190,12 @@ public static class SsdPresets
         MaxSizes = maxSizes,
         AspectRatios = Ratios512,
     }.Validate();
+
+    /// <summary><paramref name="names"/> numbered from 1 with an "N/A (id)" entry at each of the <paramref name="gaps"/> (ascending ids).</summary>
+    private static string[] WithGaps(IReadOnlyList<string> names, int[] gaps)
+    {
+        var result = new List<string>(names);
+        foreach (var id in gaps) result.Insert(id - 1, $"N/A ({id})");
+        return [.. result];
+    }
 }

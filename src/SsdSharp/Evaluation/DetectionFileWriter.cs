@@ -15,16 +15,7 @@ public static class DetectionFileWriter
     public static JsonObject ToJsonObject(ImageDetections result)
     {
         var detections = new JsonArray();
-        foreach (var d in result.Detections)
-        {
-            detections.Add(new JsonObject
-            {
-                ["label"] = d.Label,
-                ["class_id"] = d.ClassId,
-                ["score"] = Math.Round(d.Score, 6),
-                ["box"] = new JsonArray(Math.Round(d.Box.X1, 2), Math.Round(d.Box.Y1, 2), Math.Round(d.Box.X2, 2), Math.Round(d.Box.Y2, 2)),
-            });
-        }
+        foreach (var d in result.Detections) detections.Add(ToJsonObject(d));
         return new JsonObject
         {
             ["image"] = result.Image,
@@ -33,6 +24,15 @@ public static class DetectionFileWriter
             ["detections"] = detections,
         };
     }
+
+    /// <summary>One detection as the JSON object of the documented form: <c>{"label", "class_id", "score", "box": [x1, y1, x2, y2]}</c>.</summary>
+    public static JsonObject ToJsonObject(Detection detection) => new()
+    {
+        ["label"] = detection.Label,
+        ["class_id"] = detection.ClassId,
+        ["score"] = Math.Round(detection.Score, 6),
+        ["box"] = new JsonArray(Math.Round(detection.Box.X1, 2), Math.Round(detection.Box.Y1, 2), Math.Round(detection.Box.X2, 2), Math.Round(detection.Box.Y2, 2)),
+    };
 
     /// <summary>The documented JSON form: an indented array with one object per image, and a final newline.</summary>
     public static string ToJson(IEnumerable<ImageDetections> results)

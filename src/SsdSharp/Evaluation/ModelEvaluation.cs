@@ -17,10 +17,11 @@ public sealed record EvaluatedImage(ImageAnnotation Truth, ImageDetections Detec
 public static class ModelEvaluation
 {
     /// <summary>
-    /// The post-processing evaluation runs with: the reference's test settings, every detection it keeps
-    /// per class and no global cap per image (SPEC §5), since the protocols rank detections themselves.
+    /// The post-processing a model of <paramref name="config"/> is evaluated with: its own test settings
+    /// (<see cref="DetectionOptions.For"/>; SPEC §5's for the reference), every detection they keep per class
+    /// and no global cap per image, since the protocols rank detections themselves.
     /// </summary>
-    public static DetectionOptions DetectionOptions { get; } = new() { MaxDetections = null };
+    public static DetectionOptions DetectionOptionsFor(SsdConfig config) => DetectionOptions.For(config) with { MaxDetections = null };
 
     /// <summary>Detects objects in every image of <paramref name="images"/>, batched, in split order.</summary>
     /// <param name="detector">The model. Evaluation normally keeps every detection (no global cap), as the reference does.</param>

@@ -32,7 +32,7 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
         var image = RgbImage.Decode(path);
         var predictions = detector.Backend.Run(detector.Preprocess([image]), 1);
         var index = PriorIndex.For(detector.Config);
-        var options = detector.Options.Detection;
+        var options = detector.Detection;
         ExplainedDetection Explain(NormalizedDetection d) => new(d, index.Locate(d.Prior), d.ToPixels(image.Width, image.Height));
         var candidates = PostProcessor.Candidates(predictions, options)[0].Select(Explain).ToList();
         var kept = PostProcessor.Run(predictions, options)[0].OrderByDescending(d => d.Score).Select(Explain).ToList();

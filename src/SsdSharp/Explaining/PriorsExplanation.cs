@@ -105,7 +105,8 @@ public static class PriorsExplanation
             legend.AddRange(cells.Select(c => new LegendLine(
                 $"({c.Row}, {c.Column}) → ({(c.Boxes[0].Cx * s).ToString("0.#", n)}, {(c.Boxes[0].Cy * s).ToString("0.#", n)})")));
             legend.Add(new($"dots: the centres of all {side * side:N0} cells"));
-            if (config.Clip) legend.Add(new("clip: cx, cy, w and h each clamped to [0, 1]"));
+            if (config.Clip == DefaultBoxClip.All) legend.Add(new("clip: cx, cy, w and h each clamped to [0, 1]"));
+            if (config.Clip == DefaultBoxClip.Sizes) legend.Add(new("clip: w and h clamped to [0, 1]"));
             var file = Path.Combine(directory, $"priors-{k}.png");
             picture.Save(file, legend);
             files.Add(file);

@@ -14,7 +14,8 @@ namespace SsdSharp.Inference;
 /// plausible paths are timed once, warm, on the actual model, and the fastest is remembered in the
 /// cache folder, keyed by model hash, CPU, thread count and SsdSharp version. Only paths as accurate as
 /// float32 compete (libtorch float32 in either layout, ONNX Runtime); bfloat16 runs only when asked for,
-/// and then its two layouts compete.
+/// and then its two layouts compete. int8 runs only as an int8 <c>.onnx</c> model the user exported
+/// (<see cref="Onnx.Quantization.OnnxQuantizer"/>) and passes: an <c>.onnx</c> model runs as it is.
 /// </summary>
 public static class AutoBackend
 {

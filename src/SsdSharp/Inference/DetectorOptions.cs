@@ -5,8 +5,8 @@ namespace SsdSharp.Inference;
 /// <summary>How and where a <see cref="SsdDetector"/> runs.</summary>
 public sealed record DetectorOptions
 {
-    /// <summary>Post-processing settings (thresholds, top-k, caps).</summary>
-    public DetectionOptions Detection { get; init; } = new();
+    /// <summary>Post-processing settings (thresholds, top-k, caps); null: the model's own (<see cref="DetectionOptions.For"/>).</summary>
+    public DetectionOptions? Detection { get; init; }
 
     /// <summary>Which engine runs the network; by default the fastest float32-accurate one, timed once (<see cref="AutoBackend"/>).</summary>
     public InferenceBackendKind Backend { get; init; } = InferenceBackendKind.Auto;
@@ -42,7 +42,7 @@ public sealed record DetectorOptions
     /// <exception cref="SsdInputException">Naming the wrong option or the conflict.</exception>
     public DetectorOptions Validate()
     {
-        Detection.Validate();
+        Detection?.Validate();
         if (BatchSize < 1) throw new SsdInputException($"batch: must be at least 1, got {BatchSize}");
         if (Backend == InferenceBackendKind.OnnxRuntime)
         {

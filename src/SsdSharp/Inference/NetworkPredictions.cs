@@ -7,7 +7,7 @@ namespace SsdSharp.Inference;
 /// <param name="Count">Images in the batch, N.</param>
 /// <param name="Priors">Default boxes per image, P.</param>
 /// <param name="Classes">Classes including background, C.</param>
-/// <param name="Boxes"><c>[N, P, 4]</c> row-major: corner form (x1, y1, x2, y2), normalised, unclipped.</param>
+/// <param name="Boxes"><c>[N, P, 4]</c> row-major: corner form (x1, y1, x2, y2), normalised; clipped to [0, 1] only when the configuration says so (<see cref="Configuration.SsdConfig.ClipDecodedBoxes"/>).</param>
 /// <param name="Scores"><c>[N, P, C]</c> row-major: softmax probabilities, class 0 the background.</param>
 public sealed record NetworkPredictions(int Count, int Priors, int Classes, float[] Boxes, float[] Scores)
 {

@@ -6,7 +6,7 @@ using SsdSharp.Onnx;
 namespace SsdSharp.Inference;
 
 /// <summary>
-/// Runs an exported SSD (<see cref="OnnxExporter"/>) on ONNX Runtime's CPU provider, float32: input
+/// Runs an exported SSD (<see cref="OnnxExporter"/>, or int8 from <see cref="Onnx.Quantization.OnnxQuantizer"/>) on ONNX Runtime's CPU provider: input
 /// <c>images</c>, outputs <c>boxes</c> (decoded) and <c>scores</c> (softmax) written straight into the
 /// arrays of <see cref="NetworkPredictions"/>. Pre- and post-processing stay the detector's.
 /// </summary>
@@ -22,8 +22,15 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         _session = session;
         Config = config;
         _priors = config.NumPriors;
-        Description = $"onnxruntime {Version} float32 on cpu ({session.ModelMetadata.ProducerName} export, {Environment.ProcessorCount} threads)";
+        Quantization = session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(OnnxMetadata.QuantizationKey);
+        Description = $"onnxruntime {Version} {(IsInt8 ? $"int8 ({Int8Summary(Quantization!)})" : "float32")} on cpu ({session.ModelMetadata.ProducerName} export, {Environment.ProcessorCount} threads)";
     }
+
+    /// <summary>The quantization recorded in the model (<see cref="OnnxMetadata.QuantizationKey"/>, JSON), or null for a float model.</summary>
+    public string? Quantization { get; }
+
+    /// <summary>Whether the model is an int8 export: reduced precision, run because the user exported and chose it.</summary>
+    public bool IsInt8 => Quantization is not null;
 
     /// <summary>The version of the ONNX Runtime library in use.</summary>
     public static string Version => OrtEnv.Instance().GetVersionString();
@@ -71,6 +78,21 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         using var scoresValue = OrtValue.CreateTensorValueFromMemory(scores, [count, _priors, classes]);
         _session.Run(_runOptions, [Images], [images], [Boxes, Scores], [boxesValue, scoresValue]);
         return new NetworkPredictions(count, _priors, classes, boxes, scores);
+    }
+
+    /// <summary>"entropy-calibrated, uint8 activations" from the quantization metadata.</summary>
+    private static string Int8Summary(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            return $"{root.GetProperty("method").GetString()}-calibrated, {root.GetProperty("activations").GetString()} activations";
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return "calibrated";
+        }
     }
 
     /// <summary>Disposes the session.</summary>

@@ -21,6 +21,7 @@ public sealed class SsdDetector : IDisposable
 {
     private readonly IInferenceBackend _backend;
     private readonly NetworkInputFormat _inputFormat;
+    private DetectionOptions _detection;
 
     /// <summary>Runs detection on <paramref name="backend"/>, which the detector owns and disposes.</summary>
     public SsdDetector(IInferenceBackend backend, DetectorOptions? options = null)
@@ -28,6 +29,7 @@ public sealed class SsdDetector : IDisposable
         Options = (options ?? new DetectorOptions()).Validate();
         _backend = backend;
         _inputFormat = NetworkInputFormat.From(Config);
+        _detection = Options.Detection ?? DetectionOptions.For(Config);
     }
 
     /// <summary>Loads a model file with the backend <paramref name="options"/> ask for (see <see cref="InferenceBackends"/>).</summary>
@@ -43,8 +45,20 @@ public sealed class SsdDetector : IDisposable
     /// <summary>The model's configuration (classes, input size…).</summary>
     public SsdConfig Config => _backend.Config;
 
-    /// <summary>The settings the detector runs with.</summary>
+    /// <summary>The settings the detector was created with.</summary>
     public DetectorOptions Options { get; }
+
+    /// <summary>
+    /// The post-processing settings: <see cref="DetectorOptions.Detection"/>, or else the model's own
+    /// (<see cref="DetectionOptions.For"/>). They may be changed between calls, for example to apply a
+    /// user's thresholds on top of the model's defaults.
+    /// </summary>
+    /// <exception cref="SsdInputException">A new value is out of range.</exception>
+    public DetectionOptions Detection
+    {
+        get => _detection;
+        set => _detection = value.Validate();
+    }
 
     /// <summary>What runs the network.</summary>
     public IInferenceBackend Backend => _backend;
@@ -81,6 +95,27 @@ public sealed class SsdDetector : IDisposable
         }
         return results;
     }
+
+    /// <summary>Detects objects in an 8-bit pixel buffer: a video frame, an OpenCV <c>Mat</c>'s data (<see cref="PixelOrder.Bgr24"/>), a camera's buffer.</summary>
+    /// <param name="pixels">Rows of pixels, each <paramref name="stride"/> bytes apart.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="order">The channel order.</param>
+    /// <param name="stride">Bytes from one row to the next; 0 for rows without padding.</param>
+    /// <param name="name">A name for the result.</param>
+    public ImageDetections Detect(ReadOnlySpan<byte> pixels, int width, int height, PixelOrder order, int stride = 0, string name = "pixels") =>
+        Detect([RgbImage.FromPixels(pixels, width, height, order, stride)], [name])[0];
+
+    /// <summary>
+    /// Detects objects in a large image tile by tile (<see cref="TileOptions"/>): every tile, and the whole image
+    /// shrunk, through the network in batches, their detections merged by NMS in image coordinates and capped
+    /// as <see cref="DetectorOptions.Detection"/> says. Finds small objects at the cost of a forward pass per tile.
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="tiles">The tile size and overlap.</param>
+    /// <param name="name">A name for the result.</param>
+    public ImageDetections DetectTiled(RgbImage image, TileOptions tiles, string name = "image") =>
+        TiledDetection.Detect(this, image, name, tiles);
 
     /// <summary>
     /// Detects objects in many files (<see cref="DetectEach"/>). Results come in input order; a file that
@@ -144,7 +179,7 @@ public sealed class SsdDetector : IDisposable
     {
         var results = new ImageDetections[sizes.Count];
         for (int i = 0; i < sizes.Count; i++)
-            results[i] = PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, Options.Detection);
+            results[i] = PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, _detection);
         return results;
     }
 

@@ -12,8 +12,21 @@ internal sealed class GraphBuilder
 {
     private readonly HashSet<string> _names = [];
 
+    /// <summary>Builds a new graph.</summary>
+    public GraphBuilder() : this(new GraphProto())
+    {
+    }
+
+    /// <summary>Adds to <paramref name="graph"/>, whose inputs, initializers and node outputs keep their names.</summary>
+    public GraphBuilder(GraphProto graph)
+    {
+        Graph = graph;
+        foreach (var name in graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(i => i.Name)).Concat(graph.Node.SelectMany(n => n.Output)))
+            _names.Add(name);
+    }
+
     /// <summary>The graph built so far.</summary>
-    public GraphProto Graph { get; } = new();
+    public GraphProto Graph { get; }
 
     /// <summary>A float32 constant with <paramref name="dims"/>; returns its name.</summary>
     public string Constant(string name, ReadOnlySpan<float> values, params long[] dims) =>
@@ -22,6 +35,18 @@ internal sealed class GraphBuilder
     /// <summary>A one-dimensional int64 constant (shapes, axes, counts); returns its name.</summary>
     public string Int64s(string name, params long[] values) =>
         AddInitializer(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), values.Length);
+
+    /// <summary>An int8 constant with <paramref name="dims"/>; returns its name.</summary>
+    public string Int8s(string name, ReadOnlySpan<sbyte> values, params long[] dims) =>
+        AddInitializer(name, TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values), dims);
+
+    /// <summary>A uint8 constant with <paramref name="dims"/>; returns its name.</summary>
+    public string UInt8s(string name, ReadOnlySpan<byte> values, params long[] dims) =>
+        AddInitializer(name, TensorProto.Types.DataType.Uint8, values, dims);
+
+    /// <summary>An int32 constant with <paramref name="dims"/>; returns its name.</summary>
+    public string Int32s(string name, ReadOnlySpan<int> values, params long[] dims) =>
+        AddInitializer(name, TensorProto.Types.DataType.Int32, MemoryMarshal.AsBytes(values), dims);
 
     /// <summary>A float32 scalar constant; returns its name.</summary>
     public string Scalar(string name, float value) => Constant(name, [value]);

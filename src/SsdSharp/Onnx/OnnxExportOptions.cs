@@ -27,17 +27,27 @@ public sealed record OnnxExportOptions
     /// </summary>
     public bool FoldBatchNorm { get; init; } = true;
 
-    /// <summary>The post-processing settings recorded in the metadata and used by the NMS graph.</summary>
-    public DetectionOptions PostProcessing { get; init; } = new();
+    /// <summary>The post-processing settings recorded in the metadata and used by the NMS graph; null: the model's own (<see cref="DetectionOptions.For"/>).</summary>
+    public DetectionOptions? PostProcessing { get; init; }
+
+    /// <summary>The post-processing a model of <paramref name="config"/> is exported with: <see cref="PostProcessing"/>, or else the model's own.</summary>
+    /// <exception cref="SsdInputException">The settings are invalid or do not go with the NMS graph.</exception>
+    public DetectionOptions PostProcessingFor(SsdConfig config) => Check(PostProcessing ?? DetectionOptions.For(config));
 
     /// <summary>Checks the values.</summary>
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public OnnxExportOptions Validate()
     {
         if (Opset is < MinOpset or > MaxOpset) throw new SsdInputException($"opset: must be from {MinOpset} to {MaxOpset}, got {Opset}");
-        PostProcessing.Validate();
-        if (WithNms && PostProcessing.ClassAgnostic)
-            throw new SsdInputException("with-nms: the exported NMS is per class (the reference's); class-agnostic NMS does not go with it");
+        if (PostProcessing is { } postProcessing) Check(postProcessing);
         return this;
+    }
+
+    private DetectionOptions Check(DetectionOptions postProcessing)
+    {
+        postProcessing.Validate();
+        if (WithNms && postProcessing.ClassAgnostic)
+            throw new SsdInputException("with-nms: the exported NMS is per class (the reference's); class-agnostic NMS does not go with it");
+        return postProcessing;
     }
 }

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Onnx;
 using SsdSharp.Configuration;
 using SsdSharp.IO;
+using SsdSharp.Preprocessing;
 using SsdSharp.Weights;
 
 namespace SsdSharp.Onnx;
@@ -9,7 +10,7 @@ namespace SsdSharp.Onnx;
 /// <summary>
 /// Writes an SSD as an ONNX model from its configuration and state dict (host tensors, the keys of
 /// SPEC §1), without libtorch: input <c>images</c> <c>[N, 3, S, S]</c> float32 preprocessed as SPEC §1
-/// (N dynamic); outputs <c>boxes</c> <c>[N, P, 4]</c> (decoded, normalised x1 y1 x2 y2, unclipped) and
+/// (N dynamic); outputs <c>boxes</c> <c>[N, P, 4]</c> (decoded with the configuration's coder, normalised x1 y1 x2 y2) and
 /// <c>scores</c> <c>[N, P, C]</c> (softmax), the default boxes stored in the graph; optionally
 /// <c>detections</c> (<see cref="OnnxExportOptions.WithNms"/>). <see cref="OnnxMetadata"/> describes the
 /// rest, so that the file is all a consumer needs.
@@ -33,20 +34,22 @@ public static class OnnxExporter
     /// <exception cref="WeightsException">The state dict does not fit the configuration; lists the keys.</exception>
     /// <exception cref="SsdInputException">Invalid options or configuration.</exception>
     public static byte[] Export(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options = null,
-        string source = "state dict") => Build(config, stateDict, options, source).ToByteArray();
+        string source = "state dict") => BuildModel(config, stateDict, options, source).ToByteArray();
 
     /// <summary>Writes the model to <paramref name="path"/> (atomically); see <see cref="Export"/>.</summary>
     public static void Save(string path, SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options = null,
         string source = "state dict")
     {
-        var model = Build(config, stateDict, options, source);
+        var model = BuildModel(config, stateDict, options, source);
         AtomicFile.Write(path, model.WriteTo);
     }
 
-    private static ModelProto Build(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options, string source)
+    /// <summary>The model as ONNX protobuf objects, for <see cref="Quantization.OnnxQuantizer"/> to rewrite.</summary>
+    internal static ModelProto BuildModel(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, OnnxExportOptions? options, string source)
     {
         options = (options ?? new OnnxExportOptions()).Validate();
         config.Validate();
+        var postProcessing = options.PostProcessingFor(config);
         var g = new GraphBuilder();
         var weights = new StateDictReader(stateDict, source);
         SsdGraph.Build(g, config, weights, options.FoldBatchNorm);
@@ -56,12 +59,13 @@ public static class OnnxExporter
         graph.Name = config.Name;
         int size = config.InputSize, priors = config.NumPriors, classes = config.NumClasses;
         graph.Input.Add(GraphBuilder.FloatValue(SsdGraph.Images,
-            $"[N, 3, {size}, {size}] float32: {(config.ChannelOrder == ChannelOrder.Rgb ? "RGB" : "BGR")} minus the pixel means, CHW", "N", 3, size, size));
-        graph.Output.Add(GraphBuilder.FloatValue(SsdGraph.Boxes, "[N, P, 4] decoded boxes (x1, y1, x2, y2), normalised to [0, 1], unclipped", "N", priors, 4));
+            $"[N, 3, {size}, {size}] float32: {NetworkInputFormat.From(config).Description}", "N", 3, size, size));
+        graph.Output.Add(GraphBuilder.FloatValue(SsdGraph.Boxes,
+            $"[N, P, 4] decoded boxes (x1, y1, x2, y2), normalised to [0, 1], {(config.ClipDecodedBoxes ? "clipped" : "unclipped")}", "N", priors, 4));
         graph.Output.Add(GraphBuilder.FloatValue(SsdGraph.Scores, "[N, P, C] softmax class probabilities, class 0 the background", "N", priors, classes));
         if (options.WithNms)
         {
-            NmsGraph.Build(g, priors, classes, options.PostProcessing);
+            NmsGraph.Build(g, priors, classes, postProcessing);
             graph.Output.Add(GraphBuilder.FloatValue(NmsGraph.Detections,
                 "[M, 7] detections (image index, class id, score, x1, y1, x2, y2), per image and class by descending score", "M", 7));
         }
@@ -75,7 +79,7 @@ public static class OnnxExporter
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        foreach (var (key, value) in OnnxMetadata.For(config, options.PostProcessing))
+        foreach (var (key, value) in OnnxMetadata.For(config, postProcessing))
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SsdSharp.Configuration;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Onnx;
 
@@ -20,6 +21,12 @@ public static class OnnxMetadata
     /// <summary>The whole <see cref="SsdConfig"/> as JSON.</summary>
     public const string ConfigKey = "ssdsharp.config";
 
+    /// <summary>
+    /// Present in int8 models only (<see cref="Quantization.OnnxQuantizer"/>): JSON describing the quantization
+    /// (weights, activation type, calibration method and images, convolutions left in float).
+    /// </summary>
+    public const string QuantizationKey = "ssdsharp.quantization";
+
     /// <summary>Object class names as a JSON array: class id i + 1 (in <c>scores</c> and <c>detections</c>) is entry i; id 0 is the background.</summary>
     public const string ClassNamesKey = "class_names";
 
@@ -29,10 +36,16 @@ public static class OnnxMetadata
     /// <summary><c>RGB</c> or <c>BGR</c>: the order of the input's channels.</summary>
     public const string ChannelOrderKey = "channel_order";
 
-    /// <summary>JSON array of the three means subtracted per channel (in channel order), no scaling.</summary>
+    /// <summary>JSON array of the three means subtracted per channel (in channel order), in units of <c>pixel_range</c>.</summary>
     public const string PixelMeansKey = "pixel_means";
 
-    /// <summary>How images become the input: resize, means, layout.</summary>
+    /// <summary>JSON array of the three divisors applied per channel after the means (1: none).</summary>
+    public const string PixelStdsKey = "pixel_stds";
+
+    /// <summary>What a full-intensity 8-bit channel is worth before the means apply: 255 (the bytes as they are) or 1 (divided by 255).</summary>
+    public const string PixelRangeKey = "pixel_range";
+
+    /// <summary>How images become the input: resize, channel order, values, means and stds, and whether they apply before the resize.</summary>
     public const string PreprocessingKey = "preprocessing";
 
     /// <summary>Post-processing defaults: score threshold, NMS IoU threshold, candidates and kept boxes per class, cap per image (0: none).</summary>
@@ -47,8 +60,9 @@ public static class OnnxMetadata
         [InputSizeKey] = Number(config.InputSize),
         [ChannelOrderKey] = config.ChannelOrder == ChannelOrder.Rgb ? "RGB" : "BGR",
         [PixelMeansKey] = JsonSerializer.Serialize(config.PixelMeans),
-        [PreprocessingKey] = $"bilinear resize (OpenCV INTER_LINEAR) to {config.InputSize}x{config.InputSize}, aspect not kept, {(config.ChannelOrder == ChannelOrder.Rgb ? "RGB" : "BGR")}, " +
-                             "subtract pixel_means per channel from 0-255 values, no scaling, NCHW float32",
+        [PixelStdsKey] = JsonSerializer.Serialize(config.PixelStds),
+        [PixelRangeKey] = Number(config.PixelRange),
+        [PreprocessingKey] = NetworkInputFormat.From(config).Description,
         [ConfidenceThresholdKey] = Number(postProcessing.ConfidenceThreshold),
         [NmsThresholdKey] = Number(postProcessing.NmsThreshold),
         [TopKKey] = Number(postProcessing.TopK),

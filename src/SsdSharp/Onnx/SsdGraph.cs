@@ -16,7 +16,7 @@ internal static class SsdGraph
     /// <summary>Name of the input: <c>[N, 3, S, S]</c> float32, preprocessed as SPEC §1.</summary>
     public const string Images = "images";
 
-    /// <summary>Name of the decoded boxes: <c>[N, P, 4]</c> (x1, y1, x2, y2), normalised, unclipped.</summary>
+    /// <summary>Name of the decoded boxes: <c>[N, P, 4]</c> (x1, y1, x2, y2), normalised, clipped only when the configuration clips decoded boxes.</summary>
     public const string Boxes = "boxes";
 
     /// <summary>Name of the class probabilities: <c>[N, P, C]</c>, softmax over C, class 0 the background.</summary>
@@ -141,7 +141,8 @@ internal static class SsdGraph
 
     /// <summary>
     /// SPEC §3 decoding in <see cref="BoxCoder.Decode"/>'s order of operations: centre
-    /// <c>p_c + (l_c · v_c) · p_wh</c>, size <c>p_wh · exp(l_wh · v_s)</c>, then corners <c>c − wh / 2</c> and <c>(x1, y1) + wh</c>.
+    /// <c>p_c + (l_c · v_c) · p_wh</c>, size <c>p_wh · exp(l_wh · v_s)</c>, then corners <c>c − wh / 2</c> and <c>(x1, y1) + wh</c>;
+    /// with the coder's options (torchvision's) also <c>l_wh · v_s</c> bounded before <c>exp</c> and the corners clipped to [0, 1].
     /// </summary>
     private static void Decode(GraphBuilder g, string loc, DefaultBoxes defaultBoxes)
     {
@@ -164,9 +165,17 @@ internal static class SsdGraph
         var scaledCenter = g.Node("Mul", "decode.center.scaled", [locCenter, g.Scalar("variance.center", (float)defaultBoxes.Coder.CenterVariance)]);
         var center = g.Node("Add", "decode.center", [priorCenters, g.Node("Mul", "decode.center.offset", [scaledCenter, priorSizes])]);
         var scaledSize = g.Node("Mul", "decode.size.scaled", [locSize, g.Scalar("variance.size", (float)defaultBoxes.Coder.SizeVariance)]);
+        if (defaultBoxes.Coder.SizeOffsetClamp is double clamp)
+            scaledSize = g.Node("Min", "decode.size.clamped", [scaledSize, g.Scalar("decode.size.clamp", (float)clamp)]);
         var size = g.Node("Mul", "decode.size", [priorSizes, g.Node("Exp", "decode.size.exp", [scaledSize])]);
         var topLeft = g.Node("Sub", "decode.top_left", [center, g.Node("Div", "decode.half_size", [size, g.Scalar("decode.two", 2f)])]);
         var bottomRight = g.Node("Add", "decode.bottom_right", [topLeft, size]);
-        g.Node("Concat", Boxes, [topLeft, bottomRight], Int("axis", 2));
+        if (!defaultBoxes.Coder.ClipToImage)
+        {
+            g.Node("Concat", Boxes, [topLeft, bottomRight], Int("axis", 2));
+            return;
+        }
+        var corners = g.Node("Concat", "decode.corners", [topLeft, bottomRight], Int("axis", 2));
+        g.Node("Clip", Boxes, [corners, g.Scalar("decode.clip.min", 0f), g.Scalar("decode.clip.max", 1f)]);
     }
 }

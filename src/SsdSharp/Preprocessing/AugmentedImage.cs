@@ -147,6 +147,9 @@ public sealed class AugmentedImage
     /// <summary>The source pixel buffer (interleaved RGB).</summary>
     internal float[] SourcePixels => _source.Pixels;
 
+    /// <summary>Width of the source image, whose rows <see cref="RowStart"/> indexes.</summary>
+    internal int SourceWidth => _source.Width;
+
     private void Flatten()
     {
         var flat = ToRgbImage();

@@ -109,6 +109,55 @@ public sealed class RgbImage
         return new RgbImage(width, height, pixels);
     }
 
+    /// <summary>
+    /// Converts an 8-bit interleaved buffer (a video frame, an OpenCV <c>Mat</c>'s data, a camera's buffer) to floats.
+    /// Alpha, when there is one, is ignored.
+    /// </summary>
+    /// <param name="pixels">Rows of pixels, each <paramref name="stride"/> bytes apart.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="order">The channel order.</param>
+    /// <param name="stride">Bytes from one row to the next; 0 for rows without padding.</param>
+    /// <exception cref="ArgumentException">The buffer is shorter than the size and stride say.</exception>
+    public static RgbImage FromPixels(ReadOnlySpan<byte> pixels, int width, int height, PixelOrder order, int stride = 0)
+    {
+        int channels = order is PixelOrder.Rgb24 or PixelOrder.Bgr24 ? 3 : 4;
+        if (width <= 0 || height <= 0)
+            throw new ArgumentOutOfRangeException(nameof(width), $"image size must be positive, got {width}×{height}");
+        if (stride == 0) stride = width * channels;
+        if (stride < width * channels)
+            throw new ArgumentOutOfRangeException(nameof(stride), $"a row of {width} {order} pixels needs {width * channels} bytes, got a stride of {stride}");
+        long needed = (long)stride * (height - 1) + width * channels;
+        if (pixels.Length < needed)
+            throw new ArgumentException($"{width}×{height} {order} pixels with a stride of {stride} need {needed} bytes, got {pixels.Length}", nameof(pixels));
+        bool bgr = order is PixelOrder.Bgr24 or PixelOrder.Bgra32;
+        int r = bgr ? 2 : 0, b = bgr ? 0 : 2;
+        var values = new float[width * height * 3];
+        for (int y = 0; y < height; y++)
+        {
+            var row = pixels.Slice(y * stride, width * channels);
+            var output = values.AsSpan(y * width * 3, width * 3);
+            for (int x = 0, i = 0, o = 0; x < width; x++, i += channels, o += 3)
+            {
+                output[o] = row[i + r];
+                output[o + 1] = row[i + 1];
+                output[o + 2] = row[i + b];
+            }
+        }
+        return new RgbImage(width, height, values);
+    }
+
+    /// <summary>A copy of the rectangle at (<paramref name="x"/>, <paramref name="y"/>) of <paramref name="width"/> × <paramref name="height"/> pixels, which must lie inside the image.</summary>
+    public RgbImage Crop(int x, int y, int width, int height)
+    {
+        if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > Width || y + height > Height)
+            throw new ArgumentOutOfRangeException(nameof(x), $"crop {width}×{height} at ({x}, {y}) is not inside the {Width}×{Height} image");
+        var values = new float[width * height * 3];
+        for (int row = 0; row < height; row++)
+            Pixels.AsSpan(((y + row) * Width + x) * 3, width * 3).CopyTo(values.AsSpan(row * width * 3));
+        return new RgbImage(width, height, values);
+    }
+
     private static unsafe void CopyRow(byte* source, float* destination, int width, int r, int b)
     {
         for (int x = 0; x < width; x++, source += 4, destination += 3)

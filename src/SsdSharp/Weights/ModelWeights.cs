@@ -5,21 +5,21 @@ namespace SsdSharp.Weights;
 
 /// <summary>
 /// The configuration and state dict of any weights file SsdSharp reads: its own model files
-/// (<see cref="ModelFile"/>) and ssd.pytorch checkpoints (<c>.pth</c>, imported by SsdSharp.Torch when it
-/// is deployed beside the core).
+/// (<see cref="ModelFile"/>) and PyTorch checkpoints (<c>.pth</c>: ssd.pytorch's, which need a configuration,
+/// and torchvision's SSD300, which imply theirs; imported by SsdSharp.Torch when it is deployed beside the core).
 /// </summary>
 public static class ModelWeights
 {
-    private const string PyTorchImporterType = "SsdSharp.Weights.ReferenceCheckpointImporter, SsdSharp.Torch";
+    private const string PyTorchImporterType = "SsdSharp.Weights.PyTorchCheckpointImporter, SsdSharp.Torch";
 
-    /// <summary>Whether <paramref name="path"/> names a PyTorch checkpoint (<c>.pth</c> or <c>.pt</c>), which needs a configuration.</summary>
+    /// <summary>Whether <paramref name="path"/> names a PyTorch checkpoint (<c>.pth</c> or <c>.pt</c>) rather than a model file.</summary>
     public static bool IsPyTorchCheckpoint(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".pth" or ".pt";
 
     /// <summary>The configuration and weights of <paramref name="path"/>.</summary>
     /// <param name="path">A model file or a <c>.pth</c> checkpoint.</param>
-    /// <param name="config">Required for a checkpoint; for a model file it overrides the embedded configuration (same network, e.g. other class names).</param>
-    /// <exception cref="SsdInputException">The file cannot be used, or a checkpoint comes without a configuration or without SsdSharp.Torch.</exception>
+    /// <param name="config">Required for an ssd.pytorch checkpoint; otherwise it overrides the file's configuration (same network, e.g. other class names).</param>
+    /// <exception cref="SsdInputException">The file cannot be used, an ssd.pytorch checkpoint comes without a configuration, or a checkpoint without SsdSharp.Torch.</exception>
     public static (SsdConfig Config, Dictionary<string, HostTensor> StateDict) Load(string path, SsdConfig? config)
     {
         if (!File.Exists(path)) throw new WeightsException($"{path}: weights file not found");
@@ -28,16 +28,10 @@ public static class ModelWeights
             var (embedded, stateDict) = ModelFile.Load(path);
             return (config ?? embedded, stateDict);
         }
-        config = CheckpointConfig(path, config);
         if (Type.GetType(PyTorchImporterType, throwOnError: false) is not { } type)
             throw new SsdInputException($"{path}: importing a PyTorch checkpoint needs SsdSharp.Torch (libtorch); convert it once with `ssd convert` or `ssd export`");
-        return (config, ((ICheckpointImporter)Activator.CreateInstance(type)!).Import(path, config));
+        return ((ICheckpointImporter)Activator.CreateInstance(type)!).Import(path, config);
     }
-
-    /// <summary>The configuration a checkpoint is read with: <paramref name="config"/>, which a checkpoint cannot do without.</summary>
-    /// <exception cref="SsdInputException"><paramref name="config"/> is null; the message names the file.</exception>
-    public static SsdConfig CheckpointConfig(string path, SsdConfig? config) =>
-        config ?? throw new SsdInputException($"{path}: a PyTorch checkpoint needs a configuration (--config voc300, coco300, … or a JSON file)");
 
     /// <summary>
     /// A key for what <paramref name="path"/> holds: SHA-256 of its bytes, and of <paramref name="config"/>

@@ -21,7 +21,7 @@ public class LayeringTests
         ["Modeling", "Weights", "Onnx"],
         ["Matching", "Loss"],
         ["Inference", "Data"],
-        ["Training", "Evaluation", "Bulk", "Explaining"],
+        ["Training", "Evaluation", "Bulk", "Explaining", "Tracking", "Video"],
         ["Serving"],
     ];
 

@@ -13,6 +13,78 @@ public class SsdConfigTests
         Assert.Equal(classes, SsdConfig.Load(name).NumClasses);
 
     [Fact]
+    public void Torchvision300IsTheCoco300NetworkWithTorchvisionsConventions()
+    {
+        var tv = SsdConfig.Load("torchvision300");
+        Assert.Equal(91, tv.NumClasses);
+        Assert.Equal("person", tv.LabelOf(1));
+        Assert.Equal(("N/A (12)", "stop sign"), (tv.LabelOf(12), tv.LabelOf(13)));
+        Assert.Equal(("N/A (83)", "book"), (tv.LabelOf(83), tv.LabelOf(84)));
+        Assert.Equal("toothbrush", tv.LabelOf(90));
+        Assert.Equal(SsdPresets.Coco300.MinSizes, tv.MinSizes);
+        Assert.Equal(SsdPresets.Coco300.MaxSizes, tv.MaxSizes);
+        Assert.Equal(DefaultBoxClip.Sizes, tv.Clip);
+        Assert.Equal(Math.Log(1000.0 / 16), tv.SizeOffsetClamp);
+        Assert.True(tv.ClipDecodedBoxes && tv.NormalizeBeforeResize);
+        Assert.Equal(new DetectionOptions { TopK = 400, MaxDetections = 200 }, DetectionOptions.For(tv));
+        Assert.Equal(new DetectionOptions(), DetectionOptions.For(SsdPresets.Voc300));
+    }
+
+    [Fact]
+    public void TorchvisionJsonRoundTripKeepsItsConventionsAndPostProcessing()
+    {
+        var json = SsdPresets.Torchvision300.ToJson();
+        Assert.Contains("\"clip\": \"sizes\"", json);
+        Assert.Contains("\"resize_sampling\": \"pytorch\"", json);
+        Assert.Contains("\"top_k\": 400", json);
+        Assert.Equal(json, SsdConfig.FromJson(json).ToJson());
+    }
+
+    [Theory]
+    [InlineData("true", DefaultBoxClip.All)]
+    [InlineData("false", DefaultBoxClip.None)]
+    public void OlderFilesWithoutTheNewFieldsLoadWithTheReferencesConventions(string clip, DefaultBoxClip expected)
+    {
+        // A model file written before the torchvision options: "clip" was a boolean and the other fields absent.
+        var json = SsdPresets.Voc300.ToJson();
+        foreach (var field in new[] { "size_offset_clamp", "clip_decoded_boxes", "pixel_range", "pixel_stds", "normalize_before_resize", "resize_sampling" })
+            json = System.Text.RegularExpressions.Regex.Replace(json, $"\n  \"{field}\": (\\[[^\\]]*\\]|[^,\\n]*),", "");
+        json = json.Replace("\"clip\": \"all\"", $"\"clip\": {clip}");
+        Assert.DoesNotContain("pixel_stds", json);
+        var config = SsdConfig.FromJson(json);
+        Assert.Equal(expected, config.Clip);
+        Assert.Null(config.SizeOffsetClamp);
+        Assert.False(config.ClipDecodedBoxes || config.NormalizeBeforeResize);
+        Assert.Equal(255, config.PixelRange);
+        Assert.Equal([1.0, 1, 1], config.PixelStds);
+        Assert.Equal(ResizeSampling.OpenCv, config.ResizeSampling);
+    }
+
+    [Theory]
+    [InlineData("\"pixel_stds\": [\n    1,", "\"pixel_stds\": [\n    0,", "PixelStds")]
+    [InlineData("\"pixel_range\": 255", "\"pixel_range\": -1", "PixelRange")]
+    [InlineData("\"size_offset_clamp\": null", "\"size_offset_clamp\": 0", "SizeOffsetClamp")]
+    [InlineData("\"clip\": \"all\"", "\"clip\": \"centres\"", "clip")]
+    public void InvalidPreprocessingOrCodingIsRefusedNamingTheField(string from, string to, string field)
+    {
+        var json = SsdPresets.Voc300.ToJson();
+        Assert.Contains(from, json);
+        var e = Assert.Throws<SsdConfigException>(() => SsdConfig.FromJson(json.Replace(from, to), "bad.json"));
+        Assert.Contains("bad.json", e.Message);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Fact]
+    public void InvalidPostProcessingDefaultsAreRefusedNamingTheField()
+    {
+        var e = Assert.Throws<SsdConfigException>(() => (SsdPresets.Torchvision300 with { Detection = new DetectionOptions { TopK = 0 } }).Validate());
+        Assert.Equal("Detection", e.Field);
+        Assert.Contains("top-k", e.Message);
+        Assert.Throws<SsdInputException>(() => new DetectionOptions { ConfidenceThreshold = double.NaN }.Validate());
+        Assert.Throws<SsdInputException>(() => new DetectionOptions { NmsThreshold = double.NaN }.Validate());
+    }
+
+    [Fact]
     public void BoxesPerLocationAreDerivedFromAspectRatios()
     {
         Assert.Equal(new[] { 4, 6, 6, 6, 4, 4 }, SsdPresets.Voc300.BoxesPerLocation);

@@ -21,6 +21,21 @@ internal static class CaseA
     /// <summary>The COCO form: category ids mapped to 1…K in ascending order, crowd objects kept, areas as stored.</summary>
     public static AnnotatedDataset Coco() => DatasetReader.Read(CocoSpec, DatasetReadOptions.ForEvaluation(null));
 
+    /// <summary>A new VOC root in a temporary folder holding the images <paramref name="ids"/> of the VOC form as its test split.</summary>
+    public static string VocRootWith(params string[] ids)
+    {
+        var root = Directory.CreateTempSubdirectory("ssd-voc").FullName;
+        foreach (var folder in new[] { "Annotations", "JPEGImages", Path.Combine("ImageSets", "Main") })
+            Directory.CreateDirectory(Path.Combine(root, folder));
+        foreach (var id in ids)
+        {
+            System.IO.File.Copy(File("voc", "Annotations", id + ".xml"), Path.Combine(root, "Annotations", id + ".xml"));
+            System.IO.File.Copy(File("voc", "JPEGImages", id + ".jpg"), Path.Combine(root, "JPEGImages", id + ".jpg"));
+        }
+        System.IO.File.WriteAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt"), ids);
+        return root;
+    }
+
     /// <summary>expected_metrics.json.</summary>
     public static JsonElement Expected() =>
         JsonDocument.Parse(System.IO.File.ReadAllText(File("expected_metrics.json"))).RootElement;

@@ -77,17 +77,8 @@ public class EvalCommandTests
     {
         if (Fixtures.SharedCheckpoint() is not { } checkpoint) return;
         // Two images of the golden case in a VOC root of their own, and the reference VOC network relabelled with the shapes.
-        var root = Directory.CreateTempSubdirectory("ssd-voc").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "ImageSets", "Main"));
-        Directory.CreateDirectory(Path.Combine(root, "Annotations"));
-        Directory.CreateDirectory(Path.Combine(root, "JPEGImages"));
         string[] ids = ["030001", "030003"];
-        foreach (var id in ids)
-        {
-            File.Copy(CaseA.File("voc", "Annotations", id + ".xml"), Path.Combine(root, "Annotations", id + ".xml"));
-            File.Copy(CaseA.File("voc", "JPEGImages", id + ".jpg"), Path.Combine(root, "JPEGImages", id + ".jpg"));
-        }
-        File.WriteAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt"), ids);
+        var root = CaseA.VocRootWith(ids);
         var config = Path.Combine(root, "shapes.json");
         string[] shapes = ["circle", "square", "triangle", "star", "hexagon"];
         (SsdPresets.Voc300 with { ClassNames = [.. shapes, .. Enumerable.Range(6, 15).Select(i => $"unused{i}")] }).Save(config);

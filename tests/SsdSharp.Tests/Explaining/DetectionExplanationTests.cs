@@ -55,7 +55,7 @@ public sealed class DetectionExplanationTests : IDisposable
         try
         {
             var explanation = DetectionExplanation.Of(_detector, Sample());
-            var files = explanation.Draw(_detector.Config, _detector.Options.Detection, directory);
+            var files = explanation.Draw(_detector.Config, _detector.Detection, directory);
             var classes = explanation.Candidates.Select(c => _detector.Config.LabelOf(c.Detection.ClassId)).Distinct();
             Assert.Equal(["detect.png", .. classes.Select(c => $"detect-{c}.png")], files.Select(Path.GetFileName));
             Assert.All(files, f => Assert.True(new FileInfo(f).Length > 0));

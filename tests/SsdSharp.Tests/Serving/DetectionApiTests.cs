@@ -90,7 +90,7 @@ public sealed class DetectionApiTests(BundledDetector bundled) : IClassFixture<B
         Assert.Equal(3, answer.Count);
         for (int i = 0; i < paths.Length; i++)
         {
-            var expected = Expected(paths[i], Path.GetFileName(paths[i]), bundled.Detector.Options.Detection with { ConfidenceThreshold = 0.2 });
+            var expected = Expected(paths[i], Path.GetFileName(paths[i]), bundled.Detector.Detection with { ConfidenceThreshold = 0.2 });
             // One forward pass of three images: the network's arithmetic may differ from a pass of one in the last bits.
             AssertSameDetections(expected, answer[i]!);
         }

@@ -92,6 +92,33 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
         CliAssert.OneLineError(result, $"{output}: the batch size cannot change when a run is resumed (the run has 2, asked for 4)");
     }
 
+    [Fact]
+    public void InitFromATorchvisionCheckpointTakesTheDataClassesAndSaysWhichLayersStartAnew()
+    {
+        var checkpoint = Fixtures.SharedTorchvisionCheckpoint()!;
+        var output = _data.NewDirectory();
+        var result = CliRunner.Run("train", "--init", checkpoint, "--data", _data.Spec, "--out", output,
+            "--iterations", "1", "--batch", "1", "--workers", "1", "--lr", "0.0001");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("(Torchvision): loaded 59 of the network's 71 tensors", result.Stderr);
+        Assert.Contains("re-initialised (not in tv_ssd300_vgg16_seed0_fp16.pth with this shape): conf.0, conf.1, conf.2, conf.3, conf.4, conf.5", result.Stderr);
+        var (config, _) = SsdSharp.Weights.ModelFile.Load(Path.Combine(output, "model.safetensors"));
+        Assert.Equal("torchvision300", config.Name);
+        Assert.Equal(SsdPresets.ShapeClasses.Order(), config.ClassNames.Order());
+    }
+
+    [Fact]
+    public void InitIsRefusedWithResumeOrBase()
+    {
+        var checkpoint = Fixtures.SharedTorchvisionCheckpoint()!;
+        var withBase = CliRunner.Run("train", "--init", checkpoint, "--base", checkpoint, "--data", _data.Spec, "--out", _data.NewDirectory());
+        Assert.Equal(CliExit.InputError, withBase.ExitCode);
+        Assert.Contains("--init brings its own base", withBase.Stderr);
+        var withResume = CliRunner.Run("train", "--init", checkpoint, "--resume", _data.NewDirectory(), "--data", _data.Spec);
+        Assert.Equal(CliExit.InputError, withResume.ExitCode);
+        Assert.Contains("--init", withResume.Stderr);
+    }
+
     private static class CliExit
     {
         public const int InputError = 2;

@@ -36,6 +36,13 @@ public sealed record SyntheticDatasetOptions
     /// <summary>The network input side the <see cref="DifficultBelow"/> rule and the object sizes refer to.</summary>
     public int NetworkInputSize { get; init; } = 300;
 
+    /// <summary>
+    /// Object sizes in image pixels (the side of the shape before stretching, log-uniform between the two); null:
+    /// sizes relative to the network input (mostly 30–220 of its pixels, with a tail of small ones). Large images
+    /// with small objects test tiled detection.
+    /// </summary>
+    public (double Min, double Max)? ObjectPixels { get; init; }
+
     /// <summary>JPEG quality, 1–100.</summary>
     public int JpegQuality { get; init; } = 90;
 
@@ -48,6 +55,8 @@ public sealed record SyntheticDatasetOptions
         if (MaxObjects < 0) throw new SsdInputException($"max objects: must not be negative, got {MaxObjects}");
         if (!(DifficultBelow >= 0 && double.IsFinite(DifficultBelow))) throw new SsdInputException($"difficult-below: must be a finite number, not negative, got {DifficultBelow}");
         if (NetworkInputSize < 32) throw new SsdInputException($"network input size: must be at least 32, got {NetworkInputSize}");
+        if (ObjectPixels is var (low, high) && !(low >= 2 && high >= low && high <= MaxSide))
+            throw new SsdInputException($"object size: need 2 ≤ min ≤ max ≤ the largest image side ({MaxSide}), got {low}–{high}");
         if (JpegQuality is < 1 or > 100) throw new SsdInputException($"JPEG quality: must be 1–100, got {JpegQuality}");
         if (ClassNames.Count == 0) throw new SsdInputException("classes: at least one is required");
         var kinds = new List<ShapeKind>();

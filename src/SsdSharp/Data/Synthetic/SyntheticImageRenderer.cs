@@ -46,7 +46,7 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
     }
 
     /// <summary>A gradient or flat background, often overlaid with noise texture and a few stray lines.</summary>
-    private static void DrawBackground(SKCanvas canvas, SyntheticRandom rng, int width, int height)
+    internal static void DrawBackground(SKCanvas canvas, SyntheticRandom rng, int width, int height)
     {
         var a = BackgroundColour(rng);
         var b = BackgroundColour(rng);
@@ -129,8 +129,16 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
         var kind = rng.Pick(kinds);
         // Sizes are drawn in network-input pixels, mostly 30–220 (what SSD300's sources cover, from conv4_3's 30-px
         // boxes up) with a tail of small ones, most of which end up difficult; then scaled to this image.
-        double networkSize = rng.Chance(0.1) ? rng.LogUniform(8, 20) : rng.LogUniform(30, 220);
-        double size = networkSize * Math.Sqrt((double)width * height) / options.NetworkInputSize;
+        double size;
+        if (options.ObjectPixels is var (low, high))
+        {
+            size = rng.LogUniform(low, high);
+        }
+        else
+        {
+            double networkSize = rng.Chance(0.1) ? rng.LogUniform(8, 20) : rng.LogUniform(30, 220);
+            size = networkSize * Math.Sqrt((double)width * height) / options.NetworkInputSize;
+        }
         double aspect = rng.LogUniform(0.6, 1 / 0.6);
         double rx = size * Math.Sqrt(aspect) / 2, ry = size / Math.Sqrt(aspect) / 2;
         var vertices = ShapeOutline.Vertices(kind, rx, ry, rng);
@@ -177,18 +185,35 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
         IReadOnlyList<SKColor> neighbours, SyntheticRandom rng)
     {
         var colour = ContrastingColour(image, shape.Bounds, neighbours, rng);
-        double style = rng.NextDouble();
+        Paint(canvas, maskCanvas, shape, label, ShapeStyle.Pick(colour, rng));
+        return colour;
+    }
+
+    /// <summary>How an object is painted: its colour, and a flat fill, a gradient to a shade of it, or an outline.</summary>
+    internal readonly record struct ShapeStyle(SKColor Colour, double Kind, double Shade)
+    {
+        public static ShapeStyle Pick(SKColor colour, SyntheticRandom rng)
+        {
+            double kind = rng.NextDouble();
+            return new ShapeStyle(colour, kind, kind is >= 0.6 and < 0.85 ? rng.Uniform(0.65, 1.35) : 1);
+        }
+    }
+
+    /// <summary>Paints <paramref name="shape"/> in <paramref name="style"/>, and its label into the mask.</summary>
+    internal static void Paint(SKCanvas canvas, SKCanvas maskCanvas, PlacedShape shape, byte label, ShapeStyle style)
+    {
+        var colour = style.Colour;
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Color = colour };
-        if (style is >= 0.6 and < 0.85)
+        if (style.Kind is >= 0.6 and < 0.85)
         {
             var b = shape.Bounds;
             fill.Shader = SKShader.CreateLinearGradient(new SKPoint(b.Left, b.Top), new SKPoint(b.Right, b.Bottom),
-                [colour, Shade(colour, rng.Uniform(0.65, 1.35))], SKShaderTileMode.Clamp);
+                [colour, Shade(colour, style.Shade)], SKShaderTileMode.Clamp);
         }
         canvas.DrawPath(shape.Path, fill);
         using var maskPaint = new SKPaint { IsAntialias = false, Style = SKPaintStyle.Fill, Color = new SKColor(0, 0, 0, label), BlendMode = SKBlendMode.Src };
         maskCanvas.DrawPath(shape.Path, maskPaint);
-        if (style >= 0.85)
+        if (style.Kind >= 0.85)
         {
             // An outline widens the shape: the mask gets it too, so the box stays tight on what is drawn.
             float strokeWidth = Math.Max(1, 0.05f * Math.Min(shape.Bounds.Width, shape.Bounds.Height));
@@ -198,11 +223,10 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
             maskPaint.StrokeWidth = strokeWidth;
             maskCanvas.DrawPath(shape.Path, maskPaint);
         }
-        return colour;
     }
 
     /// <summary>A saturated colour far (in RGB) from the mean of nine samples under <paramref name="bounds"/> and from every neighbour colour.</summary>
-    private static SKColor ContrastingColour(SKBitmap image, SKRect bounds, IReadOnlyList<SKColor> neighbours, SyntheticRandom rng)
+    internal static SKColor ContrastingColour(SKBitmap image, SKRect bounds, IReadOnlyList<SKColor> neighbours, SyntheticRandom rng)
     {
         double r = 0, g = 0, b = 0;
         for (int i = 0; i < 3; i++)
@@ -235,7 +259,7 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
         (byte)Math.Clamp(colour.Red * factor, 0, 255), (byte)Math.Clamp(colour.Green * factor, 0, 255), (byte)Math.Clamp(colour.Blue * factor, 0, 255));
 
     /// <summary>Sometimes a slight blur, usually sensor-like noise, over everything.</summary>
-    private static void Degrade(SKCanvas canvas, SKBitmap image, SyntheticRandom rng)
+    internal static void Degrade(SKCanvas canvas, SKBitmap image, SyntheticRandom rng)
     {
         if (rng.Chance(0.15))
         {
@@ -270,7 +294,12 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
     /// Boxes from the label mask: each object's visible pixels. Hidden objects, and slivers a pixel wide, are left
     /// out; small or mostly hidden ones are marked difficult (<see cref="SyntheticDatasetOptions.DifficultBelow"/>).
     /// </summary>
-    private List<ObjectAnnotation> Annotate(SKBitmap mask, List<PlacedShape> placed, int width, int height)
+    private List<ObjectAnnotation> Annotate(SKBitmap mask, List<PlacedShape> placed, int width, int height) =>
+        Annotate(mask, placed, kinds, options, width, height).OfType<ObjectAnnotation>().ToList();
+
+    /// <summary>The annotation of each object of <paramref name="placed"/> (label k + 1 in the mask), null where it cannot be seen.</summary>
+    internal static ObjectAnnotation?[] Annotate(SKBitmap mask, IReadOnlyList<PlacedShape> placed, IReadOnlyList<ShapeKind> kinds,
+        SyntheticDatasetOptions options, int width, int height)
     {
         int n = placed.Count;
         var minX = Enumerable.Repeat(int.MaxValue, n + 1).ToArray();
@@ -293,7 +322,7 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
                 if (y > maxY[label]) maxY[label] = y;
             }
         }
-        var objects = new List<ObjectAnnotation>(n);
+        var objects = new ObjectAnnotation?[n];
         for (int k = 0; k < n; k++)
         {
             int label = k + 1;
@@ -303,13 +332,13 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
             double networkHeight = (maxY[label] - minY[label] + 1.0) * options.NetworkInputSize / height;
             double visible = pixels[label] / placed[k].Area;
             bool difficult = Math.Min(networkWidth, networkHeight) < options.DifficultBelow || visible < 0.5;
-            int classId = IndexOf(placed[k].Kind) + 1;
-            objects.Add(new ObjectAnnotation(classId, options.ClassNames[classId - 1], minX[label], minY[label], maxX[label], maxY[label], difficult));
+            int classId = IndexOf(kinds, placed[k].Kind) + 1;
+            objects[k] = new ObjectAnnotation(classId, options.ClassNames[classId - 1], minX[label], minY[label], maxX[label], maxY[label], difficult);
         }
         return objects;
     }
 
-    private int IndexOf(ShapeKind kind)
+    private static int IndexOf(IReadOnlyList<ShapeKind> kinds, ShapeKind kind)
     {
         for (int i = 0; i < kinds.Count; i++)
         {

@@ -76,6 +76,50 @@ public class PreprocessTests
     }
 
     [Fact]
+    public void Torchvision_scales_to_one_subtracts_its_means_and_divides_by_its_stds()
+    {
+        var format = NetworkInputFormat.From(SsdPresets.Torchvision300);
+        var input = Preprocess.ToNetworkInput(RgbImage.Filled(500, 360, 200, 100, 50), format);
+
+        // (v / 255 − mean) / (1 / 255) ≈ v − 255 · mean: about the reference's 123, 117, 104.
+        Assert.All(input.AsSpan(0, 90000).ToArray(), v => Assert.Equal((200f / 255 - 0.48235f) / (1f / 255), v, 3));
+        Assert.All(input.AsSpan(180000, 90000).ToArray(), v => Assert.Equal((50f / 255 - 0.40784f) / (1f / 255), v, 3));
+        Assert.Equal(0.48235f * 255, format.MeanRgb[0], 3);
+    }
+
+    [Fact]
+    public void Normalising_before_the_resize_also_normalises_the_expand_fill()
+    {
+        // A 10×10 image in the middle of a 30×30 canvas filled with the mean colour: after normalisation the
+        // canvas is 0 whether normalisation comes before or after the resize.
+        var format = NetworkInputFormat.From(SsdPresets.Torchvision300) with { Size = 32 };
+        var window = new AugmentedImage(RgbImage.Filled(10, 10, 255, 255, 255));
+        window.Expand(30, 30, 10, 10, format.MeanRgb);
+        var input = new float[format.Length];
+        BilinearResize.ToChw(window, format, input);
+
+        Assert.Equal(0f, input[0], 3);
+        Assert.Equal((1 - 0.48235f) * 255, input[16 * 32 + 16], 2);
+    }
+
+    [Fact]
+    public void PyTorch_sampling_computes_the_coordinate_in_float64_from_a_float32_scale()
+    {
+        // 360 rows to 300, rows alternately 0 and 255: output row 224 blends rows 268 and 269 with the weight
+        // 1.2f · 224.5 − 0.5 − 268 = 0.90001070… (float64 from a float32 scale, as PyTorch's CPU kernel does),
+        // not 0.9 (OpenCV's float64 scale) nor 0.90002 (all in float32).
+        var image = Image(4, 360, (_, y, _) => y % 2 * 255);
+        var pytorch = Preprocess.ToNetworkInput(image, Rgb300 with { Sampling = ResizeSampling.PyTorch });
+        var opencv = Preprocess.ToNetworkInput(image, Rgb300);
+
+        float weight = (float)(1.2f * 224.5 - 0.5 - 268);
+        float opencvWeight = (float)(224.5 * 1.2 - 0.5) - 268;
+        Assert.Equal(255 * weight - 123, pytorch[224 * 300], 4);
+        Assert.Equal(255 * opencvWeight - 123, opencv[224 * 300], 4);
+        Assert.True(Math.Abs(pytorch[224 * 300] - opencv[224 * 300]) > 2e-3);
+    }
+
+    [Fact]
     public void Bitmap_input_gives_the_same_values_as_its_float_pixels()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(64, 48, SKColorType.Rgba8888, SKAlphaType.Premul));

@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using SsdSharp.Bulk;
+using SsdSharp.Inference;
+using SsdSharp.Tracking;
+using SsdSharp.Video;
+
+namespace SsdSharp.Cli.Commands;
+
+/// <summary>
+/// <c>ssd detect</c> on videos, cameras and streams (and, with <c>--track</c>, folders of frames): a JSON line per
+/// detected frame as it is done, the annotated video with <c>--draw</c>, frames per second on stderr (docs/video.md).
+/// Ctrl-C or SIGTERM stops after the frame being detected and finishes the video file.
+/// </summary>
+internal sealed class DetectVideo
+{
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>The score from which untracked detections are drawn into a video unless <c>--draw-threshold</c> says otherwise (all 200 a frame would hide the picture).</summary>
+    private const double DefaultDrawThreshold = 0.5;
+
+    private readonly Option<int?> _camera = new("--camera") { Description = "Detect in camera N (/dev/videoN) until stopped (Ctrl-C)." };
+    private readonly Option<int> _every = new("--every") { Description = "Video: detect every N-th frame.", DefaultValueFactory = _ => 1 };
+    private readonly Option<double> _start = new("--start") { Description = "Video file: start this many seconds in." };
+    private readonly Option<double?> _duration = new("--duration") { Description = "Video: stop after this many seconds of it." };
+    private readonly Option<double?> _fps = new("--fps") { Description = "Video: detect at most this many frames per second (for live sources, so that detection keeps up)." };
+    private readonly Option<bool> _track = new("--track")
+    {
+        Description = "Video: follow objects across frames (ByteTrack on SORT's Kalman filter); a track_id per detection, trails in --draw. A folder of images is then taken as consecutive frames in name order.",
+    };
+
+    /// <summary>Adds the video options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _camera, _every, _start, _duration, _fps, _track }) command.Options.Add(option);
+    }
+
+    /// <summary>Whether this run is about video: a camera, a video file or stream among the inputs, or tracking.</summary>
+    /// <exception cref="SsdInputException">Videos and images are mixed, or video options are given for images.</exception>
+    public bool Applies(ParseResult parse, IReadOnlyList<string> inputs)
+    {
+        int videos = inputs.Count(VideoSource.IsVideo);
+        if (videos > 0 && videos < inputs.Count)
+            throw new SsdInputException("videos and images in one run: detect them in separate runs (videos give JSON Lines per frame)");
+        if (parse.GetValue(_camera) != null || videos > 0 || parse.GetValue(_track)) return true;
+        foreach (var option in new Option[] { _every, _start, _duration, _fps })
+        {
+            if (parse.GetResult(option) is { Implicit: false }) throw new SsdInputException($"{option.Name} needs a video, a camera, or --track");
+        }
+        return false;
+    }
+
+    /// <summary>Detects in each source in turn.</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="inputs">Videos, streams, camera devices, or (with --track) image folders.</param>
+    /// <param name="output">The JSON Lines file; standard output when null.</param>
+    /// <param name="drawDir">Where the annotated videos go, if anywhere.</param>
+    /// <param name="drawThreshold">The least score of untracked detections drawn.</param>
+    /// <param name="tiles">Tiled detection of each frame, if asked for.</param>
+    /// <param name="openDetector">Loads the model.</param>
+    public int Run(ParseResult parse, IReadOnlyList<string> inputs, string? output, string? drawDir, double? drawThreshold, TileOptions? tiles,
+        Func<SsdDetector> openDetector)
+    {
+        var selection = new FrameSelection
+        {
+            Every = parse.GetValue(_every),
+            Start = parse.GetValue(_start),
+            Duration = parse.GetValue(_duration),
+            MaxFramesPerSecond = parse.GetValue(_fps),
+        }.Validate();
+        var options = new VideoDetectionOptions { Tracking = parse.GetValue(_track) ? new TrackerOptions() : null, Tiles = tiles };
+        var sources = Sources(parse, inputs, selection);
+        // Before the model loads: a missing FFmpeg is the first thing to hear about.
+        if (drawDir != null || parse.GetValue(_camera) != null || inputs.Any(i => !Directory.Exists(i))) _ = (Ffmpeg.FfmpegPath, Ffmpeg.FfprobePath);
+
+        using var stop = new CancellationTokenSource();
+        int? signal = null;
+        void Stop(int code)
+        {
+            signal ??= code;
+            stop.Cancel();
+        }
+        ConsoleCancelEventHandler onCancelKey = (_, e) =>
+        {
+            e.Cancel = true; // finish the files instead of dying
+            Stop(130);
+        };
+        Console.CancelKeyPress += onCancelKey;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            Stop(143);
+        });
+        try
+        {
+            using var lines = output is null ? JsonLinesOutput.To(Console.OpenStandardOutput()) : JsonLinesOutput.Create(output);
+            using var detector = openDetector();
+            foreach (var source in sources)
+            {
+                DetectOne(detector, source(), lines, options, selection, drawDir, drawThreshold ?? DefaultDrawThreshold, stop.Token).GetAwaiter().GetResult();
+                if (stop.IsCancellationRequested) break;
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancelKey;
+        }
+        // A live source ends only when stopped: that is its normal end; a file cut short says so by the exit code.
+        bool live = parse.GetValue(_camera) != null || inputs.All(i => VideoSource.Parse(i).IsLive);
+        return signal is { } code && !live ? code : 0;
+    }
+
+    /// <summary>The sources, opened one at a time when their turn comes (a probe of a stream takes a while).</summary>
+    private List<Func<IFrameSource>> Sources(ParseResult parse, IReadOnlyList<string> inputs, FrameSelection selection)
+    {
+        var sources = new List<Func<IFrameSource>>();
+        if (parse.GetValue(_camera) is { } camera) sources.Add(() => new FrameReader(VideoSource.Camera(camera), selection));
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                var frames = ImageInputs.Expand([input]);
+                var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)));
+                sources.Add(() => new ImageSequence(name, frames, selection));
+            }
+            else if (VideoSource.IsVideo(input))
+            {
+                var source = VideoSource.Parse(input);
+                if (source.Kind == VideoSourceKind.File && !File.Exists(input)) throw new SsdInputException($"{input}: no such file");
+                sources.Add(() => new FrameReader(source, selection));
+            }
+            else
+            {
+                throw new SsdInputException($"{input}: with --track, give videos or folders of frames (a single image is no video)");
+            }
+        }
+        if (sources.Count == 0) throw new SsdInputException("no video given: name video files, streams, folders of frames, or --camera N");
+        return sources;
+    }
+
+    private static async Task DetectOne(SsdDetector detector, IFrameSource source, JsonLinesOutput lines, VideoDetectionOptions options,
+        FrameSelection selection, string? drawDir, double drawThreshold, CancellationToken stop)
+    {
+        var info = source.Info;
+        AnnotatedVideo? annotated = null;
+        if (drawDir != null)
+        {
+            double fps = Math.Min(info.FramesPerSecond / selection.Every, selection.MaxFramesPerSecond ?? double.MaxValue);
+            annotated = AnnotatedVideo.Create(Path.Combine(drawDir, Path.GetFileNameWithoutExtension(source.Name) + ".mp4"), info, fps, drawThreshold);
+        }
+        Note($"{source.Name}: {info.Width}×{info.Height}, {info.FramesPerSecond:0.##} frames/s" + (info.FrameCount is { } n ? $", {n} frames" : "")
+             + (source.IsLive ? "; live: Ctrl-C stops" : ""));
+        var clock = Stopwatch.StartNew();
+        var next = ProgressEvery;
+        long frames = 0, last = -1;
+        bool drawing = annotated != null;
+        try
+        {
+            await foreach (var frame in detector.DetectAsync(source, options, stop))
+            {
+                lines.Write(frame.ToJsonObject());
+                if (drawing && !await Add(annotated!, frame, stop)) drawing = false;
+                frames++;
+                last = frame.Frame.Index;
+                if (clock.Elapsed >= next)
+                {
+                    next = clock.Elapsed + ProgressEvery;
+                    Note($"{source.Name}: {frames} frame(s), at {Rate(frames, clock)} frames/s");
+                }
+            }
+        }
+        finally
+        {
+            if (drawing) await Finish(annotated!, stop);
+        }
+        Note($"{source.Name}: {frames} frame(s) in {clock.Elapsed.TotalSeconds:F1} s, {Rate(frames, clock)} frames/s (decode, detect{(annotated != null ? ", draw, encode" : "")})"
+             + (stop.IsCancellationRequested ? $"; stopped after frame {last}" : ""));
+        if (annotated != null) Note($"wrote {annotated.Path} ({annotated.Frames} frames)");
+    }
+
+    /// <summary>Queues a frame for the annotated video; false when the encoder stopped with the signal (see <see cref="Finish"/>).</summary>
+    private static async Task<bool> Add(AnnotatedVideo annotated, FrameDetections frame, CancellationToken stop)
+    {
+        try
+        {
+            await annotated.AddAsync(frame, CancellationToken.None);
+            return true;
+        }
+        catch (IOException) when (stop.IsCancellationRequested)
+        {
+            await Finish(annotated, stop);
+            return false;
+        }
+    }
+
+    /// <summary>Ends the annotated video. After Ctrl-C, FFmpeg (which gets the terminal's SIGINT too) may have closed the file first: it plays, with the frames it took.</summary>
+    private static async Task Finish(AnnotatedVideo annotated, CancellationToken stop)
+    {
+        try
+        {
+            await annotated.CompleteAsync();
+        }
+        catch (IOException e) when (stop.IsCancellationRequested)
+        {
+            Note($"{annotated.Path}: the encoder stopped with the signal ({e.Message}); the file plays up to its last fragment");
+        }
+    }
+
+    private static string Rate(long frames, Stopwatch clock) =>
+        (frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)).ToString("F1", CultureInfo.InvariantCulture);
+
+    private static void Note(string message) => Console.Error.WriteLine($"ssd: {message}");
+}

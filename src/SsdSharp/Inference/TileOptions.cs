@@ -1,0 +1,27 @@
+namespace SsdSharp.Inference;
+
+/// <summary>
+/// Tiled inference for large images (<see cref="SsdDetector.DetectTiled"/>): the image is cut into overlapping
+/// square tiles, each detected at the network's resolution, so that objects too small to survive the whole
+/// image's shrinking to the network input are seen at (nearly) full size.
+/// </summary>
+public sealed record TileOptions
+{
+    /// <summary>The side of a tile in image pixels (the network's input size, 300 for SSD300, keeps tiles unscaled).</summary>
+    public int Size { get; init; } = 300;
+
+    /// <summary>The fraction of a tile's side that neighbouring tiles share (so that an object cut by one tile's edge lies whole in the next).</summary>
+    public double Overlap { get; init; } = 0.2;
+
+    /// <summary>Whether the whole image, shrunk to the network input as without tiling, is detected too (for objects larger than a tile).</summary>
+    public bool WholeImage { get; init; } = true;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="SsdInputException">A value is out of range.</exception>
+    public TileOptions Validate()
+    {
+        if (Size < 32) throw new SsdInputException($"tile size: must be at least 32 pixels, got {Size}");
+        if (!(Overlap is >= 0 and < 1)) throw new SsdInputException($"tile overlap: must be in [0, 1), got {Overlap}");
+        return this;
+    }
+}

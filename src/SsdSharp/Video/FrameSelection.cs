@@ -1,0 +1,45 @@
+namespace SsdSharp.Video;
+
+/// <summary>Which frames of a source are detected: <c>--every</c>, <c>--start</c>, <c>--duration</c>, <c>--fps</c>.</summary>
+public sealed record FrameSelection
+{
+    /// <summary>Detect every N-th frame (1: all), counted from the first frame read.</summary>
+    public int Every { get; init; } = 1;
+
+    /// <summary>Seconds into a file to start at (files only).</summary>
+    public double Start { get; init; }
+
+    /// <summary>Seconds to read; null: to the end (a live source: until stopped).</summary>
+    public double? Duration { get; init; }
+
+    /// <summary>
+    /// The most frames per second to detect; null: no cap. Frames come faster are skipped: for a live source,
+    /// whose frames do not wait, this keeps the detector from falling behind.
+    /// </summary>
+    public double? MaxFramesPerSecond { get; init; }
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="SsdInputException">A value is out of range.</exception>
+    public FrameSelection Validate()
+    {
+        if (Every < 1) throw new SsdInputException($"--every: must be at least 1, got {Every}");
+        if (!(Start >= 0) || double.IsInfinity(Start)) throw new SsdInputException($"--start: must be 0 or more seconds, got {Start}");
+        if (Duration is { } d && !(d > 0 && double.IsFinite(d))) throw new SsdInputException($"--duration: must be more than 0 seconds, got {d}");
+        if (MaxFramesPerSecond is { } f && !(f > 0 && double.IsFinite(f))) throw new SsdInputException($"--fps: must be more than 0, got {f}");
+        return this;
+    }
+
+    /// <summary>A test of whether a frame at a time (seconds) passes <see cref="MaxFramesPerSecond"/>, given the frames it passed before (one per reading).</summary>
+    internal Func<double, bool> RateCap()
+    {
+        if (MaxFramesPerSecond is not { } cap) return _ => true;
+        double nextAllowed = double.NegativeInfinity;
+        return time =>
+        {
+            if (time + 1e-6 < nextAllowed) return false;
+            // After a gap, at most one frame early: the cap holds on average without a burst.
+            nextAllowed = Math.Max(nextAllowed + 1 / cap, time);
+            return true;
+        };
+    }
+}

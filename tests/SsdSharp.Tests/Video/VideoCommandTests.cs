@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Video;
+
+namespace SsdSharp.Tests.Video;
+
+/// <summary>A short synthetic video made by <c>ssd synth video</c> (12 frames of 320×240), shared by the tests that read it.</summary>
+public sealed class SyntheticClip
+{
+    public const int Frames = 12;
+
+    public SyntheticClip()
+    {
+        Folder = Directory.CreateTempSubdirectory("ssd-video").FullName;
+        Path = System.IO.Path.Combine(Folder, "clip.mp4");
+        if (!Ffmpeg.IsAvailable) return;
+        var run = CliRunner.Run("synth", "video", "--out", Path, "--frames", $"{Frames}", "--width", "320", "--height", "240", "--objects", "3", "--seed", "3");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+    }
+
+    public string Folder { get; }
+
+    public string Path { get; }
+
+    /// <summary>The frame count, width and height that <c>ffprobe</c> reads from <paramref name="video"/> (decoding every frame).</summary>
+    public static (int Frames, int Width, int Height) Probe(string video)
+    {
+        var (code, output) = ProcessRunner.Run(Ffmpeg.FfprobePath,
+            ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames,width,height", "-of", "json", video],
+            TimeSpan.FromMinutes(1));
+        Assert.True(code == 0, output);
+        var stream = JsonNode.Parse(output)!["streams"]![0]!;
+        return (int.Parse((string)stream["nb_read_frames"]!, CultureInfo.InvariantCulture), (int)stream["width"]!, (int)stream["height"]!);
+    }
+}
+
+public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip>
+{
+    private static JsonObject[] Lines(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
+
+    [FfmpegFact]
+    public void EveryFrameOfASyntheticVideoIsDetectedAndTheAnnotatedVideoPlays()
+    {
+        var draw = Path.Combine(clip.Folder, "drawn");
+        var run = CliRunner.Run("detect", clip.Path, "--track", "--draw", draw);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var lines = Lines(run.Stdout);
+        Assert.Equal(Enumerable.Range(0, SyntheticClip.Frames).Select(i => (long)i), lines.Select(l => (long)l["frame"]!));
+        Assert.All(lines, l =>
+        {
+            Assert.Equal("clip.mp4", (string?)l["video"]);
+            Assert.Equal((long)l["frame"]! / 25.0, (double)l["time"]!, 6);
+            Assert.Equal(320, (int)l["width"]!);
+            Assert.Equal(240, (int)l["height"]!);
+            Assert.All(l["detections"]!.AsArray(), d => Assert.True(d!.AsObject().ContainsKey("track_id")));
+        });
+        Assert.Contains(lines.SelectMany(l => l["detections"]!.AsArray()), d => d!["track_id"] != null);
+        Assert.Contains("frames/s", run.Stderr);
+        Assert.Equal((SyntheticClip.Frames, 320, 240), SyntheticClip.Probe(Path.Combine(draw, "clip.mp4")));
+    }
+
+    [FfmpegFact]
+    public void StartDurationAndEveryPickSourceFramesByTheirIndex()
+    {
+        // 25 frames/s: 0.2 s in is frame 5; 0.24 s more is 6 frames, 5…10; every 2nd of them.
+        var run = CliRunner.Run("detect", clip.Path, "--start", "0.2", "--duration", "0.24", "--every", "2");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var lines = Lines(run.Stdout);
+        Assert.Equal([5L, 7L, 9L], lines.Select(l => (long)l["frame"]!));
+        Assert.Equal(0.2, (double)lines[0]["time"]!, 6);
+        Assert.DoesNotContain(lines.SelectMany(l => l["detections"]!.AsArray()), d => d!.AsObject().ContainsKey("track_id"));
+    }
+
+    [FfmpegFact]
+    public void SigtermStopsAfterTheCurrentFrameAndLeavesAVideoThatPlays()
+    {
+        var video = Path.Combine(clip.Folder, "long.mp4");
+        var made = CliRunner.Run("synth", "video", "--out", video, "--frames", "400", "--width", "160", "--height", "120", "--objects", "2");
+        Assert.True(made.ExitCode == 0, made.Stderr);
+        var draw = Path.Combine(clip.Folder, "stopped");
+        int lines;
+        using (var process = CliRunner.Start(new Dictionary<string, string>(), "detect", video, "--batch", "1", "--draw", draw))
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            // The JSON lines come on stdout as frames are done: stop after the third.
+            for (int i = 0; i < 3; i++) Assert.NotNull(process.StandardOutput.ReadLine());
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            lines = 3 + Lines(process.StandardOutput.ReadToEnd()).Length;
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "ssd did not stop after SIGTERM");
+            Assert.Equal(143, process.ExitCode);
+            Assert.Contains("stopped after frame", stderr.Result);
+        }
+
+        Assert.InRange(lines, 3, 399);
+        // Every frame that has a line is in the video, which ends properly.
+        Assert.Equal((lines, 160, 120), SyntheticClip.Probe(Path.Combine(draw, "long.mp4")));
+    }
+
+    [Fact]
+    public void WithoutFfmpegAVideoIsRefusedSayingHowToInstallIt()
+    {
+        var video = Path.Combine(clip.Folder, "absent-ffmpeg.mp4");
+        File.WriteAllBytes(video, [0, 0, 0, 0]);
+        var run = CliRunner.RunWith(new Dictionary<string, string> { ["PATH"] = "/nonexistent", [Ffmpeg.FolderVariable] = "" }, "detect", video);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("ffmpeg not found: video needs FFmpeg", run.Stderr);
+        Assert.Contains("tools/setup-video.sh", run.Stderr);
+    }
+
+    [Fact]
+    public void WithTrackAFolderOfImagesIsAVideoOfItsFramesInNameOrder()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(clip.Folder, "frames")).FullName;
+        SsdSharp.Data.Synthetic.SyntheticDataset.Generate(Path.Combine(clip.Folder, "frames-set"),
+            new SsdSharp.Data.Synthetic.SyntheticDatasetOptions { Images = 3, Seed = 1, MinSide = 200, MaxSide = 200 });
+        foreach (var (file, i) in Directory.GetFiles(Path.Combine(clip.Folder, "frames-set", "JPEGImages")).Order().Select((f, i) => (f, i)))
+            File.Copy(file, Path.Combine(folder, $"f{i}.jpg"));
+
+        var run = CliRunner.Run("detect", "--track", folder);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var lines = Lines(run.Stdout);
+        Assert.Equal([0L, 1L, 2L], lines.Select(l => (long)l["frame"]!));
+        Assert.All(lines, l => Assert.Equal("frames", (string?)l["video"]));
+    }
+
+    [Fact]
+    public void VideoOptionsWithoutAVideoAndMixedInputsAreRefused()
+    {
+        var image = Path.Combine(clip.Folder, "image.png");
+        File.WriteAllBytes(image, [1]);
+        var every = CliRunner.Run("detect", image, "--every", "2");
+        Assert.Equal(2, every.ExitCode);
+        Assert.Contains("--every needs a video", every.Stderr);
+        var mixed = CliRunner.Run("detect", image, Path.Combine(clip.Folder, "x.mp4"));
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("videos and images in one run", mixed.Stderr);
+    }
+}
