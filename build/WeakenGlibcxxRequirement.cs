@@ -14,6 +14,8 @@ public class SsdSharpWeakenGlibcxxRequirement : Task
 
     [Required] public string Directory { get; set; } = "";
     [Required] public string Version { get; set; } = "";
+    /// <summary>Patch even when this machine's libstdc++ has the version (the output runs elsewhere).</summary>
+    public bool Always { get; set; }
 
     private static readonly string[] LibStdCxxCandidates =
     {
@@ -31,12 +33,12 @@ public class SsdSharpWeakenGlibcxxRequirement : Task
         if (targets.Length == 0) return true;
 
         var system = LibStdCxxCandidates.FirstOrDefault(File.Exists);
-        if (system == null)
+        if (!Always && system == null)
         {
             Log.LogMessage(MessageImportance.Low, "No system libstdc++ found; libLibTorchSharp.so left as shipped.");
             return true;
         }
-        if (Contains(File.ReadAllBytes(system), Encoding.ASCII.GetBytes(Version + "\0")))
+        if (!Always && Contains(File.ReadAllBytes(system), Encoding.ASCII.GetBytes(Version + "\0")))
         {
             Log.LogMessage(MessageImportance.Low, $"{system} provides {Version}; no patch needed.");
             return true;
@@ -59,7 +61,7 @@ public class SsdSharpWeakenGlibcxxRequirement : Task
                 File.WriteAllBytes(tmp, bytes);
                 File.Delete(path);
                 File.Move(tmp, path);
-                Log.LogMessage(MessageImportance.High, $"Marked {Version} weak in {path} (system libstdc++ lacks it).");
+                Log.LogMessage(MessageImportance.High, $"Marked {Version} weak in {path} ({(Always ? "always, for other machines" : "system libstdc++ lacks it")}).");
             }
             catch (Exception e)
             {

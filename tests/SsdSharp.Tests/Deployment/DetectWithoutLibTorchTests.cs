@@ -7,19 +7,16 @@ namespace SsdSharp.Tests.Deployment;
 /// The detect-only sample (<c>samples/DetectWithoutLibTorch</c>) references only the SsdSharp core: it
 /// runs on ONNX Runtime with no TorchSharp or libtorch file beside it, and publishes small.
 /// </summary>
+[Collection(PackagingCollection.Name)]
 public class DetectWithoutLibTorchTests
 {
-    private static readonly string RepositoryRoot = FindRoot();
-
-    // tests/SsdSharp.Tests/bin/<Configuration>/net10.0/: the sample is built in the same configuration.
-    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-
-    private static readonly string SampleProject = Path.Combine(RepositoryRoot, "samples", "DetectWithoutLibTorch");
+    private static readonly string SampleProject = RepositoryLayout.Path("samples", "DetectWithoutLibTorch");
 
     [Fact]
     public void BuiltSampleRunsWithoutAnyLibTorchFile()
     {
-        var output = Path.Combine(SampleProject, "bin", Configuration, "net10.0");
+        // The sample is built in the tests' configuration.
+        var output = Path.Combine(SampleProject, "bin", RepositoryLayout.Configuration, "net10.0");
         Assert.True(File.Exists(Path.Combine(output, "detect.dll")), $"the sample is not built at {output}");
         AssertNoTorch(output);
         var result = Run(Path.Combine(output, "detect.dll"));
@@ -58,17 +55,8 @@ public class DetectWithoutLibTorchTests
         Assert.True(torch.Count == 0, $"libtorch or TorchSharp in {folder}: {string.Join(", ", torch.Take(5))}");
     }
 
-    private static (int ExitCode, string Output) Run(string dll) => Dotnet(dll, Path.Combine(RepositoryRoot, "samples", "shapes-1.jpg"));
+    private static (int ExitCode, string Output) Run(string dll) => Dotnet(dll, RepositoryLayout.Path("samples", "shapes-1.jpg"));
 
     private static (int ExitCode, string Output) Dotnet(params string[] args) =>
         ProcessRunner.Run("dotnet", args, TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["XDG_CACHE_HOME"] = CliRunner.CacheHome });
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SsdSharp.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"no SsdSharp.sln above {AppContext.BaseDirectory}");
-    }
 }
