@@ -13,7 +13,7 @@ public sealed class OnnxCheckerFactAttribute : FactAttribute
     public OnnxCheckerFactAttribute()
     {
         if (Interpreter.Value is null)
-            Skip = "no python3 with the onnx package: on Debian `apt-get install python3-onnx` (ONNX 1.12) enables this checker test";
+            Skip = "no python3 with the onnx package: tools/setup-test-tools.sh (Debian's python3-onnx, ONNX 1.12) enables this checker test";
     }
 
     /// <summary>A python3 that imports onnx, or null.</summary>

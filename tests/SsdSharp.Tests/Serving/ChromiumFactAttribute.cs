@@ -17,7 +17,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (Executable is null)
-            Skip = "no Chromium: install Debian's (sudo apt-get install -y chromium) or set SSD_CHROMIUM to a Chromium executable";
+            Skip = "no Chromium: run tools/setup-test-tools.sh (Debian's chromium) or set SSD_CHROMIUM to a Chromium executable";
         else if (!File.Exists(Executable))
             Skip = $"SSD_CHROMIUM={Executable}: no such file";
     }
