@@ -20,15 +20,15 @@ internal static partial class ServeLoadTest
 {
     public static int Run(string[] args)
     {
-        int clients = int.Parse(BenchArgs.Option(args, "--clients") ?? "16", CultureInfo.InvariantCulture);
-        int seconds = int.Parse(BenchArgs.Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture);
-        int batch = int.Parse(BenchArgs.Option(args, "--batch") ?? "8", CultureInfo.InvariantCulture);
-        string delay = BenchArgs.Option(args, "--delay-ms") ?? "5";
-        string queue = BenchArgs.Option(args, "--queue") ?? "64";
-        int detectImages = int.Parse(BenchArgs.Option(args, "--detect-images") ?? "320", CultureInfo.InvariantCulture);
-        string images = BenchArgs.Option(args, "--images") ?? Path.Combine(AppContext.BaseDirectory, "samples");
-        string[] model = [.. BenchArgs.Option(args, "--weights") is { } weights ? new[] { "--weights", weights } : [],
-            "--backend", BenchArgs.Option(args, "--backend") ?? "auto", "--device", "cpu"];
+        int clients = int.Parse(BenchArguments.Option(args, "--clients") ?? "16", CultureInfo.InvariantCulture);
+        int seconds = int.Parse(BenchArguments.Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture);
+        int batch = int.Parse(BenchArguments.Option(args, "--batch") ?? "8", CultureInfo.InvariantCulture);
+        string delay = BenchArguments.Option(args, "--delay-ms") ?? "5";
+        string queue = BenchArguments.Option(args, "--queue") ?? "64";
+        int detectImages = int.Parse(BenchArguments.Option(args, "--detect-images") ?? "320", CultureInfo.InvariantCulture);
+        string images = BenchArguments.Option(args, "--images") ?? Path.Combine(AppContext.BaseDirectory, "samples");
+        string[] model = [.. BenchArguments.Option(args, "--weights") is { } weights ? new[] { "--weights", weights } : [],
+            "--backend", BenchArguments.Option(args, "--backend") ?? "auto", "--device", "cpu"];
         var files = Directory.GetFiles(images, "*.jpg").Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new ArgumentException($"no .jpg images in {images}");
 
