@@ -35,9 +35,12 @@ internal static class SynthCommand
         {
             Description = "Object sizes in image pixels, MIN-MAX (e.g. 10-30 in 2400-pixel images, for tiled detection). Default: relative to the 300-pixel network input.",
         };
+        var smallShare = NumericOption.Create("--small-objects",
+            "Share of objects drawn 8–20 px at the 300-px network input (the rest 30–220), 0–1: more of the smallest objects to train on.",
+            new NumberRange<double>(0, 1), defaults.SmallObjectShare);
         var command = new Command("synth", "Generate a synthetic detection dataset of shapes (JPEG images, VOC xml, COCO json).")
         {
-            output, images, seed, classes, difficultBelow, minSide, maxSide, maxObjects, objectSize, force,
+            output, images, seed, classes, difficultBelow, minSide, maxSide, maxObjects, objectSize, smallShare, force,
         };
         command.Subcommands.Add(SynthVideoCommand.Create());
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -52,6 +55,7 @@ internal static class SynthCommand
                 MaxSide = parse.GetValue(maxSide),
                 MaxObjects = parse.GetValue(maxObjects),
                 ObjectPixels = parse.GetValue(objectSize) is { } size ? Range(size, "--object-size") : null,
+                SmallObjectShare = parse.GetValue(smallShare),
             };
             options.Validate();
             // A folder of the user's is never written over: it must be new, empty or an earlier synth's.

@@ -43,6 +43,13 @@ public sealed record SyntheticDatasetOptions
     /// </summary>
     public (double Min, double Max)? ObjectPixels { get; init; }
 
+    /// <summary>
+    /// With sizes relative to the network input: the share of objects drawn from the small tail (8–20 network-input
+    /// pixels) instead of 30–220. A training set can hold more of them than the test set, to teach the smallest
+    /// non-difficult objects. The default 0.1 makes the datasets of earlier versions.
+    /// </summary>
+    public double SmallObjectShare { get; init; } = 0.1;
+
     /// <summary>JPEG quality, 1–100.</summary>
     public int JpegQuality { get; init; } = 90;
 
@@ -57,6 +64,7 @@ public sealed record SyntheticDatasetOptions
         if (NetworkInputSize < 32) throw new SsdInputException($"network input size: must be at least 32, got {NetworkInputSize}");
         if (ObjectPixels is var (low, high) && !(low >= 2 && high >= low && high <= MaxSide))
             throw new SsdInputException($"object size: need 2 ≤ min ≤ max ≤ the largest image side ({MaxSide}), got {low}–{high}");
+        if (!(SmallObjectShare >= 0 && SmallObjectShare <= 1)) throw new SsdInputException($"small-object share: must be 0–1, got {SmallObjectShare}");
         if (JpegQuality is < 1 or > 100) throw new SsdInputException($"JPEG quality: must be 1–100, got {JpegQuality}");
         if (ClassNames.Count == 0) throw new SsdInputException("classes: at least one is required");
         var kinds = new List<ShapeKind>();

@@ -136,7 +136,7 @@ internal sealed class SyntheticImageRenderer(SyntheticDatasetOptions options, IR
         }
         else
         {
-            double networkSize = rng.Chance(0.1) ? rng.LogUniform(8, 20) : rng.LogUniform(30, 220);
+            double networkSize = rng.Chance(options.SmallObjectShare) ? rng.LogUniform(8, 20) : rng.LogUniform(30, 220);
             size = networkSize * Math.Sqrt((double)width * height) / options.NetworkInputSize;
         }
         double aspect = rng.LogUniform(0.6, 1 / 0.6);

@@ -112,6 +112,34 @@ public class SyntheticDatasetTests(SmallSyntheticSet set) : IClassFixture<SmallS
         }
     }
 
+    [Fact]
+    public void The_small_object_share_sets_how_many_objects_come_from_the_small_tail()
+    {
+        static float[][] NetworkSides(double share)
+        {
+            var root = Path.Combine(Path.GetTempPath(), "ssd-synth-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var summary = SyntheticDataset.Generate(root, SmallSyntheticSet.Options with { Images = 12, SmallObjectShare = share });
+                return SyntheticDataset.Splits.Take(3)
+                    .SelectMany(s => DatasetReader.Read(summary.VocSpec, Evaluation with { Split = s }).Images)
+                    .SelectMany(i => i.Objects.Select(o => new[] { (o.Width + 1) * 300 / i.Width, (o.Height + 1) * 300 / i.Height }))
+                    .ToArray();
+            }
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+        // All small: 8–20 px shapes, stretched and turned, stay under 40 px a side; none small: most are over 20 px.
+        var small = NetworkSides(1);
+        var ordinary = NetworkSides(0);
+        Assert.NotEmpty(small);
+        Assert.All(small, sides => Assert.True(sides.Max() < 40, $"{sides[0]:F1} × {sides[1]:F1}"));
+        Assert.True(ordinary.Count(sides => sides.Min() > 20) > ordinary.Length * 3 / 4);
+        Assert.Throws<SsdInputException>(() => (SmallSyntheticSet.Options with { SmallObjectShare = 1.5 }).Validate());
+    }
+
     private static string Hash(params string[] path) =>
         path[^1].EndsWith(".xml") ? File.ReadAllText(Path.Combine(path)) : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(path))));
 
