@@ -236,7 +236,7 @@ public sealed class Trainer : IDisposable
         if (outcome == TrainingOutcome.Completed)
         {
             modelPath = Path.Combine(OutputDirectory, ModelFileName);
-            NetworkFile.Save(Network, modelPath);
+            NetworkFile.Save(Network, modelPath, Network.Config with { Recipe = Options.AsRecipe() });
         }
         var curvePath = Path.Combine(OutputDirectory, LossCurve.FileName);
         LossCurve.Save(TrainingLog.ReadLosses(logPath), curvePath, $"{Network.Config.Name}: training loss");

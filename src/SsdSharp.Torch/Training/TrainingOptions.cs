@@ -82,6 +82,21 @@ public sealed record TrainingOptions
         CheckpointEvery = recipe.CheckpointEvery ?? options.CheckpointEvery,
     };
 
+    /// <summary>
+    /// The recipe that repeats this run's length, schedule, warm-up and clipping: what a trained model records as its
+    /// configuration's <see cref="SsdConfig.Recipe"/>, so that the model says how it was made, options given on the
+    /// command line included.
+    /// </summary>
+    public TrainingRecipe AsRecipe() => new()
+    {
+        Iterations = Iterations,
+        LearningRate = LearningRate,
+        LearningRateSteps = LearningRateSteps,
+        WarmupIterations = WarmupIterations,
+        MaxGradientNorm = MaxGradientNorm,
+        CheckpointEvery = CheckpointEvery,
+    };
+
     /// <summary>The learning rate of the step with 0-based number <paramref name="iteration"/>.</summary>
     public double LearningRateAt(long iteration)
     {

@@ -7,8 +7,11 @@ namespace SsdSharp.Weights;
 public static class NetworkFile
 {
     /// <summary>Writes the network's weights and configuration (atomically).</summary>
-    public static void Save(SsdNetwork network, string path) =>
-        ModelFile.Save(path, network.Config, HostTensors.StateDictOf(network));
+    /// <param name="network">The network whose weights are written.</param>
+    /// <param name="path">The model file to write.</param>
+    /// <param name="config">The configuration written (default the network's); it must describe the same network, e.g. the network's with the recipe of the run that trained it.</param>
+    public static void Save(SsdNetwork network, string path, SsdConfig? config = null) =>
+        ModelFile.Save(path, config ?? network.Config, HostTensors.StateDictOf(network));
 
     /// <summary>Builds the network described by a model file and loads its weights.</summary>
     /// <param name="path">The model file.</param>

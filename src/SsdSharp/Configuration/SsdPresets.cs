@@ -106,9 +106,9 @@ public static class SsdPresets
         Extras = [new(64, 1), new(128, 3, 2, 1), new(32, 1), new(64, 3, 2, 1), new(32, 1), new(64, 3), new(32, 1), new(64, 3)],
         Recipe = new TrainingRecipe
         {
-            Iterations = 4_000,
+            Iterations = 6_500,
             LearningRate = 2e-2,
-            LearningRateSteps = [3_200, 3_700],
+            LearningRateSteps = [5_200, 6_000],
             WarmupIterations = 150,
             MaxGradientNorm = 10,
             CheckpointEvery = 500,

@@ -131,6 +131,9 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(5, TrainingCheckpoint.Read(dir).Iteration);
         using var model = NetworkFile.Load(result.ModelPath!);
         Assert.Equal("tiny300", model.Config.Name);
+        // The model records the run's recipe, not the configuration's default.
+        Assert.Equal(5, model.Config.Recipe!.Iterations);
+        Assert.Equal(Options(5).LearningRateSteps, model.Config.Recipe.LearningRateSteps);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public class TrainingRecipeTests
     {
         var json = SsdPresets.Shapes300.ToJson();
         Assert.Contains("\"recipe\": {", json);
-        var custom = SsdConfig.FromJson(json.Replace("\"iterations\": 4000", "\"iterations\": 500").Replace("\"clip\": 10", "\"clip\": 3"));
+        var custom = SsdConfig.FromJson(json.Replace("\"iterations\": 6500", "\"iterations\": 500").Replace("\"clip\": 10", "\"clip\": 3"));
         var options = TrainingOptions.For(custom);
         Assert.Equal(500, options.Iterations);
         Assert.Equal(3, options.MaxGradientNorm);
