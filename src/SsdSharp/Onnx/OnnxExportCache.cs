@@ -6,13 +6,16 @@ namespace SsdSharp.Onnx;
 
 /// <summary>
 /// Models exported on the fly, kept in <c>onnx/</c> under a cache folder so that the next load of the
-/// same weights skips the export: one file per model hash and SsdSharp version (a new version
-/// exports again and replaces the older file). Storing is best effort: a read-only cache only costs time.
+/// same weights skips the export: one file per model hash and SsdSharp build (a new version, or a local build
+/// of changed code under the same version, exports again and replaces the older file). Storing is best effort:
+/// a read-only cache only costs time.
 /// </summary>
 internal sealed class OnnxExportCache(string cacheDirectory)
 {
-    private static readonly string VersionKey =
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(LibraryVersion.Full)))[..12];
+    // The version alone is not enough: a build from uncommitted changes carries the version of its commit. The module
+    // id of this (deterministic) assembly changes with its code, so an exporter that changed never reuses an old export.
+    private static readonly string VersionKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        LibraryVersion.Full + "/" + typeof(OnnxExportCache).Assembly.ManifestModule.ModuleVersionId)))[..12];
 
     /// <summary>The folder of the exported models.</summary>
     public string Folder { get; } = Path.Combine(cacheDirectory, "onnx");
