@@ -9,19 +9,24 @@ using SsdSharp.Preprocessing;
 namespace SsdSharp.Bench;
 
 /// <summary>
-/// <c>train CONFIG BATCH [ITERATIONS] [WORKERS]</c>: training throughput on a synthetic set through the
-/// real loader (augmentation on), the share of step time spent waiting for data, and peak memory.
-/// The first iteration (loader start-up, allocator warm-up) is not measured.
+/// <c>train CONFIG BATCH [ITERATIONS] [WORKERS] [--default-allocator]</c>: training throughput on a synthetic set
+/// through the real loader (augmentation on), the share of step time spent waiting for data, and peak memory.
+/// The first iteration (loader start-up, allocator warm-up) is not measured. As <c>ssd train</c>, it keeps freed
+/// memory for reuse (<see cref="HostMemory"/>) unless <c>--default-allocator</c> asks for glibc's defaults.
 /// </summary>
 internal static class TrainBenchmark
 {
     public static int Run(string[] args)
     {
+        bool defaultAllocator = args.Contains("--default-allocator");
+        args = [.. args.Where(a => a != "--default-allocator")];
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: train CONFIG BATCH [ITERATIONS=4] [WORKERS=2]");
+            Console.Error.WriteLine("usage: train CONFIG BATCH [ITERATIONS=4] [WORKERS=2] [--default-allocator]");
             return 2;
         }
+        Console.Error.WriteLine(defaultAllocator ? "allocator: glibc's defaults"
+            : $"allocator: freed memory kept for reuse ({(HostMemory.KeepFreedMemoryForReuse() ? "set" : "not available here")})");
         var config = SsdConfig.Load(args[0]);
         int batch = int.Parse(args[1]);
         int iterations = args.Length > 2 ? int.Parse(args[2]) : 4;

@@ -82,6 +82,7 @@ internal static class TrainCommand
                 : parse.GetValue(init) is { } initPath
                     ? FineTune(spec, initPath, parse.GetValue(config), parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice)
                     : StartNew(spec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
+            if (trainer.Device == ComputeDevice.Cpu) HostMemory.KeepFreedMemoryForReuse();
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
