@@ -3,7 +3,7 @@
 #
 #   tools/gpu-check.sh bundle BUNDLE.tar.xz   (on a build machine with the .NET SDK)
 #     publishes `ssd` and the benchmarks self-contained for linux-x64 and removes the CPU libtorch
-#     libraries (1.4 GB), keeping libLibTorchSharp.so: the bundle is ~38 MB and needs no .NET.
+#     libraries (1.4 GB), keeping libLibTorchSharp.so: the bundle is ~46 MB and needs no .NET.
 #
 #   tools/gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]   (on the GPU machine: Linux x64, NVIDIA driver,
 #     PyTorch with CUDA installed for python3 — its torch/lib is the libtorch the bundle uses)
@@ -21,10 +21,14 @@ case "${1:-}" in
     for project in src/SsdSharp.Cli bench/SsdSharp.Bench; do
       dotnet publish "$here/$project" -c Release -r linux-x64 --self-contained -o "$stage/ssdsharp" >/dev/null
     done
-    # libtorch comes from the GPU machine (a CUDA build); the CPU build would shadow it.
+    # libtorch comes from the GPU machine (a CUDA build); the CPU build would shadow it. `ssd serve` (ASP.NET
+    # Core), symbols and the debugger's libraries are not part of the checks: without them the bundle and the
+    # repository fit in what a device run may carry (64 MiB).
     (cd "$stage/ssdsharp" && rm -f libtorch*.so libc10.so libgomp*.so* libshm.so libbackend_with_compiler.so \
-      libjitbackend_test.so libnnapi_backend.so libaoti_custom_ops.so libtorchbind_test.so)
-    cp -r "$here/samples" "$stage/ssdsharp/samples"
+      libjitbackend_test.so libnnapi_backend.so libaoti_custom_ops.so libtorchbind_test.so \
+      Microsoft.AspNetCore.*.dll Scalar.AspNetCore.dll ./*.pdb createdump libmscordaccore.so libmscordbi.so)
+    # The sample pictures only: samples/ also holds a sample project and, after a build, its outputs.
+    mkdir "$stage/ssdsharp/samples" && cp "$here"/samples/*.jpg "$stage/ssdsharp/samples/"
     tar -C "$stage" -cf - ssdsharp | xz -T0 -6 > "$out"
     echo "wrote $out ($(du -h "$out" | cut -f1))"
     ;;
