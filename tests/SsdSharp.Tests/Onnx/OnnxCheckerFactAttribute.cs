@@ -4,17 +4,18 @@ namespace SsdSharp.Tests.Onnx;
 
 /// <summary>
 /// A test that needs the ONNX project's own checker (Python's <c>onnx</c> package): skipped, saying how
-/// to enable it, when no <c>python3</c> on this machine imports <c>onnx</c>.
+/// to enable it, when no <c>python3</c> on this machine imports <c>onnx</c>, unless <see cref="TestTools"/> are required.
 /// </summary>
 public sealed class OnnxCheckerFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> Interpreter = new(Find);
 
-    public OnnxCheckerFactAttribute()
-    {
-        if (Interpreter.Value is null)
-            Skip = "no python3 with the onnx package: tools/setup-test-tools.sh (Debian's python3-onnx, ONNX 1.12) enables this checker test";
-    }
+    public OnnxCheckerFactAttribute() => Skip = TestTools.Skip(Missing);
+
+    /// <summary>Why the checker cannot run, or null when it can.</summary>
+    public static string? Missing => Interpreter.Value is null
+        ? "no python3 with the onnx package: tools/setup-test-tools.sh (Debian's python3-onnx, ONNX 1.12) enables this checker test"
+        : null;
 
     /// <summary>A python3 that imports onnx, or null.</summary>
     public static string? Python => Interpreter.Value;

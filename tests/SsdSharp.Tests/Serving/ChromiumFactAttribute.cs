@@ -1,10 +1,12 @@
+using SsdSharp.Tests.Infrastructure;
+
 namespace SsdSharp.Tests.Serving;
 
 /// <summary>
 /// A test that drives a headless Chromium: Debian's <c>chromium</c> package (<c>/usr/bin/chromium</c>) or the
 /// executable named by <c>SSD_CHROMIUM</c>. Playwright's own browser download needs the internet, so the test
 /// uses a system browser and, where there is none, is skipped with a message saying how to get one
-/// (<c>.ci/run</c> installs it where apt-get can).
+/// (<c>.ci/run</c> installs it where apt-get can, and then requires it: <see cref="TestTools"/>).
 /// </summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
@@ -14,11 +16,13 @@ public sealed class ChromiumFactAttribute : FactAttribute
             ? configured
             : new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
 
-    public ChromiumFactAttribute()
+    /// <summary>Why no browser can be driven, or null when one can.</summary>
+    public static string? Missing => Executable switch
     {
-        if (Executable is null)
-            Skip = "no Chromium: run tools/setup-test-tools.sh (Debian's chromium) or set SSD_CHROMIUM to a Chromium executable";
-        else if (!File.Exists(Executable))
-            Skip = $"SSD_CHROMIUM={Executable}: no such file";
-    }
+        null => "no Chromium: run tools/setup-test-tools.sh (Debian's chromium) or set SSD_CHROMIUM to a Chromium executable",
+        var path when !File.Exists(path) => $"SSD_CHROMIUM={path}: no such file",
+        _ => null,
+    };
+
+    public ChromiumFactAttribute() => Skip = TestTools.Skip(Missing);
 }
