@@ -17,6 +17,14 @@ internal static class BenchArguments
         return i < 0 ? args : [.. args[..i], .. args[Math.Min(i + 2, args.Length)..]];
     }
 
+    /// <summary>Whether the flag <paramref name="name"/> (an option without a value) is given; <paramref name="args"/> loses it.</summary>
+    public static bool Flag(ref string[] args, string name)
+    {
+        int before = args.Length;
+        args = [.. args.Where(a => a != name)];
+        return args.Length < before;
+    }
+
     /// <summary><c>shared/<paramref name="relative"/></c> in a folder above the executable (the worktree's <c>../shared</c>).</summary>
     public static string FindSharedFile(string relative) => FindAbove(Path.Combine("shared", relative));
 

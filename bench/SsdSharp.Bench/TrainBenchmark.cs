@@ -18,8 +18,7 @@ internal static class TrainBenchmark
 {
     public static int Run(string[] args)
     {
-        bool defaultAllocator = args.Contains("--default-allocator");
-        args = [.. args.Where(a => a != "--default-allocator")];
+        bool defaultAllocator = BenchArguments.Flag(ref args, "--default-allocator");
         if (args.Length < 2)
         {
             Console.Error.WriteLine("usage: train CONFIG BATCH [ITERATIONS=4] [WORKERS=2] [--default-allocator]");

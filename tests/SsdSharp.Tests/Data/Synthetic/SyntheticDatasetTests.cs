@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SsdSharp.Configuration;
 using SsdSharp.Data;
 using SsdSharp.Data.Synthetic;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Data.Synthetic;
 
@@ -117,19 +118,12 @@ public class SyntheticDatasetTests(SmallSyntheticSet set) : IClassFixture<SmallS
     {
         static float[][] NetworkSides(double share)
         {
-            var root = Path.Combine(Path.GetTempPath(), "ssd-synth-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                var summary = SyntheticDataset.Generate(root, SmallSyntheticSet.Options with { Images = 12, SmallObjectShare = share });
-                return SyntheticDataset.Splits.Take(3)
-                    .SelectMany(s => DatasetReader.Read(summary.VocSpec, Evaluation with { Split = s }).Images)
-                    .SelectMany(i => i.Objects.Select(o => new[] { (o.Width + 1) * 300 / i.Width, (o.Height + 1) * 300 / i.Height }))
-                    .ToArray();
-            }
-            finally
-            {
-                Directory.Delete(root, recursive: true);
-            }
+            using var folder = new TempFolder();
+            var summary = SyntheticDataset.Generate(folder.Path("shapes"), SmallSyntheticSet.Options with { Images = 12, SmallObjectShare = share });
+            return SyntheticDataset.Splits.Take(3)
+                .SelectMany(s => DatasetReader.Read(summary.VocSpec, Evaluation with { Split = s }).Images)
+                .SelectMany(i => i.Objects.Select(o => new[] { (o.Width + 1) * 300 / i.Width, (o.Height + 1) * 300 / i.Height }))
+                .ToArray();
         }
         // All small: 8–20 px shapes, stretched and turned, stay under 40 px a side; none small: most are over 20 px.
         var small = NetworkSides(1);
