@@ -1,3 +1,4 @@
+using Spectre.Console;
 using SsdSharp.IO;
 
 namespace SsdSharp.Cli;
@@ -15,7 +16,8 @@ internal static class ImageInputs
     /// <summary>
     /// Files as given; folders as their image files (recursively, sorted by path). Each file and each folder
     /// is taken once, however many paths and links lead to it, so that a link loop ends. FIFOs and devices
-    /// are refused before anything waits on them.
+    /// are refused before anything waits on them. When some inputs are files already taken, one line on the
+    /// error stream says how many, so that fewer results than inputs never come without a word.
     /// </summary>
     /// <exception cref="SsdInputException">An input does not exist or cannot be read, is no regular file, or a folder holds no image.</exception>
     public static List<string> Expand(IEnumerable<string> inputs)
@@ -23,6 +25,7 @@ internal static class ImageInputs
         var paths = new List<string>();
         var files = new HashSet<string>(StringComparer.Ordinal);
         var folders = new HashSet<string>(StringComparer.Ordinal);
+        int found = 0;
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
@@ -31,11 +34,13 @@ internal static class ImageInputs
                 Walk(input, folders, images);
                 if (images.Count == 0) throw new SsdInputException($"{input}: folder holds no image ({string.Join(", ", Extensions)})");
                 images.Sort(StringComparer.Ordinal);
+                found += images.Count;
                 paths.AddRange(images.Where(p => files.Add(CanonicalPath.Of(p))));
             }
             else if (File.Exists(input))
             {
                 InputFile.CheckReadable(input, ImageFile);
+                found++;
                 if (files.Add(CanonicalPath.Of(input))) paths.Add(input);
             }
             else
@@ -44,6 +49,9 @@ internal static class ImageInputs
             }
         }
         if (paths.Count == 0) throw new SsdInputException("no input images given");
+        if (found > paths.Count)
+            Terminal.Error.MarkupLineInterpolated(
+                $"[grey]note: {found - paths.Count} of {found} input images are files already given by another path or link; each file is read once ({paths.Count} image(s))[/]");
         return paths;
     }
 

@@ -156,8 +156,9 @@ public sealed class HostileInputTests : IDisposable
         var result = CliRunner.Run("detect", "--max-detections", "1", _temp.Path("in"));
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var json = JsonDocument.Parse(result.Stdout);
-        // The loop is entered once, and the link to the photo is the photo: one image.
+        // The loop is entered once, and the link to the photo is the photo: one image, and a line that says so.
         Assert.Equal(1, json.RootElement.GetArrayLength());
+        Assert.Contains("note: 1 of 2 input images are files already given by another path or link; each file is read once (1 image(s))", result.Stderr);
     }
 
     [Fact]

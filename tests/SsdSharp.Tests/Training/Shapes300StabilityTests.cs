@@ -11,6 +11,8 @@ public sealed class Shapes300StabilityTests : IDisposable
     [Trait("Category", "Slow")]
     public void DefaultRecipeLossFallsOverFiftyIterations()
     {
+        // As `ssd train` does on the CPU: without it every step faults its activations in anew (HostMemory).
+        HostMemory.KeepFreedMemoryForReuse();
         var config = SsdPresets.Shapes300;
         var options = TrainingOptions.For(config) with { Iterations = 50, BatchSize = 8, CheckpointEvery = 1_000 };
         var losses = new List<double>();
@@ -40,6 +42,8 @@ public sealed class Voc300FromScratchTests : IDisposable
     [Trait("Category", "Slow")]
     public void DefaultRecipeStaysFiniteForFiftyIterationsAtBatchEight()
     {
+        // As `ssd train` does on the CPU: without it every step faults its activations in anew (HostMemory).
+        HostMemory.KeepFreedMemoryForReuse();
         var config = SsdPresets.Voc300 with { ClassNames = SsdPresets.ShapeClasses };
         var options = TrainingOptions.For(config) with { Iterations = 50, BatchSize = 8, CheckpointEvery = 1_000 };
         var losses = new List<double>();
