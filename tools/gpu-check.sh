@@ -3,7 +3,7 @@
 #
 #   tools/gpu-check.sh bundle BUNDLE.tar.xz   (on a build machine with the .NET SDK)
 #     publishes `ssd` and the benchmarks self-contained for linux-x64 and removes the CPU libtorch
-#     libraries (1.4 GB), keeping libLibTorchSharp.so: the bundle is ~46 MB and needs no .NET.
+#     libraries (1.4 GB), keeping libLibTorchSharp.so: the bundle is ~40 MB and needs no .NET.
 #
 #   tools/gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]   (on the GPU machine: Linux x64, NVIDIA driver,
 #     PyTorch with CUDA installed for python3 — its torch/lib is the libtorch the bundle uses)
@@ -22,15 +22,20 @@ case "${1:-}" in
       dotnet publish "$here/$project" -c Release -r linux-x64 --self-contained -o "$stage/ssdsharp" >/dev/null
     done
     # libtorch comes from the GPU machine (a CUDA build); the CPU build would shadow it. `ssd serve` (ASP.NET
-    # Core), symbols and the debugger's libraries are not part of the checks: without them the bundle and the
-    # repository fit in what a device run may carry (64 MiB).
+    # Core), ONNX Runtime (the checks run libtorch on CUDA; no ONNX Runtime GPU build is on the machine), symbols
+    # and the debugger's libraries are not part of the checks: without them the bundle and the repository fit
+    # in what a device run may carry (64 MiB).
     (cd "$stage/ssdsharp" && rm -f libtorch*.so libc10.so libgomp*.so* libshm.so libbackend_with_compiler.so \
-      libjitbackend_test.so libnnapi_backend.so libaoti_custom_ops.so libtorchbind_test.so \
+      libjitbackend_test.so libnnapi_backend.so libaoti_custom_ops.so libtorchbind_test.so libonnxruntime*.so \
       Microsoft.AspNetCore.*.dll Scalar.AspNetCore.dll ./*.pdb createdump libmscordaccore.so libmscordbi.so)
-    # The sample pictures only: samples/ also holds a sample project and, after a build, its outputs.
-    mkdir "$stage/ssdsharp/samples" && cp "$here"/samples/*.jpg "$stage/ssdsharp/samples/"
-    tar -C "$stage" -cf - ssdsharp | xz -T0 -6 > "$out"
-    echo "wrote $out ($(du -h "$out" | cut -f1))"
+    # The benchmark's publish brings the sample pictures (samples/*.jpg) that `run` detects on.
+    test -f "$stage/ssdsharp/samples/shapes-1.jpg"
+    tar -C "$stage" -cf - ssdsharp | xz -T0 -9e > "$out"
+    # A device run carries the repository's tracked files and the bundle, 64 MiB in all.
+    tree=$(git -C "$here" ls-files -z | (cd "$here" && xargs -0 cat) | wc -c)
+    total=$(( tree + $(stat -c %s "$out") ))
+    echo "wrote $out ($(du -h "$out" | cut -f1)); with the repository's files $((total / 1048576)) MiB of the 64 MiB a device run carries"
+    if (( total > 64 * 1048576 )); then echo "too large to carry to the device" >&2; exit 1; fi
     ;;
   run)
     bundle="$(realpath "${2:?usage: gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]}")"

@@ -60,11 +60,14 @@ internal static class GpuCheck
         }
     }
 
-    /// <summary>The same model on both devices: detections at score ≥ 0.05 paired by class and overlap.</summary>
+    /// <summary>
+    /// The same model on both devices through the same engine (libtorch; on the CPU the default would be ONNX
+    /// Runtime, which the GPU bundle leaves out): detections at score ≥ 0.05 paired by class and overlap.
+    /// </summary>
     private static void DetectionAgreement(string model, string folder)
     {
         var files = Directory.GetFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Order().ToList();
-        var options = new DetectorOptions { Detection = new DetectionOptions { ConfidenceThreshold = 0.05 } };
+        var options = new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Detection = new DetectionOptions { ConfidenceThreshold = 0.05 } };
         using var cpu = SsdDetector.Load(model, options with { Device = ComputeDevice.Cpu });
         using var gpu = SsdDetector.Load(model, options with { Device = ComputeDevice.Cuda() });
         int cpuCount = 0, gpuCount = 0, unpaired = 0;
