@@ -16,7 +16,7 @@ internal static class CommandLineErrors
         // System.CommandLine lists allowed values one per line; the report stays one line.
         var message = parse.UnmatchedTokens.Count > 0
             ? Unmatched(parse.UnmatchedTokens[0], parse.CommandResult)
-            : string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
+            : Named(parse.Errors[0]);
         CommandRunner.WriteError($"{message}; see '{command} --help'");
         return CommandRunner.InputError;
     }
@@ -29,6 +29,21 @@ internal static class CommandLineErrors
             if (token.Value.StartsWith('-') && !Path.Exists(token.Value))
                 result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
         }
+    }
+
+    /// <summary>
+    /// The error in one line, led by the option it is about when the message does not name it: System.CommandLine
+    /// says "Argument 'x' not recognized. Must be one of: …" without saying of which option.
+    /// </summary>
+    private static string Named(ParseError error)
+    {
+        var message = string.Join(' ', error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
+        for (var result = error.SymbolResult; result != null; result = result.Parent)
+        {
+            if (result is OptionResult option)
+                return message.Contains(option.Option.Name, StringComparison.Ordinal) ? message : $"{option.Option.Name}: {message}";
+        }
+        return message;
     }
 
     private static string Unmatched(string token, CommandResult command) =>
