@@ -19,6 +19,8 @@ internal static class TrainCommand
 {
     private const int PlainReportEvery = 10;
 
+    private const string Drop = "drop", Ignore = "ignore";
+
     /// <summary>Most data-loading threads: each holds a few batches ready, so memory grows with their number.</summary>
     private const int MaxWorkers = 64;
 
@@ -36,6 +38,12 @@ internal static class TrainCommand
         var gamma = NumericOption.Optional("--gamma", "Learning-rate decay factor (0.1), in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true));
         var warmup = NumericOption.Optional("--warmup", "Iterations of linear warm-up from a third of the rate.", new NumberRange<long>(0));
         var clip = NumericOption.Optional("--clip", "Clip the global gradient norm to this value (0: off).", new NumberRange<double>(0));
+        var difficult = new Option<string?>("--difficult")
+        {
+            Description = "Difficult (VOC) and crowd (COCO) objects: drop (the reference: what they show is background) or ignore (the default boxes " +
+                          "they would be matched to are neither objects nor mined as background). Default: the config's recipe, else drop.",
+        };
+        difficult.AcceptOnlyFromAmong(Drop, Ignore);
         var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
         var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
@@ -53,7 +61,7 @@ internal static class TrainCommand
         var force = ForceOption.Create();
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
-            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, workers, device, vggBase, init, seed,
+            config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, difficult, workers, device, vggBase, init, seed,
             checkpointEvery, evalEvery, evalData, evalSplit, maxMegapixels, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -71,6 +79,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed) ?? o.Seed,
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? o.CheckpointEvery,
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
+                IgnoreDifficult = parse.GetValue(difficult) is { } d ? d == Ignore : o.IgnoreDifficult,
             };
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
@@ -86,7 +95,11 @@ internal static class TrainCommand
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
-            var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!));
+            // Ignored difficult and crowd objects must be read to be ignored; dropped ones are left out when reading.
+            var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!) with
+            {
+                KeepDifficult = options.IgnoreDifficult, KeepCrowd = options.IgnoreDifficult,
+            });
             Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)
             {
@@ -97,10 +110,14 @@ internal static class TrainCommand
             }
 
             var source = new TrainingLoader(dataset.Images, NetworkInputFormat.From(trainer.Network.Config),
-                new LoaderOptions { BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip },
+                new LoaderOptions
+                {
+                    BatchSize = options.BatchSize, Workers = parse.GetValue(workers), Seed = options.Seed, CorruptImages = CorruptImagePolicy.Skip,
+                    IgnoreDifficult = options.IgnoreDifficult,
+                },
                 message => Terminal.Error.MarkupLineInterpolated($"[yellow]warning: {message}[/]"));
             Terminal.Error.MarkupLineInterpolated(
-                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, on {trainer.Device}, output {trainer.OutputDirectory}[/]");
+                $"[grey]{trainer.Network.Config.Name}: iterations {trainer.Iteration}→{options.Iterations}, batch {options.BatchSize}, lr {options.LearningRate}, difficult objects {(options.IgnoreDifficult ? "ignored" : "dropped")}, on {trainer.Device}, output {trainer.OutputDirectory}[/]");
 
             using var cancel = new CancellationTokenSource();
             TrainingResult result;

@@ -8,7 +8,8 @@ namespace SsdSharp.Loss;
 /// The SSD objective (SPEC §4): Smooth L1 localisation loss over the positive priors plus
 /// softmax cross entropy over the positives and the hardest negatives, at most
 /// <see cref="NegativesPerPositive"/> negatives per positive in each image, both divided by the
-/// number of positives in the batch.
+/// number of positives in the batch. A prior labelled <see cref="PriorMatcher.IgnoredLabel"/> (an ignored region
+/// took it) is in neither term and is never mined.
 /// </summary>
 /// <param name="negativesPerPositive">Ratio of mined negatives to positives; 3 in the reference.</param>
 public sealed class MultiBoxLoss(int negativesPerPositive = 3)
@@ -67,8 +68,10 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
         var numPositives = targets.NumPositives;
         long numPriors = conf.shape[1];
         // Cross entropy of every prior; the reference writes it as log-sum-exp minus the target logit.
-        var priorLoss = -conf.detach().log_softmax(2).gather(2, labels.unsqueeze(-1)).squeeze(-1);
-        priorLoss = priorLoss.masked_fill(positive, 0);
+        // An ignored prior ranks below every other (losses are ≥ 0) and is cleared from the result below.
+        var ignored = labels < 0;
+        var priorLoss = -conf.detach().log_softmax(2).gather(2, labels.clamp_min(0).unsqueeze(-1)).squeeze(-1);
+        priorLoss = priorLoss.masked_fill(positive, 0).masked_fill(ignored, -1);
         var numNegatives = (numPositives * NegativesPerPositive).clamp_max(numPriors - 1);
         long most = numNegatives.max().item<long>();
         var negative = zeros_like(positive);
@@ -77,7 +80,7 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
         // image keeps its first numNegatives, are the same priors and need only a partial sort.
         var top = priorLoss.topk((int)most, dim: 1).indexes;                                 // [B, most], descending
         var kept = arange(most, device: conf.device).unsqueeze(0) < numNegatives.unsqueeze(1);
-        return negative.scatter_(1, top, kept).MoveToOuterDisposeScope();
+        return negative.scatter_(1, top, kept).masked_fill_(ignored, false).MoveToOuterDisposeScope();
     }
 
     private static void CheckTargets(Tensor conf, MatchedTargets targets)

@@ -8,6 +8,9 @@ namespace SsdSharp.Matching;
 /// Each prior takes the truth it overlaps most; a prior whose best overlap is below
 /// <see cref="Threshold"/> is background. One rule is added on top, as in the paper: every truth's
 /// best prior is forced to that truth, and when two truths share a best prior the later truth wins.
+/// A truth with a negative label is an ignored region (a difficult or crowd object, when training ignores them):
+/// the background priors it would be matched to by the same two rules get label −1, which the loss neither
+/// scores nor mines as a negative; it never takes a prior from a real object.
 /// </summary>
 public sealed class PriorMatcher
 {
@@ -34,6 +37,9 @@ public sealed class PriorMatcher
     /// <summary>Overlap below which a prior is background.</summary>
     public double Threshold { get; }
 
+    /// <summary>The label of a prior that an ignored region took: neither an object nor background.</summary>
+    public const long IgnoredLabel = -1;
+
     /// <summary>Number of default boxes.</summary>
     public long NumPriors => _priors.shape[0];
 
@@ -54,17 +60,42 @@ public sealed class PriorMatcher
         long maxTruths = Math.Max(1, targets.Max(t => t.Count));
         var device = _priors.device;
 
-        // Pad every image to the same number of truths; padded truths get overlap −1 so that they
-        // never beat a real truth (real overlaps are ≥ 0), and are never forced onto a prior.
+        // Pad every image to the same number of truths, with label 0 so that they take part in neither matching.
         // The padding box is the whole image, so that even an image without objects gets finite targets.
         var wholeImage = tensor(new float[] { 0, 0, 1, 1 }, device: device);
         var noClass = zeros(1, ScalarType.Int64, device);
         var truths = stack(targets.Select(t => Pad(t.Boxes.to(ScalarType.Float32, device).reshape(-1, 4), maxTruths, wholeImage)).ToArray());
         var labels = stack(targets.Select(t => Pad(t.Labels.to(ScalarType.Int64, device).reshape(-1), maxTruths, noClass)).ToArray());
-        var counts = tensor(targets.Select(t => t.Count).ToArray(), device: device);
-        var truthIndex = arange(maxTruths, device: device);
-        var valid = truthIndex.unsqueeze(0) < counts.unsqueeze(1);                      // [B, T]
+        // Padded truths have label 0, real objects 1…K and ignored regions a negative label.
+        var real = labels > 0;                                                              // [B, T]
+        var (bestTruthOverlap, bestTruth) = Assign(truths, real);
+        var matched = truths.gather(1, bestTruth.unsqueeze(-1).expand(batch, numPriors, 4)); // [B, P, 4]
+        var classes = labels.gather(1, bestTruth).masked_fill(bestTruthOverlap < Threshold, 0);
+        var ignored = labels < 0;
+        if (ignored.any().item<bool>())
+        {
+            var (ignoredOverlap, _) = Assign(truths, ignored);
+            classes = classes.masked_fill((classes == 0).logical_and(ignoredOverlap >= Threshold), IgnoredLabel);
+        }
+        var loc = Coder.Encode(matched, _priors);
+        var numPositives = (classes > 0).sum(1);
+        return new MatchedTargets(loc.MoveToOuterDisposeScope(), classes.MoveToOuterDisposeScope(), numPositives.MoveToOuterDisposeScope(),
+            bestTruth.MoveToOuterDisposeScope());
+    }
 
+    /// <summary>
+    /// Each prior's best overlap among the truths in <paramref name="valid"/> and that truth's index, with every valid
+    /// truth forced onto its best prior (overlap 2, above any threshold). Priors of an image without valid truths get
+    /// overlap −1.
+    /// </summary>
+    /// <param name="truths"><c>[B, T, 4]</c> corner boxes, padded.</param>
+    /// <param name="valid"><c>[B, T]</c> which truths take part.</param>
+    private (Tensor Overlap, Tensor Truth) Assign(Tensor truths, Tensor valid)
+    {
+        long batch = truths.shape[0], maxTruths = truths.shape[1], numPriors = NumPriors;
+        var device = truths.device;
+        // Truths left out get overlap −1, so that they never beat a taking-part truth (real overlaps are ≥ 0) and
+        // are never forced onto a prior.
         var overlaps = BoxOps.Iou(truths, _priorCorners).masked_fill(valid.logical_not().unsqueeze(-1), -1); // [B, T, P]
         var bestPrior = overlaps.max(2).indexes;                                            // [B, T]
         var (bestTruthOverlap, bestTruth) = overlaps.max(1);                                // [B, P]
@@ -73,6 +104,7 @@ public sealed class PriorMatcher
         // overwrites an earlier one on a shared prior. Equivalently, only the last valid truth of each
         // shared best prior is written; the others are sent to a spare column P and discarded, which
         // leaves no duplicate index among the kept writes and so makes the scatter deterministic.
+        var truthIndex = arange(maxTruths, device: device);
         var sharesWithLater = bestPrior.unsqueeze(2) == bestPrior.unsqueeze(1);              // [B, T, U]
         var later = ones(maxTruths, maxTruths, ScalarType.Bool, device).triu(1);            // u > t
         var overridden = (sharesWithLater & later & valid.unsqueeze(1)).any(2);
@@ -85,13 +117,7 @@ public sealed class PriorMatcher
         bestTruth = cat([bestTruth, spare.to(ScalarType.Int64)], 1)
             .scatter_(1, column, truthIndex.expand(batch, maxTruths))
             .narrow(1, 0, numPriors);
-
-        var matched = truths.gather(1, bestTruth.unsqueeze(-1).expand(batch, numPriors, 4)); // [B, P, 4]
-        var classes = labels.gather(1, bestTruth).masked_fill(bestTruthOverlap < Threshold, 0);
-        var loc = Coder.Encode(matched, _priors);
-        var numPositives = (classes > 0).sum(1);
-        return new MatchedTargets(loc.MoveToOuterDisposeScope(), classes.MoveToOuterDisposeScope(), numPositives.MoveToOuterDisposeScope(),
-            bestTruth.MoveToOuterDisposeScope());
+        return (bestTruthOverlap, bestTruth);
     }
 
     /// <summary>Appends copies of <paramref name="row"/> until <paramref name="values"/> has <paramref name="length"/> rows.</summary>

@@ -60,8 +60,15 @@ public sealed record TrainingOptions
     public int NegativesPerPositive { get; init; } = 3;
 
     /// <summary>
+    /// Train with difficult (VOC) and crowd (COCO) objects as regions to ignore: the default boxes they would be
+    /// matched to are neither positives nor mined negatives (<see cref="Data.Loading.LoaderOptions.IgnoreDifficult"/>).
+    /// False, as the reference: they are dropped when the data is read, so what they show is background.
+    /// </summary>
+    public bool IgnoreDifficult { get; init; }
+
+    /// <summary>
     /// The default options of a configuration: the reference's (SPEC §6) with the configuration's
-    /// <see cref="SsdConfig.Recipe"/> applied (run length, schedule, warm-up, clipping), and its
+    /// <see cref="SsdConfig.Recipe"/> applied (run length, schedule, warm-up, clipping, difficult objects), and its
     /// <see cref="TrainingRecipe.WithoutPretrainedBase"/> changes on top when the base starts from scratch.
     /// </summary>
     /// <param name="config">The configuration to train.</param>
@@ -80,10 +87,11 @@ public sealed record TrainingOptions
         WarmupIterations = recipe.WarmupIterations ?? options.WarmupIterations,
         MaxGradientNorm = recipe.MaxGradientNorm ?? options.MaxGradientNorm,
         CheckpointEvery = recipe.CheckpointEvery ?? options.CheckpointEvery,
+        IgnoreDifficult = recipe.IgnoreDifficult ?? options.IgnoreDifficult,
     };
 
     /// <summary>
-    /// The recipe that repeats this run's length, schedule, warm-up and clipping: what a trained model records as its
+    /// The recipe that repeats this run's length, schedule, warm-up, clipping and treatment of difficult objects: what a trained model records as its
     /// configuration's <see cref="SsdConfig.Recipe"/>, so that the model says how it was made, options given on the
     /// command line included.
     /// </summary>
@@ -95,6 +103,7 @@ public sealed record TrainingOptions
         WarmupIterations = WarmupIterations,
         MaxGradientNorm = MaxGradientNorm,
         CheckpointEvery = CheckpointEvery,
+        IgnoreDifficult = IgnoreDifficult,
     };
 
     /// <summary>The learning rate of the step with 0-based number <paramref name="iteration"/>.</summary>

@@ -28,6 +28,9 @@ public sealed record TrainingRecipe
     /// <summary>Checkpoint period in iterations.</summary>
     public long? CheckpointEvery { get; init; }
 
+    /// <summary>Whether difficult and crowd objects are regions that training ignores (reference: no, they are dropped).</summary>
+    public bool? IgnoreDifficult { get; init; }
+
     /// <summary>
     /// What changes when the base does not start from pretrained weights (no <c>--base</c>): fields set here
     /// replace this recipe's. Null: the same recipe either way.

@@ -61,6 +61,33 @@ public class MultiBoxLossTests
     }
 
     [Fact]
+    public void IgnoredPriorsAreNeitherScoredNorMined()
+    {
+        using var scope = NewDisposeScope();
+        const int classes = 5;
+        // Uniform logits everywhere but on priors 7 and 8, which look most like an object: as background they
+        // would be the hardest negatives.
+        var conf = zeros(1, 20, classes);
+        conf[0, TensorIndex.Slice(7, 9), 2] = tensor(10f);
+        var loc = zeros(1, 20, 4);
+        var labels = zeros(1, 20, ScalarType.Int64);
+        labels[0, 3] = tensor(2L);
+        var background = new MatchedTargets(zeros(1, 20, 4), labels.clone(), (labels > 0).sum(1));
+        labels[0, TensorIndex.Slice(7, 9)] = tensor(PriorMatcher.IgnoredLabel);
+        var ignored = new MatchedTargets(zeros(1, 20, 4), labels, (labels > 0).sum(1));
+        var loss = new MultiBoxLoss();
+
+        Assert.True(loss.MineHardNegatives(conf, background)[0, 7].item<bool>());
+        var mined = loss.MineHardNegatives(conf, ignored);
+        Assert.False(mined[0, TensorIndex.Slice(7, 9)].any().item<bool>());
+        // Three uniform negatives for the one positive, as if the ignored priors were not there.
+        Assert.Equal(3L, mined.sum().item<long>());
+        using var losses = loss.Compute(loc, conf, ignored);
+        Assert.Equal(4 * Math.Log(classes), losses.Confidence.item<float>(), 1e-5);
+        Assert.Equal(1, losses.NumPositives);
+    }
+
+    [Fact]
     public void LocalisationGradientOnlyReachesPositives()
     {
         using var scope = NewDisposeScope();

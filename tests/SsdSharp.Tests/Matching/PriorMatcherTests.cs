@@ -53,6 +53,37 @@ public class PriorMatcherTests
     }
 
     [Fact]
+    public void IgnoredRegionsTakeOnlyTheBackgroundPriorsTheyWouldBeMatchedTo()
+    {
+        using var scope = NewDisposeScope();
+        var matcher = Voc300Matcher();
+        var objects = Targets(new float[,] { { 0.10f, 0.10f, 0.40f, 0.45f }, { 0.60f, 0.55f, 0.95f, 0.90f } }, [3, 7]);
+        // An ignored region over the first object (shifted a little), a tiny one (no prior reaches 0.5: only its best
+        // prior is taken) and a large one elsewhere.
+        var regions = tensor(new float[,] { { 0.12f, 0.11f, 0.42f, 0.46f }, { 0.50f, 0.20f, 0.513f, 0.213f }, { 0.05f, 0.55f, 0.45f, 0.95f } });
+        var withRegions = new ImageTargets(cat([objects.Boxes, regions], 0), tensor(new long[] { 3, 7, -2, -5, -9 }));
+        using var alone = matcher.Match([objects]);
+        using var matched = matcher.Match([withRegions]);
+
+        // The objects' priors, targets and counts are what they are without the regions.
+        var positive = alone.Labels > 0;
+        Assert.Equal(alone.Labels.masked_select(positive).data<long>().ToArray(), matched.Labels.masked_select(positive).data<long>().ToArray());
+        Assert.Equal(alone.NumPositives.data<long>().ToArray(), matched.NumPositives.data<long>().ToArray());
+        var positiveRows = positive[0].nonzero().squeeze(1);
+        TensorAssert.Close(alone.Loc[0].index_select(0, positiveRows), matched.Loc[0].index_select(0, positiveRows), atol: 0, what: "location targets of the positives");
+
+        // Every other prior is ignored exactly when a region overlaps it by 0.5 or it is a region's best prior.
+        using var priors = DefaultBoxes.For(SsdPresets.Voc300).ToTensor();
+        var overlaps = BoxOps.Iou(regions, BoxOps.CenterToCorner(priors));               // [3, P]
+        var taken = (overlaps >= 0.5f).any(0);
+        taken.index_fill_(0, overlaps.argmax(1), true);
+        var expected = alone.Labels[0].masked_fill(positive[0].logical_not().logical_and(taken), PriorMatcher.IgnoredLabel);
+        Assert.Equal(expected.data<long>().ToArray(), matched.Labels[0].data<long>().ToArray());
+        Assert.True((matched.Labels == PriorMatcher.IgnoredLabel).sum().item<long>() > 3, "the large regions take several priors");
+        Assert.Equal(PriorMatcher.IgnoredLabel, matched.Labels[0, overlaps[1].argmax().item<long>()].item<long>());
+    }
+
+    [Fact]
     public void SharedBestPriorGoesToTheLaterTruth()
     {
         using var scope = NewDisposeScope();

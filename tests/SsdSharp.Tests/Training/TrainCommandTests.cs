@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using SsdSharp.Configuration;
+using SsdSharp.Data;
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Training;
+using SsdSharp.Weights;
 
 namespace SsdSharp.Tests.Training;
 
@@ -49,6 +51,34 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.Equal(3, TrainingCheckpoint.Read(output).Iteration);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, TrainingLog.FileName)).Length);
+    }
+
+    [Fact]
+    public void DifficultObjectsIgnoredInMatchingAreTheRunsChoiceAndTheModelsRecord()
+    {
+        // A set where most objects are difficult (under 40 px in the 300-px input), so that a batch is sure to hold some.
+        var root = _data.NewDirectory();
+        SyntheticDataset.Generate(root, new SyntheticDatasetOptions { Images = 12, Seed = 6, MinSide = 96, MaxSide = 160, MaxObjects = 3, DifficultBelow = 40 });
+        var spec = $"VOC:{root}";
+        var difficult = DatasetReader.Read(DatasetSpec.Voc(root), DatasetReadOptions.ForEvaluation(SsdPresets.ShapeClasses, "trainval"))
+            .Images.Sum(i => i.Objects.Count(o => o.Difficult));
+        Assert.True(difficult > 5, $"the set has {difficult} difficult objects");
+        var output = _data.NewDirectory();
+        var first = CliRunner.Run("train", "--config", _data.ConfigFile, "--data", spec, "--out", output,
+            "--iterations", "2", "--batch", "8", "--workers", "1", "--checkpoint-every", "1", "--difficult", "ignore");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("difficult objects ignored", first.Stderr);
+        using (var model = NetworkFile.Load(Path.Combine(output, "model.safetensors")))
+            Assert.True(model.Config.Recipe!.IgnoreDifficult);
+
+        // A resumed run keeps the choice; a new run without it drops them, as the reference.
+        var resumed = CliRunner.Run("train", "--resume", output, "--data", spec, "--iterations", "3", "--workers", "1");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("difficult objects ignored", resumed.Stderr);
+        var plain = CliRunner.Run("train", "--config", _data.ConfigFile, "--data", spec, "--out", _data.NewDirectory(), "--iterations", "1", "--batch", "2", "--workers", "1");
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        Assert.Contains("difficult objects dropped", plain.Stderr);
+        CliAssert.OneLineError(CliRunner.Run("train", "--config", _data.ConfigFile, "--data", _data.Spec, "--out", _data.NewDirectory(), "--difficult", "keep"), "--difficult");
     }
 
     [Fact]

@@ -20,6 +20,14 @@ public sealed record LoaderOptions
     /// <summary>The augmentation steps; <see cref="AugmentationOptions.None"/> gives resize and means only.</summary>
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Reference;
 
+    /// <summary>
+    /// Difficult (VOC) and crowd (COCO) objects that the dataset kept (<see cref="DatasetReadOptions.KeepDifficult"/>,
+    /// <see cref="DatasetReadOptions.KeepCrowd"/>) become regions that training ignores: the default boxes they would
+    /// be matched to are neither objects nor background (<see cref="Matching.PriorMatcher"/>). False: kept ones are
+    /// trained as objects. The reference reads training data without them, so there they are background.
+    /// </summary>
+    public bool IgnoreDifficult { get; init; }
+
     /// <summary>What to do with an image that does not decode.</summary>
     public CorruptImagePolicy CorruptImages { get; init; } = CorruptImagePolicy.Fail;
 

@@ -112,12 +112,14 @@ public sealed class TrainingLoader : IBatchSource
                 $"decodes to {image.Width}×{image.Height} but its annotation says {annotation.Width}×{annotation.Height}");
         // Which objects are trained on (difficult, crowd) and that their boxes are proper is decided once,
         // when the dataset is read (DatasetReadOptions.ForTraining); a box that escaped validation is refused.
+        // Kept difficult and crowd objects are objects, or ignored regions (negative labels) under IgnoreDifficult.
         var invalid = annotation.Objects.FirstOrDefault(o => !o.FitsImage(image.Width, image.Height));
         if (invalid != null)
             throw new SsdInputException($"{annotation.ImagePath}: object box ({invalid.X1}, {invalid.Y1}, {invalid.X2}, {invalid.Y2}) " +
                                         $"is not inside the {image.Width}×{image.Height} image; read the dataset through DatasetReader, which validates it");
         var boxes = annotation.Objects.Select(o => new PixelBox(o.X1, o.Y1, o.X2, o.Y2)).ToArray();
-        return new TrainingSample(annotation.Id, new AugmentedImage(image), boxes, annotation.Objects.Select(o => o.ClassId).ToArray());
+        var labels = annotation.Objects.Select(o => Options.IgnoreDifficult && (o.Difficult || o.Crowd) ? -o.ClassId : o.ClassId).ToArray();
+        return new TrainingSample(annotation.Id, new AugmentedImage(image), boxes, labels);
     }
 
     /// <summary>The threads of one enumeration: worker k makes batches start + k, start + k + W, … into its own bounded queue.</summary>

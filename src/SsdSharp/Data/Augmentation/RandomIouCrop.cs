@@ -6,6 +6,9 @@ namespace SsdSharp.Data.Augmentation;
 /// The IoU-constrained random crop of SSD (SPEC §6 step 3): picks a mode — keep the whole image,
 /// a minimum IoU, or any patch — then tries up to <see cref="MaxTrials"/> patches until one fits.
 /// Boxes whose centre lies inside the patch are kept and clipped to it; the others are dropped.
+/// The overlap and centre conditions on a patch are the objects'; ignored regions (negative labels) only
+/// follow, kept and clipped by the same centre rule, so that ignoring them leaves the crops of the objects
+/// as they are without them.
 /// </summary>
 /// <remarks>
 /// A patch is rejected when <b>any</b> ground truth overlaps it by less than the minimum IoU. The
@@ -66,15 +69,17 @@ public sealed record RandomIouCrop : ISampleTransform
         if (patch.Width < 1 || patch.Height < 1) return false;
 
         var boxes = sample.Boxes;
-        if (boxes.Any(b => PixelBox.Iou(b, patch) < minIou)) return false;
+        var labels = sample.Labels;
+        var objects = Enumerable.Range(0, boxes.Length).Where(i => labels[i] > 0).ToArray();
+        if (objects.Any(i => PixelBox.Iou(boxes[i], patch) < minIou)) return false;
+        if (objects.Length > 0 && !objects.Any(i => CentreInside(boxes[i], patch))) return false;
         var kept = Enumerable.Range(0, boxes.Length).Where(i => CentreInside(boxes[i], patch)).ToArray();
-        if (boxes.Length > 0 && kept.Length == 0) return false;
 
         sample.Image.Crop((int)patch.X1, (int)patch.Y1, (int)patch.Width, (int)patch.Height);
         var cropped = kept.Select(i => new PixelBox(
             Math.Max(boxes[i].X1, patch.X1) - patch.X1, Math.Max(boxes[i].Y1, patch.Y1) - patch.Y1,
             Math.Min(boxes[i].X2, patch.X2) - patch.X1, Math.Min(boxes[i].Y2, patch.Y2) - patch.Y1)).ToArray();
-        sample.SetObjects(cropped, kept.Select(i => sample.Labels[i]).ToArray());
+        sample.SetObjects(cropped, kept.Select(i => labels[i]).ToArray());
         return true;
     }
 

@@ -200,6 +200,43 @@ public class TransformPropertyTests
     }
 
     [Fact]
+    public void Crop_decides_by_the_objects_and_ignored_regions_follow_by_their_centres()
+    {
+        var crop = new RandomIouCrop();
+        Span<float> corner = stackalloc float[3];
+        int regionsCropped = 0;
+        for (int seed = 0; seed < Samples; seed++)
+        {
+            // The same sample twice: with every other box an ignored region (negative label), and without those boxes.
+            var withRegions = RandomSample(RandomSource.ForSample(17, 0, seed));
+            var objectsOnly = RandomSample(RandomSource.ForSample(17, 0, seed));
+            var (boxes, labels) = (withRegions.Boxes, withRegions.Labels.Select((l, i) => i % 2 == 1 ? -l : l).ToArray());
+            withRegions.SetObjects(boxes, labels);
+            objectsOnly.SetObjects(boxes.Where((_, i) => labels[i] > 0).ToArray(), labels.Where(l => l > 0).ToArray());
+
+            crop.Apply(withRegions, RandomSource.ForSample(3, 0, seed));
+            crop.Apply(objectsOnly, RandomSource.ForSample(3, 0, seed));
+
+            // The same patch and the same objects: the regions changed nothing about the crop.
+            Assert.Equal((objectsOnly.Image.Width, objectsOnly.Image.Height), (withRegions.Image.Width, withRegions.Image.Height));
+            Assert.Equal(objectsOnly.Labels, withRegions.Labels.Where(l => l > 0));
+            Assert.Equal(objectsOnly.Boxes, withRegions.Boxes.Where((_, i) => withRegions.Labels[i] > 0));
+            // The regions whose centre lies in the patch are kept and clipped to it, as objects are.
+            withRegions.Image.GetPixel(0, 0, corner);
+            float left = corner[0], top = corner[1];
+            var expected = labels.Where((l, i) =>
+            {
+                float cx = (boxes[i].X1 + boxes[i].X2) / 2, cy = (boxes[i].Y1 + boxes[i].Y2) / 2;
+                return l < 0 && cx > left && cy > top && cx < left + withRegions.Image.Width && cy < top + withRegions.Image.Height;
+            }).ToArray();
+            Assert.Equal(expected, withRegions.Labels.Where(l => l < 0));
+            AssertBoxesValid(withRegions);
+            if (expected.Length > 0 && (left > 0 || top > 0)) regionsCropped++;
+        }
+        Assert.True(regionsCropped >= 10, $"only {regionsCropped} of {Samples} samples cropped with an ignored region in the patch");
+    }
+
+    [Fact]
     public void The_same_random_state_gives_the_same_augmented_input()
     {
         var format = new NetworkInputFormat(64, ChannelOrder.Rgb, [123, 117, 104]);

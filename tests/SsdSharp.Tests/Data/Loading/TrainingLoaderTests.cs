@@ -95,6 +95,24 @@ public class TrainingLoaderTests
     }
 
     [Fact]
+    public void Kept_difficult_and_crowd_objects_become_ignored_regions_when_asked()
+    {
+        using var set = new LoaderTestImages(4);
+        var options = new LoaderOptions { BatchSize = 4, Workers = 1, Augmentation = AugmentationOptions.None };
+        var asObjects = Run(set, options, 1)[0];
+        var ignoring = Run(set, options with { IgnoreDifficult = true }, 1)[0];
+
+        Assert.True(asObjects.Images.AsSpan().SequenceEqual(ignoring.Images));
+        Assert.Equal(asObjects.Boxes, ignoring.Boxes);
+        foreach (var (labels, id) in ignoring.Labels.Zip(ignoring.Ids))
+        {
+            int index = int.Parse(id[3..]);
+            // The second object is difficult in even images, the third crowd in every third: their class ids negated.
+            Assert.Equal([1 + index % 3, index % 2 == 0 ? -2 : 2, index % 3 == 0 ? -3 : 3], labels);
+        }
+    }
+
+    [Fact]
     public void A_held_batch_keeps_its_values_while_the_workers_go_on()
     {
         using var set = new LoaderTestImages(4);
