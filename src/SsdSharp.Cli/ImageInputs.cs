@@ -16,7 +16,7 @@ internal static class ImageInputs
     /// <summary>
     /// Files as given; folders as their image files (recursively, sorted by path). Each file and each folder
     /// is taken once, however many paths and links lead to it, so that a link loop ends. FIFOs and devices
-    /// are refused before anything waits on them. When some inputs are files already taken, one line on the
+    /// are refused before anything waits on them. When files or folders were reached again, one line on the
     /// error stream says how many, so that fewer results than inputs never come without a word.
     /// </summary>
     /// <exception cref="SsdInputException">An input does not exist or cannot be read, is no regular file, or a folder holds no image.</exception>
@@ -25,23 +25,28 @@ internal static class ImageInputs
         var paths = new List<string>();
         var files = new HashSet<string>(StringComparer.Ordinal);
         var folders = new HashSet<string>(StringComparer.Ordinal);
-        int found = 0;
+        int filesAgain = 0, foldersAgain = 0;
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
             {
                 var images = new List<string>();
-                Walk(input, folders, images);
-                if (images.Count == 0) throw new SsdInputException($"{input}: folder holds no image ({string.Join(", ", Extensions)})");
+                int before = foldersAgain;
+                Walk(input, folders, images, ref foldersAgain);
+                // A folder whose images were all taken already (given twice, or inside one given before) is a repeat.
+                if (images.Count == 0 && foldersAgain == before) throw new SsdInputException($"{input}: folder holds no image ({string.Join(", ", Extensions)})");
                 images.Sort(StringComparer.Ordinal);
-                found += images.Count;
-                paths.AddRange(images.Where(p => files.Add(CanonicalPath.Of(p))));
+                foreach (var image in images)
+                {
+                    if (files.Add(CanonicalPath.Of(image))) paths.Add(image);
+                    else filesAgain++;
+                }
             }
             else if (File.Exists(input))
             {
                 InputFile.CheckReadable(input, ImageFile);
-                found++;
                 if (files.Add(CanonicalPath.Of(input))) paths.Add(input);
+                else filesAgain++;
             }
             else
             {
@@ -49,16 +54,25 @@ internal static class ImageInputs
             }
         }
         if (paths.Count == 0) throw new SsdInputException("no input images given");
-        if (found > paths.Count)
-            Terminal.Error.MarkupLineInterpolated(
-                $"[grey]note: {found - paths.Count} of {found} input images are files already given by another path or link; each file is read once ({paths.Count} image(s))[/]");
+        var again = new List<string>();
+        if (filesAgain > 0) again.Add($"{filesAgain} image file(s)");
+        if (foldersAgain > 0) again.Add($"{foldersAgain} folder(s)");
+        if (again.Count > 0)
+            Terminal.Error.MarkupLineInterpolated($"[grey]note: {string.Join(" and ", again)} reached again by another path or link, read once: {paths.Count} image(s)[/]");
         return paths;
     }
 
-    /// <summary>Adds the image files under <paramref name="folder"/>, entering each folder (by its canonical path) once.</summary>
-    private static void Walk(string folder, HashSet<string> visited, List<string> images)
+    /// <summary>
+    /// Adds the image files under <paramref name="folder"/>, entering each folder (by its canonical path) once;
+    /// <paramref name="foldersAgain"/> counts the folders met again.
+    /// </summary>
+    private static void Walk(string folder, HashSet<string> visited, List<string> images, ref int foldersAgain)
     {
-        if (!visited.Add(CanonicalPath.Of(folder))) return;
+        if (!visited.Add(CanonicalPath.Of(folder)))
+        {
+            foldersAgain++;
+            return;
+        }
         string[] entries;
         try
         {
@@ -72,7 +86,7 @@ internal static class ImageInputs
         {
             if (Directory.Exists(entry))
             {
-                Walk(entry, visited, images);
+                Walk(entry, visited, images, ref foldersAgain);
             }
             else if (Extensions.Contains(Path.GetExtension(entry)) && File.Exists(entry))
             {

@@ -100,7 +100,10 @@ internal static class TrainCommand
             {
                 KeepDifficult = options.IgnoreDifficult, KeepCrowd = options.IgnoreDifficult,
             });
-            Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ProblemNote(dataset)}[/]");
+            var ignoredNote = options.IgnoreDifficult
+                ? $", {dataset.Images.Sum(i => i.Objects.Count(o => o.Difficult || o.Crowd))} difficult or crowd objects to ignore"
+                : "";
+            Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ignoredNote}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)
             {
                 var evalSpec = DatasetArgument.Parse(parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC"));

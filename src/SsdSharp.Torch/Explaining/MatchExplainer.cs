@@ -48,7 +48,7 @@ public static class MatchExplainer
         var positives = new List<MatchedPrior>();
         for (int p = 0; p < labels.Length; p++)
         {
-            if (labels[p] == 0) continue;
+            if (labels[p] <= 0) continue;
             int t = (int)assigned[p];
             double iou = PixelBox.Iou(priors[p], truths[t]);
             positives.Add(new MatchedPrior(p, index.SourceOf(p), t, iou, iou < threshold));

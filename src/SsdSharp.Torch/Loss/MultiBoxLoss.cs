@@ -51,8 +51,8 @@ public sealed class MultiBoxLoss(int negativesPerPositive = 3)
     }
 
     /// <summary>
-    /// Hard negative mining: per image, the non-positive priors with the largest confidence loss, at most
-    /// <c>min(ratio · positives, P − 1)</c> of them, the negatives that <see cref="Compute"/> scores.
+    /// Hard negative mining: per image, the background (label 0) priors with the largest confidence loss, never an
+    /// ignored one, at most <c>min(ratio · positives, P − 1)</c> of them, the negatives that <see cref="Compute"/> scores.
     /// </summary>
     /// <param name="conf">Class logits <c>[B, P, C]</c> float32.</param>
     /// <param name="targets">Matched targets of the same batch.</param>

@@ -134,7 +134,7 @@ public sealed class Trainer : IDisposable
     /// </param>
     /// <param name="device">Where to train: a CUDA GPU when one is available, else the CPU, unless given.</param>
     /// <exception cref="SsdInputException">
-    /// No checkpoint there; <paramref name="adjust"/> changes the batch size or seed, or asks for fewer iterations
+    /// No checkpoint there; <paramref name="adjust"/> changes the batch size, the seed or the treatment of difficult objects, or asks for fewer iterations
     /// than the run has done; or <paramref name="config"/> is not the run's.
     /// </exception>
     public static Trainer Resume(string directory, Func<TrainingOptions, TrainingOptions>? adjust = null, SsdConfig? config = null, ComputeDevice? device = null)
@@ -148,6 +148,9 @@ public sealed class Trainer : IDisposable
             throw new SsdInputException($"{directory}: the batch size cannot change when a run is resumed (the run has {info.Options.BatchSize}, asked for {options.BatchSize})");
         if (options.Seed != info.Options.Seed)
             throw new SsdInputException($"{directory}: the seed cannot change when a run is resumed (the run has {info.Options.Seed}, asked for {options.Seed})");
+        // Which objects are read (and so which images, in which order) depends on it as well.
+        if (options.IgnoreDifficult != info.Options.IgnoreDifficult)
+            throw new SsdInputException($"{directory}: difficult objects cannot change from {Treatment(info.Options)} to {Treatment(options)} when a run is resumed");
         if (options.Iterations < info.Iteration)
             throw new SsdInputException($"{directory}: the run has done {info.Iteration} iterations; it cannot be resumed to a total of {options.Iterations}");
         // A checkpoint write killed midway left its temporary files; the run now owns the directory again.
@@ -159,6 +162,8 @@ public sealed class Trainer : IDisposable
         trainer._elapsedBefore = info.ElapsedSeconds;
         return trainer;
     }
+
+    private static string Treatment(TrainingOptions options) => options.IgnoreDifficult ? "ignored" : "dropped";
 
     /// <summary>
     /// Trains until <see cref="TrainingOptions.Iterations"/> or until <paramref name="cancellationToken"/>

@@ -103,7 +103,8 @@ public sealed record TrainingOptions
         WarmupIterations = WarmupIterations,
         MaxGradientNorm = MaxGradientNorm,
         CheckpointEvery = CheckpointEvery,
-        IgnoreDifficult = IgnoreDifficult,
+        // Null when dropped (the reference's default), so that a model trained so reads in versions without the field.
+        IgnoreDifficult = IgnoreDifficult ? true : null,
     };
 
     /// <summary>The learning rate of the step with 0-based number <paramref name="iteration"/>.</summary>

@@ -29,6 +29,7 @@ public sealed record TrainingRecipe
     public long? CheckpointEvery { get; init; }
 
     /// <summary>Whether difficult and crowd objects are regions that training ignores (reference: no, they are dropped).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? IgnoreDifficult { get; init; }
 
     /// <summary>

@@ -14,10 +14,10 @@ public sealed record DatasetReadOptions
     /// <summary>VOC split: the image list <c>ImageSets/Main/{Split}.txt</c> of every root. COCO files are one split each and ignore it.</summary>
     public string Split { get; init; } = "trainval";
 
-    /// <summary>Keep VOC <c>difficult</c> objects (evaluation, which ignores them) instead of dropping them (training).</summary>
+    /// <summary>Keep VOC <c>difficult</c> objects (evaluation, which ignores them; training that ignores them) instead of dropping them (training).</summary>
     public bool KeepDifficult { get; init; }
 
-    /// <summary>Keep COCO <c>iscrowd</c> objects (evaluation) instead of dropping them (training).</summary>
+    /// <summary>Keep COCO <c>iscrowd</c> objects (evaluation; training that ignores them) instead of dropping them (training).</summary>
     public bool KeepCrowd { get; init; }
 
     /// <summary>What to do with a problem in the ground truth.</summary>

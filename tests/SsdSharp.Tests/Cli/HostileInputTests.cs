@@ -158,7 +158,22 @@ public sealed class HostileInputTests : IDisposable
         using var json = JsonDocument.Parse(result.Stdout);
         // The loop is entered once, and the link to the photo is the photo: one image, and a line that says so.
         Assert.Equal(1, json.RootElement.GetArrayLength());
-        Assert.Contains("note: 1 of 2 input images are files already given by another path or link; each file is read once (1 image(s))", result.Stderr);
+        Assert.Contains("note: 1 image file(s) and 1 folder(s) reached again by another path or link, read once: 1 image(s)", result.Stderr);
+    }
+
+    [Fact]
+    public void AFolderGivenAgainOrInsideOneGivenIsARepeatNotAnEmptyFolder()
+    {
+        _temp.Copy(Image, "in", "a.png");
+        _temp.Copy(Image, "in", "sub", "b.png");
+        var result = CliRunner.Run("detect", "--max-detections", "1", _temp.Path("in"), _temp.Path("in", "sub"), _temp.Path("in"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(2, json.RootElement.GetArrayLength());
+        Assert.Contains("note: 2 folder(s) reached again by another path or link, read once: 2 image(s)", result.Stderr);
+        // A folder that truly holds no image is still refused.
+        _temp.Folder("empty");
+        CliAssert.OneLineError(CliRunner.Run("detect", _temp.Path("in"), _temp.Path("empty")), $"{_temp.Path("empty")}: folder holds no image");
     }
 
     [Fact]

@@ -68,16 +68,21 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
             "--iterations", "2", "--batch", "8", "--workers", "1", "--checkpoint-every", "1", "--difficult", "ignore");
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("difficult objects ignored", first.Stderr);
+        // They were read to be ignored (a run that drops them does not read them).
+        Assert.Contains($", {difficult} difficult or crowd objects to ignore", first.Stderr);
         using (var model = NetworkFile.Load(Path.Combine(output, "model.safetensors")))
             Assert.True(model.Config.Recipe!.IgnoreDifficult);
 
-        // A resumed run keeps the choice; a new run without it drops them, as the reference.
+        // A resumed run keeps the choice and refuses another; a new run without it drops them, as the reference.
         var resumed = CliRunner.Run("train", "--resume", output, "--data", spec, "--iterations", "3", "--workers", "1");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Contains("difficult objects ignored", resumed.Stderr);
+        CliAssert.OneLineError(CliRunner.Run("train", "--resume", output, "--data", spec, "--iterations", "4", "--difficult", "drop"),
+            "difficult objects cannot change from ignored to dropped");
         var plain = CliRunner.Run("train", "--config", _data.ConfigFile, "--data", spec, "--out", _data.NewDirectory(), "--iterations", "1", "--batch", "2", "--workers", "1");
         Assert.True(plain.ExitCode == 0, plain.Stderr);
         Assert.Contains("difficult objects dropped", plain.Stderr);
+        Assert.DoesNotContain("to ignore", plain.Stderr);
         CliAssert.OneLineError(CliRunner.Run("train", "--config", _data.ConfigFile, "--data", _data.Spec, "--out", _data.NewDirectory(), "--difficult", "keep"), "--difficult");
     }
 

@@ -60,6 +60,19 @@ public class TrainingRecipeTests
     }
 
     [Fact]
+    public void ARecipeNamesIgnoredDifficultObjectsOnlyWhenTheyAreIgnored()
+    {
+        // Dropped is the reference's default: left out, so that models trained so read in versions without the field.
+        Assert.DoesNotContain("ignore_difficult", SsdPresets.Shapes300.ToJson());
+        var dropped = SsdPresets.Shapes300 with { Recipe = TrainingOptions.For(SsdPresets.Shapes300).AsRecipe() };
+        Assert.DoesNotContain("ignore_difficult", dropped.ToJson());
+        var ignored = SsdPresets.Shapes300 with { Recipe = (TrainingOptions.For(SsdPresets.Shapes300) with { IgnoreDifficult = true }).AsRecipe() };
+        Assert.Contains("\"ignore_difficult\": true", ignored.ToJson());
+        Assert.True(TrainingOptions.For(SsdConfig.FromJson(ignored.ToJson())).IgnoreDifficult);
+        Assert.False(TrainingOptions.For(SsdConfig.FromJson(dropped.ToJson())).IgnoreDifficult);
+    }
+
+    [Fact]
     public void AConfigurationWithoutARecipeTrainsWithTheReferenceRecipe()
     {
         var plain = SsdPresets.Voc300 with { Recipe = null };

@@ -11,7 +11,7 @@ namespace SsdSharp.Data.Augmentation;
 /// as they are without them.
 /// </summary>
 /// <remarks>
-/// A patch is rejected when <b>any</b> ground truth overlaps it by less than the minimum IoU. The
+/// A patch is rejected when <b>any</b> object overlaps it by less than the minimum IoU. The
 /// reference tests <c>min &lt; min_iou and max_iou &lt; max</c> with an infinite <c>max_iou</c>, so it
 /// never rejects (a known bug); we apply the constraint SPEC §6 states. An image without objects
 /// accepts any patch. The patch's left edge is U(0, width − w) (the reference's
