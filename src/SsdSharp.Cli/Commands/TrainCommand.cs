@@ -95,13 +95,9 @@ internal static class TrainCommand
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
 
-            // Ignored difficult and crowd objects must be read to be ignored; dropped ones are left out when reading.
-            var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!) with
-            {
-                KeepDifficult = options.IgnoreDifficult, KeepCrowd = options.IgnoreDifficult,
-            });
+            var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(classNames, parse.GetValue(split)!, options.IgnoreDifficult));
             var ignoredNote = options.IgnoreDifficult
-                ? $", {dataset.Images.Sum(i => i.Objects.Count(o => o.Difficult || o.Crowd))} difficult or crowd objects to ignore"
+                ? $", {dataset.Images.Sum(i => i.Objects.Count(o => o.DifficultOrCrowd))} difficult or crowd objects to ignore"
                 : "";
             Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ignoredNote}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)

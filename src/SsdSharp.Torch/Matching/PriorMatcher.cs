@@ -68,13 +68,14 @@ public sealed class PriorMatcher
         var labels = stack(targets.Select(t => Pad(t.Labels.to(ScalarType.Int64, device).reshape(-1), maxTruths, noClass)).ToArray());
         // Padded truths have label 0, real objects 1…K and ignored regions a negative label.
         var real = labels > 0;                                                              // [B, T]
-        var (bestTruthOverlap, bestTruth) = Assign(truths, real);
+        var overlaps = BoxOps.Iou(truths, _priorCorners);                                   // [B, T, P]
+        var (bestTruthOverlap, bestTruth) = Assign(overlaps, real);
         var matched = truths.gather(1, bestTruth.unsqueeze(-1).expand(batch, numPriors, 4)); // [B, P, 4]
         var classes = labels.gather(1, bestTruth).masked_fill(bestTruthOverlap < Threshold, 0);
         var ignored = labels < 0;
         if (ignored.any().item<bool>())
         {
-            var (ignoredOverlap, _) = Assign(truths, ignored);
+            var (ignoredOverlap, _) = Assign(overlaps, ignored);
             classes = classes.masked_fill((classes == 0).logical_and(ignoredOverlap >= Threshold), IgnoredLabel);
         }
         var loc = Coder.Encode(matched, _priors);
@@ -88,15 +89,15 @@ public sealed class PriorMatcher
     /// truth forced onto its best prior (overlap 2, above any threshold). Priors of an image without valid truths get
     /// overlap −1.
     /// </summary>
-    /// <param name="truths"><c>[B, T, 4]</c> corner boxes, padded.</param>
+    /// <param name="iou"><c>[B, T, P]</c> overlaps of the padded truths with the priors.</param>
     /// <param name="valid"><c>[B, T]</c> which truths take part.</param>
-    private (Tensor Overlap, Tensor Truth) Assign(Tensor truths, Tensor valid)
+    private (Tensor Overlap, Tensor Truth) Assign(Tensor iou, Tensor valid)
     {
-        long batch = truths.shape[0], maxTruths = truths.shape[1], numPriors = NumPriors;
-        var device = truths.device;
+        long batch = iou.shape[0], maxTruths = iou.shape[1], numPriors = NumPriors;
+        var device = iou.device;
         // Truths left out get overlap −1, so that they never beat a taking-part truth (real overlaps are ≥ 0) and
         // are never forced onto a prior.
-        var overlaps = BoxOps.Iou(truths, _priorCorners).masked_fill(valid.logical_not().unsqueeze(-1), -1); // [B, T, P]
+        var overlaps = iou.masked_fill(valid.logical_not().unsqueeze(-1), -1);              // [B, T, P]
         var bestPrior = overlaps.max(2).indexes;                                            // [B, T]
         var (bestTruthOverlap, bestTruth) = overlaps.max(1);                                // [B, P]
 

@@ -50,7 +50,7 @@ public static class CocoWriter
                 json.WriteNumberValue(o.Height);
                 json.WriteEndArray();
                 json.WriteNumber("area", o.Area ?? (double)o.Width * o.Height);
-                json.WriteNumber("iscrowd", o.Crowd || o.Difficult ? 1 : 0);
+                json.WriteNumber("iscrowd", o.DifficultOrCrowd ? 1 : 0);
                 json.WriteEndObject();
             }
         }

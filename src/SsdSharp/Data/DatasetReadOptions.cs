@@ -14,10 +14,10 @@ public sealed record DatasetReadOptions
     /// <summary>VOC split: the image list <c>ImageSets/Main/{Split}.txt</c> of every root. COCO files are one split each and ignore it.</summary>
     public string Split { get; init; } = "trainval";
 
-    /// <summary>Keep VOC <c>difficult</c> objects (evaluation, which ignores them; training that ignores them) instead of dropping them (training).</summary>
+    /// <summary>Keep VOC <c>difficult</c> objects (evaluation and a training that ignore them) instead of dropping them (training).</summary>
     public bool KeepDifficult { get; init; }
 
-    /// <summary>Keep COCO <c>iscrowd</c> objects (evaluation; training that ignores them) instead of dropping them (training).</summary>
+    /// <summary>Keep COCO <c>iscrowd</c> objects (evaluation and a training that ignore them) instead of dropping them (training).</summary>
     public bool KeepCrowd { get; init; }
 
     /// <summary>What to do with a problem in the ground truth.</summary>
@@ -36,9 +36,12 @@ public sealed record DatasetReadOptions
     /// </summary>
     public bool RequireImageFiles { get; init; } = true;
 
-    /// <summary>Training defaults: difficult and crowd objects dropped, problems fixed or skipped.</summary>
-    public static DatasetReadOptions ForTraining(IReadOnlyList<string>? classNames, string split = "trainval") =>
-        new() { ClassNames = classNames, Split = split };
+    /// <summary>
+    /// Training defaults: difficult and crowd objects dropped, problems fixed or skipped; kept when
+    /// <paramref name="ignoreDifficult"/>, for a training that ignores them (they must be read to be ignored).
+    /// </summary>
+    public static DatasetReadOptions ForTraining(IReadOnlyList<string>? classNames, string split = "trainval", bool ignoreDifficult = false) =>
+        new() { ClassNames = classNames, Split = split, KeepDifficult = ignoreDifficult, KeepCrowd = ignoreDifficult };
 
     /// <summary>Evaluation defaults: difficult and crowd objects kept (the evaluator ignores them), problems fixed or skipped.</summary>
     public static DatasetReadOptions ForEvaluation(IReadOnlyList<string>? classNames, string split = "test") =>

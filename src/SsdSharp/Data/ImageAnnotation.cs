@@ -31,6 +31,12 @@ public sealed record ObjectAnnotation(int ClassId, string Label, float X1, float
     public float Width => X2 - X1;
 
     /// <summary>
+    /// Difficult or crowd: an object evaluation ignores, and training drops when reading or, asked to, trains as a
+    /// region to ignore.
+    /// </summary>
+    public bool DifficultOrCrowd => Difficult || Crowd;
+
+    /// <summary>
     /// Whether the box is a proper box inside an image of <paramref name="width"/> × <paramref name="height"/>:
     /// 0 ≤ x1 &lt; x2 ≤ width and 0 ≤ y1 &lt; y2 ≤ height, what dataset validation guarantees for every object it returns.
     /// </summary>

@@ -147,7 +147,7 @@ internal sealed class EvaluationTable
                 var j = fill[Group(obj.ClassId - 1, i)]++;
                 x1[j] = obj.X1; y1[j] = obj.Y1; x2[j] = obj.X2; y2[j] = obj.Y2;
                 area[j] = obj.Area ?? ((double)obj.X2 - obj.X1) * ((double)obj.Y2 - obj.Y1);
-                ignore[j] = obj.Difficult || obj.Crowd;
+                ignore[j] = obj.DifficultOrCrowd;
                 if (!ignore[j]) positives[obj.ClassId - 1]++;
             }
         }

@@ -118,7 +118,7 @@ public sealed class TrainingLoader : IBatchSource
             throw new SsdInputException($"{annotation.ImagePath}: object box ({invalid.X1}, {invalid.Y1}, {invalid.X2}, {invalid.Y2}) " +
                                         $"is not inside the {image.Width}×{image.Height} image; read the dataset through DatasetReader, which validates it");
         var boxes = annotation.Objects.Select(o => new PixelBox(o.X1, o.Y1, o.X2, o.Y2)).ToArray();
-        var labels = annotation.Objects.Select(o => Options.IgnoreDifficult && (o.Difficult || o.Crowd) ? -o.ClassId : o.ClassId).ToArray();
+        var labels = annotation.Objects.Select(o => Options.IgnoreDifficult && o.DifficultOrCrowd ? -o.ClassId : o.ClassId).ToArray();
         return new TrainingSample(annotation.Id, new AugmentedImage(image), boxes, labels);
     }
 

@@ -46,18 +46,21 @@ public sealed record RandomIouCrop : ISampleTransform
     public void Apply(TrainingSample sample, RandomSource random)
     {
         if (Modes.Count == 0) return;
+        var labels = sample.Labels;
+        var objects = Enumerable.Range(0, labels.Length).Where(i => labels[i] > 0).ToArray();
         for (int round = 0; round < MaxRounds; round++)
         {
             var minIou = Modes[random.NextInt(Modes.Count)];
             if (minIou is null) return;
             for (int trial = 0; trial < MaxTrials; trial++)
             {
-                if (TryCrop(sample, random, minIou.Value)) return;
+                if (TryCrop(sample, objects, random, minIou.Value)) return;
             }
         }
     }
 
-    private bool TryCrop(TrainingSample sample, RandomSource random, double minIou)
+    /// <summary>Tries one patch; <paramref name="objects"/> indexes the sample's objects (not its ignored regions).</summary>
+    private bool TryCrop(TrainingSample sample, int[] objects, RandomSource random, double minIou)
     {
         int width = sample.Image.Width, height = sample.Image.Height;
         double w = random.Uniform(MinScale * width, width);
@@ -70,7 +73,6 @@ public sealed record RandomIouCrop : ISampleTransform
 
         var boxes = sample.Boxes;
         var labels = sample.Labels;
-        var objects = Enumerable.Range(0, boxes.Length).Where(i => labels[i] > 0).ToArray();
         if (objects.Any(i => PixelBox.Iou(boxes[i], patch) < minIou)) return false;
         if (objects.Length > 0 && !objects.Any(i => CentreInside(boxes[i], patch))) return false;
         var kept = Enumerable.Range(0, boxes.Length).Where(i => CentreInside(boxes[i], patch)).ToArray();
@@ -83,7 +85,7 @@ public sealed record RandomIouCrop : ISampleTransform
         return true;
     }
 
-    /// <summary>Intersection over union of two corner boxes, continuous coordinates (no +1).</summary>
+    /// <summary>Whether the centre of <paramref name="box"/> lies strictly inside <paramref name="patch"/>.</summary>
     private static bool CentreInside(PixelBox box, PixelBox patch)
     {
         float cx = (box.X1 + box.X2) / 2, cy = (box.Y1 + box.Y2) / 2;
