@@ -31,6 +31,10 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
 
     private readonly int _conv4_3Index;
 
+    // Set by the first Backward on the CPU (OneDnnConvolutions.BackwardAgreesWithoutOneDnn).
+    private bool _backwardChecked;
+    private bool _backwardWithoutOneDnn;
+
     /// <summary>The configuration the network was built from.</summary>
     public SsdConfig Config { get; }
 
@@ -75,7 +79,7 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
         var sources = new List<Tensor>();
         for (int i = 0; i < _vgg.Count; i++)
         {
-            x = _vgg[i].call(x);
+            x = _vgg[i] is Conv2d conv ? OneDnnConvolutions.Convolve(conv, x) : _vgg[i].call(x);
             observe?.Invoke($"vgg.{i}", _vgg[i], x);
             if (i == _conv4_3Index)
             {
@@ -87,7 +91,7 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
         sources.Add(x);
         for (int i = 0; i < _extras.Count; i++)
         {
-            x = nn.functional.relu(_extras[i].call(x));
+            x = nn.functional.relu(OneDnnConvolutions.Convolve(_extras[i], x));
             observe?.Invoke($"extras.{i}", _extras[i], x);
             if (i % 2 == 1) sources.Add(x);
         }
@@ -97,8 +101,8 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
         var confs = new List<Tensor>();
         for (int k = 0; k < sources.Count; k++)
         {
-            var l = _loc[k].call(sources[k]);
-            var c = _conf[k].call(sources[k]);
+            var l = OneDnnConvolutions.Convolve(_loc[k], sources[k]);
+            var c = OneDnnConvolutions.Convolve(_conf[k], sources[k]);
             observe?.Invoke($"loc.{k}", _loc[k], l);
             observe?.Invoke($"conf.{k}", _conf[k], c);
             // Permute output from (N, A*K, H, W) to (N, H, W, A*K) so that flattening orders boxes by row, column, box.
@@ -109,6 +113,35 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
         var conf = cat(confs, 1).view(n, -1, Config.NumClasses);
         return (loc.MoveToOuterDisposeScope(), conf.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// Computes the gradients of <paramref name="loss"/>, a scalar of this network's outputs in training mode
+    /// (<c>loss.backward()</c>), right on CPUs where oneDNN's are wrong (<see cref="OneDnnConvolutions"/>): the
+    /// forward pass has padded the channels of the convolutions concerned, so oneDNN stays on where that suffices.
+    /// On the CPU the first call runs the backward pass twice, with and without oneDNN, and where they disagree
+    /// this network's backward passes run without oneDNN from then on (unless <see cref="OneDnnConvolutions.EnvironmentVariable"/>
+    /// is set: <c>1</c> keeps oneDNN, <c>0</c> never uses it backward).
+    /// </summary>
+    public void Backward(Tensor loss)
+    {
+        if (_backwardWithoutOneDnn || OneDnnConvolutions.BackwardRemedies.HasFlag(OneDnnRemedies.BackwardWithoutOneDnn))
+        {
+            OneDnnConvolutions.BackwardWithoutOneDnn(loss);
+        }
+        else if (!_backwardChecked && loss.device_type == DeviceType.CPU && LibTorchContext.Available && OneDnnConvolutions.ComparesFirstBackward)
+        {
+            _backwardChecked = true;
+            _backwardWithoutOneDnn = !OneDnnConvolutions.BackwardAgreesWithoutOneDnn(loss, [.. named_parameters()], BiasesBeforeBatchNorm());
+        }
+        else
+        {
+            loss.backward();
+        }
+    }
+
+    /// <summary>The names of the biases of convolutions followed by batch norm, which cancels them: their true gradient is zero.</summary>
+    internal HashSet<string> BiasesBeforeBatchNorm() =>
+        [.. Enumerable.Range(0, _vgg.Count - 1).Where(i => _vgg[i] is Conv2d && _vgg[i + 1] is BatchNorm2d).Select(i => $"vgg.{i}.bias")];
 
     /// <summary>
     /// The reference's initialisation for training: Xavier-uniform weights and zero biases in the

@@ -263,7 +263,7 @@ public sealed class Trainer : IDisposable
         double lossC = losses.Confidence.item<float>();
         if (!double.IsFinite(lossL) || !double.IsFinite(lossC))
             throw new TrainingDivergedException(Iteration + 1, $"the loss became non-finite (loss_l = {lossL}, loss_c = {lossC})", batch.ImageIds, _checkpoint);
-        ConvolutionGradients.Backward(losses.Total());
+        Network.Backward(losses.Total());
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), maxNorm);
