@@ -43,6 +43,10 @@ public static class StateDictLoader
             throw WeightsException.NonFinite(source, nonFinite);
         foreach (var (key, value) in stateDict)
         {
+            // The scope holds the converted copy until copy_ has returned: a temporary passed straight in is
+            // unreachable once its handle is read, and a garbage collection during the (long) copy let the finalizer
+            // free it under libtorch, which then crashed incrementing its reference count.
+            using var scope = NewDisposeScope();
             var t = target[key];
             t.copy_(value.to(t.dtype, t.device));
         }
@@ -70,7 +74,11 @@ public static class StateDictLoader
             var nonFinite = loaded.Where(k => !IsFinite(stateDict[k])).ToList();
             if (nonFinite.Count > 0)
                 throw WeightsException.NonFinite(source, nonFinite);
-            foreach (var key in loaded) target[key].copy_(stateDict[key].to(target[key].dtype, target[key].device));
+            foreach (var key in loaded)
+            {
+                using var scope = NewDisposeScope();   // holds the converted copy until copy_ returns (Load says why)
+                target[key].copy_(stateDict[key].to(target[key].dtype, target[key].device));
+            }
         }
         var kept = required.Where(k => !loadedSet.Contains(k)).ToList();
         var unused = stateDict.Keys.Where(k => !target.ContainsKey(k) && !StateDictKeys.IsBookkeeping(k)).ToList();
