@@ -52,7 +52,10 @@ public static class OneDnnConvolutions
     // Two decisions, so that inference measures only what it uses.
     private static readonly Lazy<OneDnnRemedies> ForwardDecision = new(DecideForward);
     private static readonly Lazy<OneDnnRemedies> BackwardDecision = new(DecideBackward);
-    private static readonly object Gate = new();
+    // Backward passes without oneDNN share it (the switch is process-wide); measuring oneDNN needs it alone, or a
+    // "oneDNN" result could come from libtorch's own convolutions while another thread has oneDNN off.
+    private static readonly ReaderWriterLockSlim OneDnnSwitch = new();
+    private static readonly object Count = new();
     private static int _runningBackwards;
 
     /// <summary>What is done on this machine for right convolutions (decided once per process).</summary>
@@ -79,21 +82,43 @@ public static class OneDnnConvolutions
     /// <summary><c>loss.backward()</c> with libtorch's own convolutions.</summary>
     internal static void BackwardWithoutOneDnn(Tensor loss)
     {
-        // Counted, so that of two overlapping backward passes the first to finish does not turn oneDNN back on under the other.
-        lock (Gate)
-        {
-            if (_runningBackwards++ == 0) LibTorchContext.SetMkldnn(false);
-        }
+        OneDnnSwitch.EnterReadLock();
         try
         {
-            loss.backward();
+            // Counted, so that of two overlapping backward passes the first to finish does not turn oneDNN back on under the other.
+            lock (Count)
+            {
+                if (_runningBackwards++ == 0) LibTorchContext.SetMkldnn(false);
+            }
+            try
+            {
+                loss.backward();
+            }
+            finally
+            {
+                lock (Count)
+                {
+                    if (--_runningBackwards == 0) LibTorchContext.SetMkldnn(true);
+                }
+            }
         }
         finally
         {
-            lock (Gate)
-            {
-                if (--_runningBackwards == 0) LibTorchContext.SetMkldnn(true);
-            }
+            OneDnnSwitch.ExitReadLock();
+        }
+    }
+
+    /// <summary>Runs <paramref name="measure"/> while no backward pass has oneDNN off.</summary>
+    private static T WithOneDnnOn<T>(Func<T> measure)
+    {
+        OneDnnSwitch.EnterWriteLock();
+        try
+        {
+            return measure();
+        }
+        finally
+        {
+            OneDnnSwitch.ExitWriteLock();
         }
     }
 
@@ -122,20 +147,15 @@ public static class OneDnnConvolutions
         using var scope = NewDisposeScope();
         var before = parameters.Select(p => p.Parameter.grad?.detach().clone()).ToArray();
         foreach (var (_, p) in parameters) p.grad?.zero_();
-        loss.backward(retain_graph: true);
+        WithOneDnnOn(() =>
+        {
+            loss.backward(retain_graph: true);
+            return true;
+        });
         var withOneDnn = parameters.Select(p => p.Parameter.grad?.detach().clone()).ToArray();
         foreach (var (_, p) in parameters) p.grad?.zero_();
         BackwardWithoutOneDnn(loss);
-        var without = parameters.Select(p => zeroGradient.Contains(p.Name) ? null : p.Parameter.grad).ToArray();
-
-        double largest = without.Max(g => g is null ? 0 : g.abs().max().item<float>());
-        bool agree = true;
-        for (int i = 0; i < parameters.Count && agree; i++)
-        {
-            if (without[i] is not { } expected) continue;
-            double scale = Math.Max(expected.abs().max().item<float>(), 1e-2 * largest);
-            agree = (withOneDnn[i]! - expected).abs().max().item<float>() <= 1e-2 * scale;
-        }
+        bool agree = GradientsAgree(withOneDnn, [.. parameters.Select(p => zeroGradient.Contains(p.Name) ? null : p.Parameter.grad)]);
         using (no_grad())
         {
             for (int i = 0; i < parameters.Count; i++)
@@ -148,18 +168,49 @@ public static class OneDnnConvolutions
         return agree;
     }
 
-    /// <summary><paramref name="conv"/> (groups 1) applied to <paramref name="input"/>, with the zero channels that <see cref="Remedies"/> asks for.</summary>
+    /// <summary>
+    /// Whether every gradient of <paramref name="withOneDnn"/> is finite and within a hundredth of the largest magnitude
+    /// of its counterpart in <paramref name="without"/> (or of a hundredth of the largest of them all); a null in
+    /// <paramref name="without"/> is not compared.
+    /// </summary>
+    internal static bool GradientsAgree(IReadOnlyList<Tensor?> withOneDnn, IReadOnlyList<Tensor?> without)
+    {
+        double largest = without.Max(g => g is null ? 0 : Magnitude(g));
+        for (int i = 0; i < without.Count; i++)
+        {
+            if (without[i] is not { } expected) continue;
+            double scale = Math.Max(Magnitude(expected), 1e-2 * largest);
+            if (!(Magnitude(withOneDnn[i]! - expected) <= 1e-2 * scale)) return false;
+        }
+        return true;
+    }
+
+    private static double Magnitude(Tensor t) => t.abs().max().to(float64).item<double>();
+
+    /// <summary>
+    /// <paramref name="conv"/> applied to <paramref name="input"/>, with the zero channels that <see cref="Remedies"/> asks
+    /// for. Only float32 on the CPU (what was measured; float64 does not run on oneDNN), kernels larger than 1×1 (1×1
+    /// ones were right), groups 1 and zero padding (all of <see cref="SsdNetwork"/>'s).
+    /// </summary>
     internal static Tensor Convolve(Conv2d conv, Tensor input)
     {
-        if (input.device_type != DeviceType.CPU || conv.padding is not { } padding) return conv.call(input);
-        bool spatial = conv.kernel_size.Any(k => k > 1);
-        long extraInputs = spatial && conv.in_channels > ChannelMultiple && ForwardDecision.Value.HasFlag(OneDnnRemedies.PadInputChannels)
+        if (input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || conv.padding is null
+            || conv.groups != 1 || conv.padding_mode != PaddingModes.Zeros || !conv.kernel_size.Any(k => k > 1))
+            return conv.call(input);
+        var remedies = ForwardDecision.Value | (is_grad_enabled() ? BackwardDecision.Value : OneDnnRemedies.None);
+        return Convolve(conv, input, remedies);
+    }
+
+    /// <summary><see cref="Convolve(Conv2d, Tensor)"/> with the remedies given rather than measured (for tests on any CPU).</summary>
+    internal static Tensor Convolve(Conv2d conv, Tensor input, OneDnnRemedies remedies)
+    {
+        long extraInputs = conv.in_channels > ChannelMultiple && remedies.HasFlag(OneDnnRemedies.PadInputChannels)
             ? MissingChannels(conv.in_channels) : 0;
-        long extraOutputs = is_grad_enabled() && BackwardDecision.Value.HasFlag(OneDnnRemedies.PadOutputChannels)
+        long extraOutputs = is_grad_enabled() && remedies.HasFlag(OneDnnRemedies.PadOutputChannels)
             ? MissingChannels(conv.out_channels) : 0;
         return extraInputs == 0 && extraOutputs == 0
             ? conv.call(input)
-            : PaddedConvolution(input, conv.weight!, conv.bias, conv.stride, padding, conv.dilation, extraInputs, extraOutputs);
+            : PaddedConvolution(input, conv.weight!, conv.bias, conv.stride, conv.padding!, conv.dilation, extraInputs, extraOutputs);
     }
 
     /// <summary>How many channels <paramref name="channels"/> lacks to a multiple of <see cref="ChannelMultiple"/>.</summary>
@@ -201,8 +252,9 @@ public static class OneDnnConvolutions
     }
 
     // Unmended where padding does not help either (no such CPU is known): the forward pass has no slower fallback here.
+    // SSD_ONEDNN=0 concerns backward passes only.
     private static OneDnnRemedies DecideForward() =>
-        KeepOneDnnSetting() is null && !ForwardIsRight(padded: false) && ForwardIsRight(padded: true)
+        KeepOneDnnSetting() != true && WithOneDnnOn(() => !ForwardIsRight(padded: false) && ForwardIsRight(padded: true))
             ? OneDnnRemedies.PadInputChannels
             : OneDnnRemedies.None;
 
@@ -210,9 +262,11 @@ public static class OneDnnConvolutions
     {
         true => OneDnnRemedies.None,
         false => LibTorchContext.Available ? OneDnnRemedies.BackwardWithoutOneDnn : OneDnnRemedies.None,
-        null when GradientsAreRight(padded: false) => OneDnnRemedies.None,
-        null when GradientsAreRight(padded: true) => OneDnnRemedies.PadOutputChannels,
-        null => LibTorchContext.Available ? OneDnnRemedies.BackwardWithoutOneDnn : OneDnnRemedies.None,
+        null => WithOneDnnOn(() =>
+            GradientsAreRight(padded: false) ? OneDnnRemedies.None
+            : GradientsAreRight(padded: true) ? OneDnnRemedies.PadOutputChannels
+            : LibTorchContext.Available ? OneDnnRemedies.BackwardWithoutOneDnn
+            : OneDnnRemedies.None),
     };
 
     /// <summary>Convolutions shaped like the failing ones forward (3×3, stride 1 and 2, 24 and 40 input channels), against float64.</summary>

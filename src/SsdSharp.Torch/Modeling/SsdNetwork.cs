@@ -118,7 +118,7 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
     /// Computes the gradients of <paramref name="loss"/>, a scalar of this network's outputs in training mode
     /// (<c>loss.backward()</c>), right on CPUs where oneDNN's are wrong (<see cref="OneDnnConvolutions"/>): the
     /// forward pass has padded the channels of the convolutions concerned, so oneDNN stays on where that suffices.
-    /// On the CPU the first call runs the backward pass twice, with and without oneDNN, and where they disagree
+    /// On the CPU in float32 the first call runs the backward pass twice, with and without oneDNN, and where they disagree
     /// this network's backward passes run without oneDNN from then on (unless <see cref="OneDnnConvolutions.EnvironmentVariable"/>
     /// is set: <c>1</c> keeps oneDNN, <c>0</c> never uses it backward).
     /// </summary>
@@ -128,7 +128,8 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
         {
             OneDnnConvolutions.BackwardWithoutOneDnn(loss);
         }
-        else if (!_backwardChecked && loss.device_type == DeviceType.CPU && LibTorchContext.Available && OneDnnConvolutions.ComparesFirstBackward)
+        else if (!_backwardChecked && loss.device_type == DeviceType.CPU && loss.dtype == ScalarType.Float32 && LibTorchContext.Available
+                 && OneDnnConvolutions.ComparesFirstBackward)
         {
             _backwardChecked = true;
             _backwardWithoutOneDnn = !OneDnnConvolutions.BackwardAgreesWithoutOneDnn(loss, [.. named_parameters()], BiasesBeforeBatchNorm());

@@ -85,6 +85,7 @@ public sealed class OneDnnConvolutionsTests
         network.Initialize();
         network.eval();
         using var generator = new Generator(12);
+        RandomBiases(network, generator);
         var images = randn([2, 3, 300, 300], generator: generator) * 50;
         var (loc, conf) = network.call(images);
         network.to(float64);
@@ -133,6 +134,54 @@ public sealed class OneDnnConvolutionsTests
         }
     }
 
+    /// <summary>
+    /// The wiring on any CPU: a convolution given both remedies (24 inputs, 12 outputs: both padded) keeps its
+    /// output, bias included, and the gradients of its input, weight and bias, against float64; outputs are padded
+    /// only while gradients are recorded.
+    /// </summary>
+    [Fact]
+    public void ConvolveWithRemediesGivesTheConvolution()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(21);
+        using var conv = nn.Conv2d(24, 12, 3, padding: 1);
+        using (no_grad())
+        {
+            conv.weight!.copy_(randn(conv.weight.shape, generator: generator));
+            conv.bias!.copy_(randn(conv.bias.shape, generator: generator));
+        }
+        var input = randn([2, 24, 19, 19], generator: generator);
+        var gradOutput = randn([2, 12, 19, 19], generator: generator);
+        const OneDnnRemedies both = OneDnnRemedies.PadInputChannels | OneDnnRemedies.PadOutputChannels;
+        var (output, gradients) = Run((x, w, b) => OneDnnConvolutions.Convolve(conv, x, both), input, conv.weight!, conv.bias!, gradOutput);
+        var gradientsOfConv = new[] { conv.weight!.grad!.clone(), conv.bias!.grad!.clone() };
+        var (expectedOutput, expected) = Run((x, w, b) => nn.functional.conv2d(x, w, b, padding: [1, 1]),
+            input.to(float64), conv.weight!.to(float64), conv.bias!.to(float64), gradOutput.to(float64));
+
+        TensorAssert.Close(expectedOutput, output.to(float64), atol: 1e-4 * expectedOutput.abs().max().item<double>(), what: "output");
+        TensorAssert.Close(expected[0], gradients[0].to(float64), atol: 1e-4 * expected[0].abs().max().item<double>(), what: "input gradient");
+        TensorAssert.Close(expected[1], gradientsOfConv[0].to(float64), atol: 1e-4 * expected[1].abs().max().item<double>(), what: "weight gradient");
+        TensorAssert.Close(expected[2], gradientsOfConv[1].to(float64), atol: 1e-4 * expected[2].abs().max().item<double>(), what: "bias gradient");
+        using (no_grad()) Assert.Equal([2L, 12, 19, 19], OneDnnConvolutions.Convolve(conv, input, both).shape);
+    }
+
+    /// <summary>The comparison of the first backward pass: rounding differences agree, a fault of 3 % or a NaN does not, and a parameter left out is not compared.</summary>
+    [Fact]
+    public void GradientsAgreeTellsRoundingFromFaults()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(22);
+        Tensor?[] without = [randn([64, 3, 3, 3], generator: generator), randn([64], generator: generator) * 1e-6];
+        Tensor?[] Changed(int index, Tensor by) => [.. without.Select((g, i) => i == index ? g! + by : g!.clone())];
+
+        Assert.True(OneDnnConvolutions.GradientsAgree(Changed(0, without[0]! * 1e-3), without), "a 0.1 % difference is rounding");
+        Assert.False(OneDnnConvolutions.GradientsAgree(Changed(0, without[0]! * 0.03), without), "a 3 % error is a fault");
+        Assert.False(OneDnnConvolutions.GradientsAgree(Changed(0, full([64, 3, 3, 3], double.NaN)), without), "NaN is a fault");
+        Assert.True(OneDnnConvolutions.GradientsAgree(Changed(1, full([64], 1e-4)), without), "the second gradient is below a hundredth of the largest: its noise is judged against that");
+        Assert.False(OneDnnConvolutions.GradientsAgree(Changed(1, full([64], 1.0)), without), "an error as large as the largest gradient is a fault anywhere");
+        Assert.True(OneDnnConvolutions.GradientsAgree(Changed(1, full([64], 1.0)), [without[0], null]), "a parameter left out is not compared");
+    }
+
     private static (Tensor Output, Tensor[] Gradients) Run(Func<Tensor, Tensor, Tensor, Tensor> convolution, Tensor input, Tensor weight, Tensor bias, Tensor gradOutput)
     {
         var x = input.detach().requires_grad_();
@@ -158,10 +207,20 @@ public sealed class OneDnnConvolutionsTests
         var network = new SsdNetwork(config);
         network.Initialize();
         network.train();
+        // Zero biases (Initialize's): the float32 network then matches float64 to 1e-3 (with random ones to about 3e-3);
+        // the padding's handling of biases is checked by the inference and Convolve tests.
         using var generator = new Generator((ulong)seed + 7);
         var images = randn([2, 3, 300, 300], generator: generator) * 50;
         var (loc, conf) = network.call(images);
         return (network, images, randn(loc.shape, generator: generator), randn(conf.shape, generator: generator));
+    }
+
+    /// <summary>Biases other than <see cref="SsdNetwork.Initialize"/>'s zeros, so that a bias lost or misplaced by the padding shows.</summary>
+    private static void RandomBiases(SsdNetwork network, Generator generator)
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+            if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.copy_(randn(parameter.shape, generator: generator) * 0.1);
     }
 
     /// <summary>A loss that weighs every output of both heads, so that every parameter gets a gradient.</summary>
