@@ -9,7 +9,7 @@ namespace SsdSharp.Modeling;
 /// </summary>
 /// <remarks>
 /// <para>Why: on an AMD EPYC of family 26 (Zen 5), libtorch 2.10's oneDNN 3.7.1 gets some convolutions wrong, not
-/// always the same way (errors of 5–100 % of the largest value, or NaN). Measured there against float64 (which
+/// always the same way (errors of 3–100 % of the largest value, or NaN). Measured there against float64 (which
 /// oneDNN does not compute) for 1 to 1,024 input and 4 to 256 output channels, kernels 1×1 and 3×3:</para>
 /// <list type="bullet">
 /// <item>the input gradient of a 3×3 convolution of stride 1 (any padding or dilation) whose output channels are
