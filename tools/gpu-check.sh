@@ -3,7 +3,7 @@
 #
 #   tools/gpu-check.sh bundle BUNDLE.tar.xz   (on a build machine with the .NET SDK)
 #     publishes `ssd` and the benchmarks self-contained for linux-x64 and removes the CPU libtorch
-#     libraries (1.4 GB), keeping libLibTorchSharp.so, and ONNX Runtime: the bundle is ~37 MB and needs
+#     libraries (1.4 GB; libLibTorchSharp.so stays) and ONNX Runtime: the bundle is ~37 MB and needs
 #     no .NET; it fails when it and the repository would not fit in what a device run carries.
 #
 #   tools/gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]   (on the GPU machine: Linux x64, NVIDIA driver,

@@ -49,11 +49,7 @@ public static class ReferenceWeights
                 }
             }
             using var _ = no_grad();
-            foreach (var (key, value) in renamed)
-            {
-                using var scope = NewDisposeScope();   // holds the converted copy until copy_ returns (StateDictLoader.Load says why)
-                target[key].copy_(value.to(target[key].dtype));
-            }
+            foreach (var (key, value) in renamed) StateDictLoader.CopyConverted(target[key], value);
         }
         finally
         {

@@ -41,15 +41,7 @@ public static class StateDictLoader
         var nonFinite = stateDict.Where(kv => !IsFinite(kv.Value)).Select(kv => kv.Key).ToList();
         if (nonFinite.Count > 0)
             throw WeightsException.NonFinite(source, nonFinite);
-        foreach (var (key, value) in stateDict)
-        {
-            // The scope holds the converted copy until copy_ has returned: a temporary passed straight in is
-            // unreachable once its handle is read, and a garbage collection during the (long) copy let the finalizer
-            // free it under libtorch, which then crashed incrementing its reference count.
-            using var scope = NewDisposeScope();
-            var t = target[key];
-            t.copy_(value.to(t.dtype, t.device));
-        }
+        foreach (var (key, value) in stateDict) CopyConverted(target[key], value);
     }
 
     /// <summary>
@@ -74,15 +66,21 @@ public static class StateDictLoader
             var nonFinite = loaded.Where(k => !IsFinite(stateDict[k])).ToList();
             if (nonFinite.Count > 0)
                 throw WeightsException.NonFinite(source, nonFinite);
-            foreach (var key in loaded)
-            {
-                using var scope = NewDisposeScope();   // holds the converted copy until copy_ returns (Load says why)
-                target[key].copy_(stateDict[key].to(target[key].dtype, target[key].device));
-            }
+            foreach (var key in loaded) CopyConverted(target[key], stateDict[key]);
         }
         var kept = required.Where(k => !loadedSet.Contains(k)).ToList();
         var unused = stateDict.Keys.Where(k => !target.ContainsKey(k) && !StateDictKeys.IsBookkeeping(k)).ToList();
         return new WeightTransfer(loaded, kept, unused);
+    }
+
+    /// <summary>Copies <paramref name="value"/> into <paramref name="target"/>, converted to its type and device.</summary>
+    internal static void CopyConverted(Tensor target, Tensor value)
+    {
+        // The scope holds the converted copy until copy_ has returned: a temporary passed straight in is unreachable
+        // once its handle is read, and a garbage collection during the (long) copy let the finalizer free it under
+        // libtorch, which then crashed incrementing its reference count.
+        using var scope = NewDisposeScope();
+        target.copy_(value.to(target.dtype, target.device));
     }
 
     private static bool IsFinite(Tensor t)

@@ -90,8 +90,8 @@ public sealed class OneDnnConvolutionsTests
         var (loc, conf) = network.call(images);
         network.to(float64);
         var (expectedLoc, expectedConf) = network.call(images.to(float64));
-        TensorAssert.Close(expectedLoc, loc.to(float64), atol: 1e-4 * expectedLoc.abs().max().item<double>(), what: "loc");
-        TensorAssert.Close(expectedConf, conf.to(float64), atol: 1e-4 * expectedConf.abs().max().item<double>(), what: "conf");
+        CloseToFloat64(expectedLoc, loc, "loc");
+        CloseToFloat64(expectedConf, conf, "conf");
     }
 
     /// <summary>
@@ -127,10 +127,10 @@ public sealed class OneDnnConvolutionsTests
                 input.to(float64), weight.to(float64), bias.to(float64), gradOutput.to(float64));
 
             Assert.Equal(expectedOutput.shape, output.shape);
-            TensorAssert.Close(expectedOutput, output.to(float64), atol: 1e-4 * expectedOutput.abs().max().item<double>(), what: $"output of {what}");
+            CloseToFloat64(expectedOutput, output, $"output of {what}");
             string[] names = ["input", "weight", "bias"];
             for (int i = 0; i < names.Length; i++)
-                TensorAssert.Close(expected[i], gradients[i].to(float64), atol: 1e-4 * expected[i].abs().max().item<double>(), what: $"{names[i]} gradient of {what}");
+                CloseToFloat64(expected[i], gradients[i], $"{names[i]} gradient of {what}");
         }
     }
 
@@ -158,10 +158,10 @@ public sealed class OneDnnConvolutionsTests
         var (expectedOutput, expected) = Run((x, w, b) => nn.functional.conv2d(x, w, b, padding: [1, 1]),
             input.to(float64), conv.weight!.to(float64), conv.bias!.to(float64), gradOutput.to(float64));
 
-        TensorAssert.Close(expectedOutput, output.to(float64), atol: 1e-4 * expectedOutput.abs().max().item<double>(), what: "output");
-        TensorAssert.Close(expected[0], gradients[0].to(float64), atol: 1e-4 * expected[0].abs().max().item<double>(), what: "input gradient");
-        TensorAssert.Close(expected[1], gradientsOfConv[0].to(float64), atol: 1e-4 * expected[1].abs().max().item<double>(), what: "weight gradient");
-        TensorAssert.Close(expected[2], gradientsOfConv[1].to(float64), atol: 1e-4 * expected[2].abs().max().item<double>(), what: "bias gradient");
+        CloseToFloat64(expectedOutput, output, "output");
+        CloseToFloat64(expected[0], gradients[0], "input gradient");
+        CloseToFloat64(expected[1], gradientsOfConv[0], "weight gradient");
+        CloseToFloat64(expected[2], gradientsOfConv[1], "bias gradient");
         using (no_grad()) Assert.Equal([2L, 12, 19, 19], OneDnnConvolutions.Convolve(conv, input, both).shape);
     }
 
@@ -181,6 +181,10 @@ public sealed class OneDnnConvolutionsTests
         Assert.False(OneDnnConvolutions.GradientsAgree(Changed(1, full([64], 1.0)), without), "an error as large as the largest gradient is a fault anywhere");
         Assert.True(OneDnnConvolutions.GradientsAgree(Changed(1, full([64], 1.0)), [without[0], null]), "a parameter left out is not compared");
     }
+
+    /// <summary>Float32 <paramref name="actual"/> within 1e-4 of the largest magnitude of float64 <paramref name="expected"/>.</summary>
+    private static void CloseToFloat64(Tensor expected, Tensor actual, string what) =>
+        TensorAssert.Close(expected, actual.to(float64), atol: 1e-4 * expected.abs().max().item<double>(), what: what);
 
     private static (Tensor Output, Tensor[] Gradients) Run(Func<Tensor, Tensor, Tensor, Tensor> convolution, Tensor input, Tensor weight, Tensor bias, Tensor gradOutput)
     {
