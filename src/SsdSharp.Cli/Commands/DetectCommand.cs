@@ -31,8 +31,7 @@ internal static class DetectCommand
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var backendOptions = new BackendOptions();
-        var tile = new Option<int?>("--tile") { Description = "Detect large images in square tiles of this many pixels (plus the whole image, merged by NMS): finds small objects, a forward pass per tile." };
-        var overlap = new Option<double>("--overlap") { Description = "With --tile: the fraction of a tile that neighbouring tiles share.", DefaultValueFactory = _ => new TileOptions().Overlap };
+        var tiling = new TilingOptions();
         var inputs = new Argument<string[]>("INPUT")
         {
             Description = "Image files or folders; video files, rtsp:// or http:// streams, /dev/videoN (docs/video.md).",
@@ -41,8 +40,9 @@ internal static class DetectCommand
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images, videos, cameras and streams.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, tile, overlap, maxMegapixels, force, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
         };
+        tiling.AddTo(command);
         var video = new DetectVideo();
         video.AddTo(command);
         backendOptions.AddTo(command);
@@ -76,8 +76,7 @@ internal static class DetectCommand
                 detector.Detection = Override(detector.Detection);
                 return detector;
             }
-            var tiles = parse.GetValue(tile) is { } size ? new TileOptions { Size = size, Overlap = parse.GetValue(overlap) }.Validate() : null;
-            if (tiles is null && parse.GetResult(overlap) is { Implicit: false }) throw new SsdInputException("--overlap needs --tile SIZE");
+            var tiles = tiling.Parse(parse);
             var given = parse.GetValue(inputs) ?? [];
             if (video.Applies(parse, given))
             {
@@ -134,7 +133,7 @@ internal static class DetectCommand
             CommandRunner.WriteError(e.Message);
         }
         IEnumerable<ImageDetections> Detect(Action<ImageDecodeException> onError) =>
-            tiles is null ? detector.DetectFiles(paths, onError) : DetectTiled(detector, paths, tiles, onError);
+            tiles is null ? detector.DetectFiles(paths, onError) : detector.DetectFilesTiled(paths, tiles, onError);
         if (paths.Count == 1)
         {
             results.AddRange(Detect(OnError));
@@ -156,25 +155,6 @@ internal static class DetectCommand
                 }
             });
         return (results, failures);
-    }
-
-    /// <summary>Each image in tiles, one after the other (a large image's tiles fill the batches).</summary>
-    private static IEnumerable<ImageDetections> DetectTiled(SsdDetector detector, List<string> paths, TileOptions tiles, Action<ImageDecodeException> onError)
-    {
-        foreach (var path in paths)
-        {
-            RgbImage image;
-            try
-            {
-                image = RgbImage.Decode(path);
-            }
-            catch (ImageDecodeException e)
-            {
-                onError(e);
-                continue;
-            }
-            yield return detector.DetectTiled(image, tiles, path);
-        }
     }
 
     /// <summary>Draws each image's detections scoring at least <paramref name="minScore"/>, highest first (their captions get the best places).</summary>

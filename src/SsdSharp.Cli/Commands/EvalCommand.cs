@@ -34,14 +34,17 @@ internal static class EvalCommand
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
         var backendOptions = new BackendOptions();
+        var tiling = new TilingOptions();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
             data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, maxMegapixels, force,
         };
+        tiling.AddTo(command);
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             ImageLimitOption.Apply(parse, maxMegapixels);
+            var tiles = tiling.Parse(parse);
             var detectionsFile = parse.GetValue(detections);
             var weightsFile = parse.GetValue(weights);
             var configName = parse.GetValue(config);
@@ -49,6 +52,8 @@ internal static class EvalCommand
                 throw new SsdInputException("eval: give either --detections FILE or --weights MODEL, not both");
             if (parse.GetValue(saveDetections) is not null && detectionsFile is not null)
                 throw new SsdInputException("eval: --save-detections saves a model's detections; it does not go with --detections");
+            if (tiles != null && detectionsFile is not null)
+                throw new SsdInputException("eval: --tile runs the model in tiles; it does not go with --detections");
             if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
@@ -68,7 +73,7 @@ internal static class EvalCommand
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
                 detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
-                var results = DetectWithProgress(detector, truth.Images, e =>
+                var results = DetectWithProgress(detector, truth.Images, tiles, e =>
                 {
                     unreadable++;
                     CommandRunner.WriteError(e.Message);
@@ -152,8 +157,12 @@ internal static class EvalCommand
         _ => truth.Spec.Format == DatasetFormat.Voc ? EvaluationMetric.Voc : EvaluationMetric.Coco,
     };
 
-    /// <summary>Runs the model over the split with a progress bar on stderr; an unreadable image goes to <paramref name="onError"/> and is left out.</summary>
-    private static IReadOnlyList<EvaluatedImage> DetectWithProgress(SsdDetector detector, IReadOnlyList<ImageAnnotation> images, Action<Imaging.ImageDecodeException> onError)
+    /// <summary>
+    /// Runs the model over the split (in tiles where <paramref name="tiles"/> says) with a progress bar on stderr; an
+    /// unreadable image goes to <paramref name="onError"/> and is left out.
+    /// </summary>
+    private static IReadOnlyList<EvaluatedImage> DetectWithProgress(SsdDetector detector, IReadOnlyList<ImageAnnotation> images, TileOptions? tiles,
+        Action<Imaging.ImageDecodeException> onError)
     {
         IReadOnlyList<EvaluatedImage> results = [];
         Terminal.Error.Progress()
@@ -166,7 +175,7 @@ internal static class EvalCommand
                 {
                     task.Value = done;
                     task.Description = $"detecting: {done}/{images.Count} images, {done / clock.Elapsed.TotalSeconds:F1} images/s";
-                }), onError);
+                }), onError, tiles: tiles);
             });
         return results;
     }

@@ -33,9 +33,11 @@ public static class ModelEvaluation
     /// scores of the whole split would be wrong without it.
     /// </param>
     /// <param name="cancellationToken">Stops between batches.</param>
+    /// <param name="tiles">Detects each image tile by tile (<see cref="SsdDetector.DetectTiled"/>) instead of whole.</param>
     /// <exception cref="Imaging.ImageDecodeException">An image of the split cannot be read, and there is no <paramref name="onError"/>.</exception>
     public static IReadOnlyList<EvaluatedImage> Detect(SsdDetector detector, IReadOnlyList<ImageAnnotation> images,
-        IProgress<int>? progress = null, Action<Imaging.ImageDecodeException>? onError = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, Action<Imaging.ImageDecodeException>? onError = null, CancellationToken cancellationToken = default,
+        TileOptions? tiles = null)
     {
         var byPath = new Dictionary<string, ImageAnnotation>(StringComparer.Ordinal);
         foreach (var image in images) byPath[image.ImagePath] = image;
@@ -52,7 +54,9 @@ public static class ModelEvaluation
             onError(e);
             Report();
         };
-        foreach (var result in detector.DetectFiles(images.Select(i => i.ImagePath), skip, cancellationToken))
+        var paths = images.Select(i => i.ImagePath);
+        var detected = tiles is null ? detector.DetectFiles(paths, skip, cancellationToken) : detector.DetectFilesTiled(paths, tiles, skip, cancellationToken);
+        foreach (var result in detected)
         {
             results.Add(new EvaluatedImage(byPath[result.Image], result));
             Report();

@@ -140,6 +140,32 @@ public sealed class SsdDetector : IDisposable
     }
 
     /// <summary>
+    /// Detects objects in many files, each tile by tile (<see cref="DetectTiled"/>), one file after the other (an
+    /// image's tiles fill the batches). Results come in input order; a file that cannot be decoded is passed to
+    /// <paramref name="onError"/> and skipped, or, without a handler, stops the run with its error.
+    /// </summary>
+    public IEnumerable<ImageDetections> DetectFilesTiled(IEnumerable<string> paths, TileOptions tiles, Action<ImageDecodeException>? onError = null,
+        CancellationToken cancellationToken = default)
+    {
+        tiles.Validate();
+        foreach (var path in paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RgbImage image;
+            try
+            {
+                image = RgbImage.Decode(path);
+            }
+            catch (ImageDecodeException e) when (onError is not null)
+            {
+                onError(e);
+                continue;
+            }
+            yield return DetectTiled(image, tiles, path);
+        }
+    }
+
+    /// <summary>
     /// Detects objects in many files, one outcome per file in input order: decoding and preprocessing run
     /// in parallel ahead of the forward passes (one per <see cref="DetectorOptions.BatchSize"/> files) and
     /// post-processing behind them, so that the backend does not wait on decoding. Memory stays bounded

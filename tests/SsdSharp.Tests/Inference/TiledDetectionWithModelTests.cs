@@ -1,0 +1,76 @@
+using SsdSharp.Boxes;
+using SsdSharp.Data;
+using SsdSharp.Data.Synthetic;
+using SsdSharp.Inference;
+using SsdSharp.Preprocessing;
+using SsdSharp.Tests.Serving;
+using Xunit.Abstractions;
+
+namespace SsdSharp.Tests.Inference;
+
+/// <summary>
+/// Tiled detection with the bundled model on synthetic images with their true boxes: tiles must add objects, not
+/// confident boxes for the parts of objects that a tile's edge cuts off.
+/// </summary>
+public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestOutputHelper output) : IClassFixture<BundledDetector>, IDisposable
+{
+    private const float Confident = 0.5f;
+    private readonly string _folder = Directory.CreateTempSubdirectory("ssd-tiled").FullName;
+
+    [Theory]
+    [InlineData(150)]
+    [InlineData(300)]
+    public void TilesFindAtLeastWhatTheWholeImageFindsAndKeepItsPrecision(int size)
+    {
+        SyntheticDataset.Generate(_folder, new SyntheticDatasetOptions { Images = 30, Seed = 11 });
+        // Difficult objects count as objects here: a confident box on one is not a false one.
+        var images = new[] { "trainval", "test" }
+            .SelectMany(split => VocReader.Read([_folder], new DatasetReadOptions { Split = split, KeepDifficult = true }).Images)
+            .ToArray();
+        var detector = bundled.Detector;
+        var (whole, tiled) = (new Tally(), new Tally());
+        foreach (var item in images)
+        {
+            var image = RgbImage.Decode(item.ImagePath);
+            whole.Add(detector.Detect([image], ["image"])[0], item);
+            tiled.Add(detector.DetectTiled(image, new TileOptions { Size = size }), item);
+        }
+        output.WriteLine($"whole images: {whole}; tiles of {size} px: {tiled}");
+        Assert.True(whole.Objects > 60, $"the whole images found {whole}");
+        Assert.True(tiled.Objects >= whole.Objects, $"tiles of {size} px found {tiled}, the whole images {whole}");
+        // Measured: the whole images 0.96, tiles of 300 and 150 px 0.96 and 0.95; merged without the rules of
+        // TiledDetection.Detect (boxes at the tiles' inner edges, large boxes the whole image shows) 0.65 and 0.32.
+        Assert.True(tiled.Precision >= 0.85, $"tiles of {size} px: {tiled}; the whole images {whole}");
+    }
+
+    /// <summary>Confident detections: the objects they find (same label, IoU ≥ 0.5), and how many of them are on an object.</summary>
+    private sealed class Tally
+    {
+        public int Objects { get; private set; }
+        private int _onObjects, _onNone;
+
+        public double Precision => (double)_onObjects / Math.Max(1, _onObjects + _onNone);
+
+        public void Add(ImageDetections result, ImageAnnotation truth)
+        {
+            var boxes = truth.Objects.Select(o => (o.Label, Box: new PixelBox(o.X1, o.Y1, o.X2 + 1, o.Y2 + 1))).ToArray();
+            var found = new HashSet<int>();
+            foreach (var d in result.Detections.Where(d => d.Score >= Confident))
+            {
+                int hit = Array.FindIndex(boxes, o => o.Label == d.Label && PixelBox.Iou(d.Box, o.Box) >= 0.5);
+                if (hit < 0)
+                {
+                    _onNone++;
+                    continue;
+                }
+                _onObjects++;
+                found.Add(hit);
+            }
+            Objects += found.Count;
+        }
+
+        public override string ToString() => $"{Objects} objects, {_onObjects} confident boxes on objects and {_onNone} on none (precision {Precision:F2})";
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
