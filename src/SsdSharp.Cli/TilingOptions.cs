@@ -35,7 +35,4 @@ internal sealed class TilingOptions
         if (parse.GetResult(_overlap) is { Implicit: false }) throw new SsdInputException("--overlap needs --tile SIZE");
         return null;
     }
-
-    /// <summary>Whether <c>--tile</c> was given (for options that do not go with it).</summary>
-    public bool Given(ParseResult parse) => parse.GetValue(_tile) is not null;
 }

@@ -13,7 +13,11 @@ public sealed record TileOptions
     /// <summary>The fraction of a tile's side that neighbouring tiles share (so that an object cut by one tile's edge lies whole in the next).</summary>
     public double Overlap { get; init; } = 0.2;
 
-    /// <summary>Whether the whole image, shrunk to the network input as without tiling, is detected too (for objects larger than a tile).</summary>
+    /// <summary>
+    /// Whether the whole image, shrunk to the network input as without tiling, is detected too (for objects larger than
+    /// a tile). With it, a tile's boxes that reach the tile's inner edges, and large ones that the whole image shows
+    /// well, are left to the whole image (<see cref="SsdDetector.DetectTiled"/>); without it every tile's box is merged.
+    /// </summary>
     public bool WholeImage { get; init; } = true;
 
     /// <summary>Checks the settings.</summary>
