@@ -9,16 +9,12 @@ namespace SsdSharp.Cli;
 /// </summary>
 internal sealed class TilingOptions
 {
-    private readonly Option<int?> _tile = new("--tile")
-    {
-        Description = "Detect large images in square tiles of this many pixels (plus the whole image, merged by NMS): finds small objects, a forward pass per tile.",
-    };
+    private readonly Option<int?> _tile = NumericOption.Optional("--tile",
+        "Detect large images in square tiles of this many pixels (plus the whole image, merged by NMS): finds small objects, a forward pass per tile.",
+        new NumberRange<int>(TileOptions.MinSize));
 
-    private readonly Option<double> _overlap = new("--overlap")
-    {
-        Description = "With --tile: the fraction of a tile that neighbouring tiles share.",
-        DefaultValueFactory = _ => new TileOptions().Overlap,
-    };
+    private readonly Option<double> _overlap = NumericOption.Create("--overlap", "With --tile: the fraction of a tile that neighbouring tiles share.",
+        new NumberRange<double>(0, 1, MaxOpen: true), new TileOptions().Overlap);
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -26,18 +26,18 @@ public static class ModelEvaluation
     /// <summary>Detects objects in every image of <paramref name="images"/>, batched, in split order.</summary>
     /// <param name="detector">The model. Evaluation normally keeps every detection (no global cap), as the reference does.</param>
     /// <param name="images">The split's annotated images.</param>
-    /// <param name="progress">Told the number of images done (detected or failed) after each batch.</param>
+    /// <param name="progress">Told the number of images done (detected or failed) after each batch (each image, tiled).</param>
     /// <param name="onError">
     /// Told of each image that cannot be read, which is then left out of the results, so that scoring them
     /// scores the readable part of the split. Without it the first such image stops the evaluation: the
     /// scores of the whole split would be wrong without it.
     /// </param>
-    /// <param name="cancellationToken">Stops between batches.</param>
     /// <param name="tiles">Detects each image tile by tile (<see cref="SsdDetector.DetectTiled"/>) instead of whole.</param>
+    /// <param name="cancellationToken">Stops between batches (images, tiled).</param>
     /// <exception cref="Imaging.ImageDecodeException">An image of the split cannot be read, and there is no <paramref name="onError"/>.</exception>
     public static IReadOnlyList<EvaluatedImage> Detect(SsdDetector detector, IReadOnlyList<ImageAnnotation> images,
-        IProgress<int>? progress = null, Action<Imaging.ImageDecodeException>? onError = null, CancellationToken cancellationToken = default,
-        TileOptions? tiles = null)
+        IProgress<int>? progress = null, Action<Imaging.ImageDecodeException>? onError = null, TileOptions? tiles = null,
+        CancellationToken cancellationToken = default)
     {
         var byPath = new Dictionary<string, ImageAnnotation>(StringComparer.Ordinal);
         foreach (var image in images) byPath[image.ImagePath] = image;
@@ -46,7 +46,8 @@ public static class ModelEvaluation
         void Report()
         {
             int done = results.Count + failed;
-            if (done % detector.Options.BatchSize == 0 || done == images.Count) progress?.Report(done);
+            // A tiled image takes as long as many batches.
+            if (tiles is not null || done % detector.Options.BatchSize == 0 || done == images.Count) progress?.Report(done);
         }
         Action<Imaging.ImageDecodeException>? skip = onError is null ? null : e =>
         {

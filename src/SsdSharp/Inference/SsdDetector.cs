@@ -149,7 +149,14 @@ public sealed class SsdDetector : IDisposable
     public IEnumerable<ImageDetections> DetectFilesTiled(IEnumerable<string> paths, TileOptions tiles, Action<ImageDecodeException>? onError = null,
         CancellationToken cancellationToken = default)
     {
+        // Checked here, not when the enumeration starts.
         tiles.Validate();
+        return DetectEachTiled(paths, tiles, onError, cancellationToken);
+    }
+
+    private IEnumerable<ImageDetections> DetectEachTiled(IEnumerable<string> paths, TileOptions tiles, Action<ImageDecodeException>? onError,
+        CancellationToken cancellationToken)
+    {
         foreach (var path in paths)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -20,11 +20,14 @@ public sealed record TileOptions
     /// </summary>
     public bool WholeImage { get; init; } = true;
 
+    /// <summary>The smallest tile: smaller ones are mostly enlargement, at a forward pass each.</summary>
+    public const int MinSize = 32;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="SsdInputException">A value is out of range.</exception>
     public TileOptions Validate()
     {
-        if (Size < 32) throw new SsdInputException($"tile size: must be at least 32 pixels, got {Size}");
+        if (Size < MinSize) throw new SsdInputException($"tile size: must be at least {MinSize} pixels, got {Size}");
         if (!(Overlap is >= 0 and < 1)) throw new SsdInputException($"tile overlap: must be in [0, 1), got {Overlap}");
         return this;
     }

@@ -35,10 +35,9 @@ internal static class TiledDetection
 
     /// <summary>
     /// Detects the tiles (and the whole image) in batches and merges their detections by NMS in image coordinates.
-    /// With the whole image detected too, a tile's box is left out where it reaches one of the tile's inner edges
-    /// (<see cref="CutByInnerEdge"/>) or where the whole image shows its object well (<see cref="BetterSeenWhole"/>):
-    /// merged without these two rules, tiles of 300 px lost 9 objects of 70–175 px of the synthetic validation split
-    /// that the whole image finds, to confident boxes on parts of them.
+    /// With the whole image detected too, the tiles' boxes that <see cref="LeftToOtherViews"/> names are left out:
+    /// merged with them, tiles of 300 px lost 9 objects of 70–175 px of the synthetic validation split that the whole
+    /// image finds, to confident boxes on parts of them.
     /// </summary>
     public static ImageDetections Detect(SsdDetector detector, RgbImage image, string name, TileOptions options)
     {
@@ -51,13 +50,11 @@ internal static class TiledDetection
             var chunk = tiles.Skip(start).Take(batch).ToList();
             var crops = chunk.Select(t => image.Crop(t.X, t.Y, t.Width, t.Height)).ToArray();
             var results = detector.Detect(crops, chunk.Select(_ => name).ToArray());
-            for (int i = 0; i < chunk.Count; i++)
+            foreach (var (tile, result) in chunk.Zip(results))
             {
-                var (x, y, _, _) = chunk[i];
-                detections.AddRange(results[i].Detections
-                    .Select(d => d with { Box = new PixelBox(d.Box.X1 + x, d.Box.Y1 + y, d.Box.X2 + x, d.Box.Y2 + y) })
-                    .Where(d => !wholeImage || (!CutByInnerEdge(d.Box, chunk[i], image.Width, image.Height)
-                        && !BetterSeenWhole(d.Box, chunk[i], image.Width, image.Height, detector.Config))));
+                detections.AddRange(result.Detections
+                    .Select(d => d with { Box = new PixelBox(d.Box.X1 + tile.X, d.Box.Y1 + tile.Y, d.Box.X2 + tile.X, d.Box.Y2 + tile.Y) })
+                    .Where(d => !wholeImage || !LeftToOtherViews(d.Box, tile, image.Width, image.Height, options.Overlap, detector.Config)));
             }
         }
         if (wholeImage) detections.AddRange(detector.Detect([image], [name])[0].Detections);
@@ -65,33 +62,43 @@ internal static class TiledDetection
     }
 
     /// <summary>
-    /// Whether <paramref name="box"/> (image coordinates) reaches an edge of <paramref name="tile"/> that is not the
-    /// image's border, to within 2 % of the tile's side. Such a box is most likely the part of an object the tile cuts
-    /// off, scored as confidently as a whole one and with a box too small for it: kept, it can win the merge against
-    /// the object's true box. An object small enough to fit the overlap lies whole in the neighbouring tile, a larger
-    /// one in the whole image.
+    /// Whether a tile's <paramref name="box"/> (image coordinates) is left to the other views of its object: the
+    /// neighbouring tiles and the whole image, which the network sees whole.
+    /// <list type="bullet">
+    /// <item>A box that reaches an edge the tile shares with another (<see cref="CutAt"/>) is most likely the part
+    /// of an object the tile cuts off, scored as confidently as a whole one and with a box too small for it, which would
+    /// win the merge against the object's true box. It is left out where another view has more of the object: where
+    /// the whole image shows it at least as large as the smallest default box, or where it is narrower across the cut
+    /// than the overlap (an object cut by both of two neighbouring tiles shows the overlap and more to at least one of
+    /// them, and one that fits the overlap lies whole in one). Otherwise, as for an object of 100 px straddling a seam
+    /// of a 2,400 px image (12 px on a 300 px input), the tile's box is all there is, and stays.</item>
+    /// <item>A box larger than half the tile is left out where the whole image shows it at least twice the smallest
+    /// default box: a tile enlarges what it shows (2× for tiles of 150 px) and cuts the scene around it, and the
+    /// network, trained on whole scenes, then sees large objects in plain background (on synthetic images with no
+    /// object at all: squares as large as the tile, scored 0.5–0.7).</item>
+    /// </list>
     /// </summary>
-    public static bool CutByInnerEdge(PixelBox box, (int X, int Y, int Width, int Height) tile, int width, int height)
+    public static bool LeftToOtherViews(PixelBox box, (int X, int Y, int Width, int Height) tile, int width, int height, double overlap, SsdConfig config)
     {
-        float margin = 0.02f * Math.Max(tile.Width, tile.Height);
-        return (tile.X > 0 && box.X1 <= tile.X + margin)
-            || (tile.Y > 0 && box.Y1 <= tile.Y + margin)
-            || (tile.X + tile.Width < width && box.X2 >= tile.X + tile.Width - margin)
-            || (tile.Y + tile.Height < height && box.Y2 >= tile.Y + tile.Height - margin);
+        double smallest = config.MinSizes[0];
+        double sideInWholeImage = Math.Max((box.X2 - box.X1) * config.InputSize / width, (box.Y2 - box.Y1) * config.InputSize / height);
+        var (acrossX, acrossY) = CutAt(box, tile, width, height);
+        bool neighbourHasMore = (acrossX && box.X2 - box.X1 < overlap * tile.Width) || (acrossY && box.Y2 - box.Y1 < overlap * tile.Height);
+        bool largeInTile = Math.Max(box.X2 - box.X1, box.Y2 - box.Y1) > 0.5 * Math.Max(tile.Width, tile.Height);
+        return ((acrossX || acrossY) && (sideInWholeImage >= smallest || neighbourHasMore))
+            || (largeInTile && sideInWholeImage >= 2 * smallest);
     }
 
     /// <summary>
-    /// Whether the whole image is the better view of an object that a tile boxed as <paramref name="box"/>: the box
-    /// is larger than half the tile's side, and the whole image, shrunk to the network input, still shows it at least
-    /// twice the side of the smallest default box. A tile enlarges what it shows (2× for tiles of 150 px) and cuts the
-    /// scene around it, and the network, trained on whole scenes, then sees large objects in plain background
-    /// (on synthetic images with no object at all: squares as large as the tile, scored 0.5–0.7).
+    /// Whether <paramref name="box"/> (image coordinates) reaches a left or right (<c>AcrossX</c>) or a top or bottom
+    /// (<c>AcrossY</c>) edge of <paramref name="tile"/> that is not the image's border, to within 2 % of the tile's side
+    /// (a cut object's box ends a little short of the cut).
     /// </summary>
-    public static bool BetterSeenWhole(PixelBox box, (int X, int Y, int Width, int Height) tile, int width, int height, SsdConfig config)
+    public static (bool AcrossX, bool AcrossY) CutAt(PixelBox box, (int X, int Y, int Width, int Height) tile, int width, int height)
     {
-        bool largeInTile = Math.Max(box.X2 - box.X1, box.Y2 - box.Y1) > 0.5 * Math.Max(tile.Width, tile.Height);
-        double sideInWholeImage = Math.Max((box.X2 - box.X1) * config.InputSize / width, (box.Y2 - box.Y1) * config.InputSize / height);
-        return largeInTile && sideInWholeImage >= 2 * config.MinSizes[0];
+        float margin = 0.02f * Math.Max(tile.Width, tile.Height);
+        return ((tile.X > 0 && box.X1 <= tile.X + margin) || (tile.X + tile.Width < width && box.X2 >= tile.X + tile.Width - margin),
+            (tile.Y > 0 && box.Y1 <= tile.Y + margin) || (tile.Y + tile.Height < height && box.Y2 >= tile.Y + tile.Height - margin));
     }
 
     /// <summary>

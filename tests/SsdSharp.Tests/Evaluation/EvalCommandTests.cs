@@ -68,6 +68,8 @@ public class EvalCommandTests
     [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections saves a model's detections")]
     [InlineData(new[] { "--detections", "a.json", "--tile", "150" }, "--tile runs the model in tiles; it does not go with --detections")]
     [InlineData(new[] { "--overlap", "0.3" }, "--overlap needs --tile SIZE")]
+    [InlineData(new[] { "--tile", "abc" }, "--tile")]
+    [InlineData(new[] { "--tile", "150", "--overlap", "1" }, "--overlap")]
     public void DetectionSourceIsAModelOrAFile(string[] args, string message)
     {
         var result = CliRunner.Run(["eval", "--data", CaseA.VocSpec, .. args]);
@@ -106,20 +108,27 @@ public class EvalCommandTests
     public void TiledEvaluationScoresWhatTiledDetectionGives()
     {
         var root = Directory.CreateTempSubdirectory("ssd-eval-tiled").FullName;
-        SyntheticDataset.Generate(root, new SyntheticDatasetOptions { Images = 10, Seed = 5 });
-        var detections = Path.Combine(Directory.CreateTempSubdirectory("ssd-eval-tiled-out").FullName, "dets.json");
-        var images = File.ReadAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt")).Select(id => Path.Combine(root, "JPEGImages", id + ".jpg"));
-        // detect caps an image's detections at 200, evaluation keeps them all.
-        var detected = CliRunner.Run(["detect", .. images, "--tile", "150", "--overlap", "0.25", "--max-detections", "0", "--backend", "libtorch", "--output", detections]);
-        Assert.True(detected.ExitCode == 0, detected.Stderr);
+        try
+        {
+            SyntheticDataset.Generate(root, new SyntheticDatasetOptions { Images = 10, Seed = 5 });
+            var detections = Path.Combine(root, "dets.json");
+            var images = File.ReadAllLines(Path.Combine(root, "ImageSets", "Main", "test.txt")).Select(id => Path.Combine(root, "JPEGImages", id + ".jpg"));
+            // detect caps an image's detections at 200, evaluation keeps them all.
+            var detected = CliRunner.Run(["detect", .. images, "--tile", "150", "--overlap", "0.25", "--max-detections", "0", "--backend", "libtorch", "--output", detections]);
+            Assert.True(detected.ExitCode == 0, detected.Stderr);
 
-        var tiled = CliRunner.Run("eval", "--data", "VOC:" + root, "--tile", "150", "--overlap", "0.25", "--backend", "libtorch", "--metric", "both", "--format", "json");
-        var scored = CliRunner.Run("eval", "--data", "VOC:" + root, "--detections", detections, "--config", "shapes300", "--metric", "both", "--format", "json");
-        var whole = CliRunner.Run("eval", "--data", "VOC:" + root, "--backend", "libtorch", "--metric", "both", "--format", "json");
-        Assert.True(tiled.ExitCode == 0 && scored.ExitCode == 0 && whole.ExitCode == 0, tiled.Stderr + scored.Stderr + whole.Stderr);
-        double Ap(CliRunner.Result r) => JsonDocument.Parse(r.Stdout).RootElement.GetProperty("coco").GetProperty("AP").GetDouble();
-        // The saved file rounds boxes to 0.01 pixel and scores to 1e-6.
-        Assert.Equal(Ap(scored), Ap(tiled), 1e-3);
-        Assert.NotEqual(Ap(whole), Ap(tiled), 3);
+            var tiled = CliRunner.Run("eval", "--data", "VOC:" + root, "--tile", "150", "--overlap", "0.25", "--backend", "libtorch", "--metric", "both", "--format", "json");
+            var scored = CliRunner.Run("eval", "--data", "VOC:" + root, "--detections", detections, "--config", "shapes300", "--metric", "both", "--format", "json");
+            var whole = CliRunner.Run("eval", "--data", "VOC:" + root, "--backend", "libtorch", "--metric", "both", "--format", "json");
+            Assert.True(tiled.ExitCode == 0 && scored.ExitCode == 0 && whole.ExitCode == 0, tiled.Stderr + scored.Stderr + whole.Stderr);
+            double Ap(CliRunner.Result r) => JsonDocument.Parse(r.Stdout).RootElement.GetProperty("coco").GetProperty("AP").GetDouble();
+            // The saved file rounds boxes to 0.01 pixel and scores to 1e-6.
+            Assert.Equal(Ap(scored), Ap(tiled), 1e-3);
+            Assert.NotEqual(Ap(whole), Ap(tiled), 3);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }

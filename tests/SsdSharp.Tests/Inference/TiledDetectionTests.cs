@@ -38,27 +38,35 @@ public class TiledDetectionTests
         // The middle column of a 591 × 606 image: tiles of 300 px at x = 240 (inner edges left and right), y = 0
         // (the top is the image's border, the bottom an inner edge); 2 % of 300 px is the margin.
         var tile = (X: 240, Y: 0, Width: 300, Height: 300);
-        Assert.False(TiledDetection.CutByInnerEdge(new PixelBox(260, 0, 320, 60), tile, 591, 606));
-        Assert.True(TiledDetection.CutByInnerEdge(new PixelBox(245, 100, 320, 160), tile, 591, 606));
-        Assert.True(TiledDetection.CutByInnerEdge(new PixelBox(400, 100, 535, 160), tile, 591, 606));
-        Assert.True(TiledDetection.CutByInnerEdge(new PixelBox(400, 250, 450, 295), tile, 591, 606));
+        Assert.Equal((false, false), TiledDetection.CutAt(new PixelBox(260, 0, 320, 60), tile, 591, 606));
+        Assert.Equal((true, false), TiledDetection.CutAt(new PixelBox(245, 100, 320, 160), tile, 591, 606));
+        Assert.Equal((true, false), TiledDetection.CutAt(new PixelBox(400, 100, 535, 160), tile, 591, 606));
+        Assert.Equal((false, true), TiledDetection.CutAt(new PixelBox(400, 250, 450, 295), tile, 591, 606));
         // The last column ends at the image's right border: a box reaching it is whole.
-        Assert.False(TiledDetection.CutByInnerEdge(new PixelBox(450, 100, 591, 160), (291, 0, 300, 300), 591, 606));
+        Assert.Equal((false, false), TiledDetection.CutAt(new PixelBox(450, 100, 591, 160), (291, 0, 300, 300), 591, 606));
     }
 
     [Fact]
-    public void ALargeBoxIsLeftToTheWholeImageUnlessTheWholeImageShowsItTooSmall()
+    public void ABoxIsLeftToTheWholeImageOnlyWhereTheWholeImageShowsItLargeEnough()
     {
         var config = SsdPresets.Shapes300;
-        var tile = (X: 0, Y: 0, Width: 150, Height: 150);
-        // Up to half the tile: the tile's.
-        Assert.False(TiledDetection.BetterSeenWhole(new PixelBox(10, 10, 85, 85), tile, 600, 600, config));
+        var corner = (X: 0, Y: 0, Width: 150, Height: 150);
+        // Up to half the tile, clear of its inner edges: the tile's.
+        Assert.False(TiledDetection.LeftToOtherViews(new PixelBox(10, 10, 85, 85), corner, 600, 600, 0.2, config));
         // Larger than half the tile: 100 px of a 600 px image is 50 px on the 300 px input, under twice the smallest
         // default box (2 × 30 px), so still the tile's; 130 px is 65 px there, the whole image's.
-        Assert.False(TiledDetection.BetterSeenWhole(new PixelBox(10, 10, 110, 110), tile, 600, 600, config));
-        Assert.True(TiledDetection.BetterSeenWhole(new PixelBox(10, 10, 140, 140), tile, 600, 600, config));
+        Assert.False(TiledDetection.LeftToOtherViews(new PixelBox(10, 10, 110, 110), corner, 600, 600, 0.2, config));
+        Assert.True(TiledDetection.LeftToOtherViews(new PixelBox(10, 10, 140, 140), corner, 600, 600, 0.2, config));
         // The same box in a 2400 px image is 16 px on the input: the tile's.
-        Assert.False(TiledDetection.BetterSeenWhole(new PixelBox(10, 10, 140, 140), tile, 2400, 2400, config));
+        Assert.False(TiledDetection.LeftToOtherViews(new PixelBox(10, 10, 140, 140), corner, 2400, 2400, 0.2, config));
+
+        // At the tile's inner (right) edge, 60 px across the cut (more than the overlap): in a 600 px image 30 px on the
+        // input, the whole image's; in a 2400 px image 7.5 px there, and the tile's box is all there is.
+        var cut = new PixelBox(90, 10, 150, 70);
+        Assert.True(TiledDetection.LeftToOtherViews(cut, corner, 600, 600, 0.2, config));
+        Assert.False(TiledDetection.LeftToOtherViews(cut, corner, 2400, 2400, 0.2, config));
+        // Narrower across the cut than the overlap (30 px): the neighbouring tile has more of it, whatever the image.
+        Assert.True(TiledDetection.LeftToOtherViews(new PixelBox(130, 10, 150, 70), corner, 2400, 2400, 0.2, config));
     }
 
     [Fact]
