@@ -31,9 +31,10 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
 
     private readonly int _conv4_3Index;
 
-    // Set by the first Backward on the CPU (OneDnnConvolutions.BackwardAgreesWithoutOneDnn).
-    private bool _backwardChecked;
-    private bool _backwardWithoutOneDnn;
+    // Whether oneDNN's gradients agreed with libtorch's own in the first Backward on the CPU; null until compared.
+    // Where they did not, the forward pass still appends the zero filters that only oneDNN needs: a step then computes
+    // bit for bit as the comparing one did, so a run's steps stay repeatable.
+    private bool? _oneDnnGradientsAgree;
 
     /// <summary>The configuration the network was built from.</summary>
     public SsdConfig Config { get; }
@@ -124,15 +125,14 @@ public sealed class SsdNetwork : nn.Module<Tensor, (Tensor Loc, Tensor Conf)>
     /// </summary>
     public void Backward(Tensor loss)
     {
-        if (_backwardWithoutOneDnn || OneDnnConvolutions.BackwardRemedies.HasFlag(OneDnnRemedies.BackwardWithoutOneDnn))
+        if (_oneDnnGradientsAgree == false || OneDnnConvolutions.BackwardRemedies.HasFlag(OneDnnRemedies.BackwardWithoutOneDnn))
         {
             OneDnnConvolutions.BackwardWithoutOneDnn(loss);
         }
-        else if (!_backwardChecked && loss.device_type == DeviceType.CPU && loss.dtype == ScalarType.Float32 && LibTorchContext.Available
+        else if (_oneDnnGradientsAgree is null && loss.device_type == DeviceType.CPU && loss.dtype == ScalarType.Float32 && LibTorchContext.Available
                  && OneDnnConvolutions.ComparesFirstBackward)
         {
-            _backwardChecked = true;
-            _backwardWithoutOneDnn = !OneDnnConvolutions.BackwardAgreesWithoutOneDnn(loss, [.. named_parameters()], BiasesBeforeBatchNorm());
+            _oneDnnGradientsAgree = OneDnnConvolutions.BackwardAgreesWithoutOneDnn(loss, [.. named_parameters()], BiasesBeforeBatchNorm());
         }
         else
         {

@@ -1,6 +1,7 @@
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
 using SsdSharp.Preprocessing;
+using Tile = (int X, int Y, int Width, int Height);
 
 namespace SsdSharp.Inference;
 
@@ -12,9 +13,9 @@ internal static class TiledDetection
     /// size·(1 − overlap), the last one moved back to end at the border, so that every tile is whole and inside.
     /// An image side shorter than a tile gives one tile of that side.
     /// </summary>
-    public static List<(int X, int Y, int Width, int Height)> Layout(int width, int height, TileOptions options)
+    public static List<Tile> Layout(int width, int height, TileOptions options)
     {
-        var tiles = new List<(int, int, int, int)>();
+        var tiles = new List<Tile>();
         foreach (int y in Starts(height, options))
         {
             foreach (int x in Starts(width, options))
@@ -78,13 +79,13 @@ internal static class TiledDetection
     /// object at all: squares as large as the tile, scored 0.5–0.7).</item>
     /// </list>
     /// </summary>
-    public static bool LeftToOtherViews(PixelBox box, (int X, int Y, int Width, int Height) tile, int width, int height, double overlap, SsdConfig config)
+    public static bool LeftToOtherViews(PixelBox box, Tile tile, int width, int height, double overlap, SsdConfig config)
     {
         double smallest = config.MinSizes[0];
-        double sideInWholeImage = Math.Max((box.X2 - box.X1) * config.InputSize / width, (box.Y2 - box.Y1) * config.InputSize / height);
+        double sideInWholeImage = Math.Max(box.Width * config.InputSize / width, box.Height * config.InputSize / height);
         var (acrossX, acrossY) = CutAt(box, tile, width, height);
-        bool neighbourHasMore = (acrossX && box.X2 - box.X1 < overlap * tile.Width) || (acrossY && box.Y2 - box.Y1 < overlap * tile.Height);
-        bool largeInTile = Math.Max(box.X2 - box.X1, box.Y2 - box.Y1) > 0.5 * Math.Max(tile.Width, tile.Height);
+        bool neighbourHasMore = (acrossX && box.Width < overlap * tile.Width) || (acrossY && box.Height < overlap * tile.Height);
+        bool largeInTile = Math.Max(box.Width, box.Height) > 0.5 * Math.Max(tile.Width, tile.Height);
         return ((acrossX || acrossY) && (sideInWholeImage >= smallest || neighbourHasMore))
             || (largeInTile && sideInWholeImage >= 2 * smallest);
     }
@@ -94,7 +95,7 @@ internal static class TiledDetection
     /// (<c>AcrossY</c>) edge of <paramref name="tile"/> that is not the image's border, to within 2 % of the tile's side
     /// (a cut object's box ends a little short of the cut).
     /// </summary>
-    public static (bool AcrossX, bool AcrossY) CutAt(PixelBox box, (int X, int Y, int Width, int Height) tile, int width, int height)
+    public static (bool AcrossX, bool AcrossY) CutAt(PixelBox box, Tile tile, int width, int height)
     {
         float margin = 0.02f * Math.Max(tile.Width, tile.Height);
         return ((tile.X > 0 && box.X1 <= tile.X + margin) || (tile.X + tile.Width < width && box.X2 >= tile.X + tile.Width - margin),

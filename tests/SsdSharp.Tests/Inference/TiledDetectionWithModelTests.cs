@@ -22,11 +22,7 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
     [InlineData(300)]
     public void TilesFindAtLeastWhatTheWholeImageFindsAndKeepItsPrecision(int size)
     {
-        SyntheticDataset.Generate(_folder, new SyntheticDatasetOptions { Images = 30, Seed = 11 });
-        // Difficult objects count as objects here: a confident box on one is not a false one.
-        var images = new[] { "trainval", "test" }
-            .SelectMany(split => VocReader.Read([_folder], new DatasetReadOptions { Split = split, KeepDifficult = true }).Images)
-            .ToArray();
+        var images = Generate(new SyntheticDatasetOptions { Images = 30, Seed = 11 });
         var detector = bundled.Detector;
         var (whole, tiled) = (new Tally(), new Tally());
         foreach (var item in images)
@@ -48,13 +44,10 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
     {
         // Objects of 60–150 px in images of 1,200–1,600 px: on the whole image shrunk to 300 px they are 11–38 px, and
         // many of them straddle a seam between tiles of 300 px.
-        SyntheticDataset.Generate(_folder, new SyntheticDatasetOptions
+        var images = Generate(new SyntheticDatasetOptions
         {
             Images = 10, Seed = 7, MinSide = 1200, MaxSide = 1600, MaxObjects = 12, ObjectPixels = (60, 150), DifficultBelow = 1,
         });
-        var images = new[] { "trainval", "test" }
-            .SelectMany(split => VocReader.Read([_folder], new DatasetReadOptions { Split = split, KeepDifficult = true }).Images)
-            .ToArray();
         int objects = images.Sum(i => i.Objects.Count);
         var tiled = new Tally(0.3f);
         foreach (var item in images) tiled.Add(bundled.Detector.DetectTiled(RgbImage.Decode(item.ImagePath), new TileOptions { Size = 300 }), item);
@@ -62,6 +55,20 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
         Assert.True(objects >= 20, $"{objects} objects");
         // Measured: 73 of 73; 67 when every box at a tile's inner edge was left out, as if the whole image saw them.
         Assert.True(tiled.Objects >= 0.97 * objects, $"tiles of 300 px found {tiled.Objects} of {objects} objects");
+    }
+
+    /// <summary>
+    /// A synthetic set in the test's folder, all its images (both splits) with their objects; difficult objects count as
+    /// objects here: a confident box on one is not a false one.
+    /// </summary>
+    private ImageAnnotation[] Generate(SyntheticDatasetOptions options)
+    {
+        SyntheticDataset.Generate(_folder, options);
+        return
+        [
+            .. new[] { "trainval", "test" }
+                .SelectMany(split => VocReader.Read([_folder], new DatasetReadOptions { Split = split, KeepDifficult = true }).Images),
+        ];
     }
 
     /// <summary>Confident detections: the objects they find (same label, IoU ≥ 0.5), and how many of them are on an object.</summary>
