@@ -8,11 +8,20 @@ namespace SsdSharp.Cli;
 /// <summary>Finds the model a command should use: the given weights, or the model bundled with SsdSharp.</summary>
 internal static class ModelResolver
 {
-    /// <summary>File name of the bundled model, copied beside the executable.</summary>
-    public const string BundledModelName = "shapes300.safetensors";
+    /// <summary>
+    /// The models copied beside the executable (<c>models/NAME.safetensors</c>): shapes300, the default, and
+    /// shapes512, the same network fine-tuned on a 512-pixel input for small objects (docs/training.md).
+    /// </summary>
+    public const string BundledModels = "shapes300, shapes512";
 
-    /// <summary>Path of the bundled model beside the executable.</summary>
-    public static string BundledModelPath => Path.Combine(AppContext.BaseDirectory, "models", BundledModelName);
+    /// <summary>Path of the default bundled model beside the executable.</summary>
+    public static string BundledModelPath => PathOf("shapes300");
+
+    /// <summary>The path of the bundled model called <paramref name="name"/>, or null when there is none.</summary>
+    public static string? BundledModelPathOf(string name) =>
+        name.Length > 0 && name.IndexOfAny(['/', '\\', '.']) < 0 && File.Exists(PathOf(name)) ? PathOf(name) : null;
+
+    private static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".safetensors");
 
     /// <summary>
     /// A detector for <paramref name="weights"/> (an SsdSharp model, a torchvision SSD300 <c>.pth</c>, or an

@@ -14,7 +14,7 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var weights = WeightsOption.Create("--weights", "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config. Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for ssd.pytorch .pth; overrides a model's class names)." };
         var confThreshold = NumericOption.Optional("--conf-threshold", "Minimum class score, in [0, 1). Default: the model's (0.01).", new NumberRange<double>(0, 1, MaxOpen: true));
         var nmsThreshold = NumericOption.Optional("--nms-threshold", "NMS IoU threshold, in (0, 1]. Default: the model's (0.45).", new NumberRange<double>(0, 1, MinOpen: true));

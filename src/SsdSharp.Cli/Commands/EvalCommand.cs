@@ -20,7 +20,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Dataset: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set (ImageSets/Main/SPLIT.txt); COCO files are one split.", DefaultValueFactory = _ => "test" };
         var detections = new Option<string?>("--detections") { Description = "Precomputed detections: ssd detect JSON or a COCO results list (the images need not be present)." };
-        var weights = new Option<string?>("--weights") { Description = "Model to run over the split (SsdSharp model, torchvision SSD300 .pth, or ssd.pytorch .pth with --config). Default: the bundled model." };
+        var weights = WeightsOption.Create("--weights", "Model to run over the split (SsdSharp model, torchvision SSD300 .pth, or ssd.pytorch .pth with --config). Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset, JSON config or model file: the classes to evaluate (default: the model's, or those found in the data)." };
         var batch = NumericOption.Create("--batch", "Images per forward pass (with --weights).", NumericOption.BatchRange, 8);
         var device = DeviceOption.Create();

@@ -49,7 +49,7 @@ internal static class ExplainCommand
         var split = new Option<string>("--split") { Description = "VOC split.", DefaultValueFactory = _ => "trainval" };
         var id = new Option<string>("--id") { Description = "Image id: the VOC file stem, or the COCO image id.", Required = true };
         var threshold = new Option<double>("--threshold") { Description = "Matching IoU threshold.", DefaultValueFactory = _ => 0.5 };
-        var weights = new Option<string?>("--weights") { Description = "A model whose confidences pick the hard negatives (3:1 mining); without it none are drawn." };
+        var weights = WeightsOption.Create("--weights", "A model whose confidences pick the hard negatives (3:1 mining); without it none are drawn.");
         var output = Out();
         var command = new Command("match", "For one training image: the ground truth, the default boxes matched to each object (and forced best matches), and with --weights the hard negatives.")
         {
@@ -80,7 +80,7 @@ internal static class ExplainCommand
 
     private static Command Detect()
     {
-        var weights = new Option<string?>("--weights") { Description = "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled model." };
+        var weights = WeightsOption.Create("--weights", "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth)." };
         var confThreshold = new Option<double>("--conf-threshold") { Description = "Minimum class score of a candidate.", DefaultValueFactory = _ => 0.3 };
         var nmsThreshold = new Option<double>("--nms-threshold") { Description = "NMS IoU threshold.", DefaultValueFactory = _ => 0.45 };

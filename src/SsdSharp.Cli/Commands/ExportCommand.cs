@@ -19,7 +19,8 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config.", Required = true };
+        var weights = WeightsOption.Create("--weights", "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config.");
+        weights.Required = true;
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for an ssd.pytorch .pth; overrides a model's class names)." };
         var output = new Option<string>("--output") { Description = "The .onnx file to write.", Required = true };
         var opset = NumericOption.Create("--opset", $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",

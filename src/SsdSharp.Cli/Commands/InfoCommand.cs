@@ -16,7 +16,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string?>("--weights") { Description = "The model auto chooses for (SsdSharp model, .pth with --config, or .onnx). Default: the bundled model." };
+        var weights = WeightsOption.Create("--weights", "The model auto chooses for (SsdSharp model, .pth with --config, or .onnx). Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth)." };
         var noAutoCache = new Option<bool>("--no-auto-cache") { Description = "Time the candidates again instead of showing the cached choice." };
         var command = new Command("info", "Print the CPU, threads, libtorch and ONNX Runtime versions, CUDA, and what --backend auto picks.")

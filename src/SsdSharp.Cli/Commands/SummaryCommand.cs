@@ -12,7 +12,7 @@ internal static class SummaryCommand
 {
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300, torchvision300) or JSON file.", DefaultValueFactory = _ => "voc300" };
+        var config = new Option<string>("--config") { Description = $"Preset ({string.Join(", ", SsdPresets.Names)}) or JSON file.", DefaultValueFactory = _ => "voc300" };
         var classes = NumericOption.Optional("--classes", "Number of object classes (without background), overriding the config's.", new NumberRange<int>(1));
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");

@@ -26,7 +26,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Preset (voc300, coco300, voc512, coco512, shapes300, torchvision300) or JSON config; with --resume it must be the run's (with --init: default the model's)." };
+        var config = new Option<string?>("--config") { Description = $"Preset ({string.Join(", ", SsdPresets.Names)}) or JSON config; with --resume it must be the run's (with --init: default the model's)." };
         var data = new Option<string>("--data") { Description = "Training set: VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR].", Required = true };
         var split = new Option<string>("--split") { Description = "VOC image set to train on.", DefaultValueFactory = _ => "trainval" };
         var output = new Option<string?>("--out") { Description = "Output directory for checkpoints, log, loss curve and model: a new or empty folder, or one ssd made." };
@@ -47,11 +47,9 @@ internal static class TrainCommand
         var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
         var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
-        var init = new Option<string?>("--init")
-        {
-            Description = "Fine-tune: start from this model (SsdSharp model, torchvision or ssd.pytorch .pth); what fits is loaded, the rest " +
-                          "(the class heads, for other classes) re-initialised. Without --config: the model's configuration with the data's classes. Not with --resume or --base.",
-        };
+        var init = WeightsOption.Create("--init",
+            "Fine-tune: start from this model (SsdSharp model, torchvision or ssd.pytorch .pth); what fits is loaded, the rest " +
+            "(the class heads, for other classes) re-initialised. Without --config: the model's configuration with the data's classes. Not with --resume or --base.");
         var seed = NumericOption.Optional("--seed", "Seed of initialisation, data order and augmentation (0).", new NumberRange<int>(0));
         var checkpointEvery = NumericOption.Optional("--checkpoint-every", "Checkpoint period in iterations.", new NumberRange<long>(1));
         var evalEvery = NumericOption.Optional("--eval-every", "Evaluate VOC mAP on --eval-data every this many iterations (0: never).", new NumberRange<long>(0));

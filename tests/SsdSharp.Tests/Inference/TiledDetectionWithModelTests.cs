@@ -1,4 +1,3 @@
-using SsdSharp.Boxes;
 using SsdSharp.Data;
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Inference;
@@ -24,7 +23,7 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
     {
         var images = Generate(new SyntheticDatasetOptions { Images = 30, Seed = 11 });
         var detector = bundled.Detector;
-        var (whole, tiled) = (new Tally(), new Tally());
+        var (whole, tiled) = (new DetectionTally(Confident), new DetectionTally(Confident));
         foreach (var item in images)
         {
             var image = RgbImage.Decode(item.ImagePath);
@@ -49,7 +48,7 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
             Images = 10, Seed = 7, MinSide = 1200, MaxSide = 1600, MaxObjects = 12, ObjectPixels = (60, 150), DifficultBelow = 1,
         });
         int objects = images.Sum(i => i.Objects.Count);
-        var tiled = new Tally(0.3f);
+        var tiled = new DetectionTally(0.3f);
         foreach (var item in images) tiled.Add(bundled.Detector.DetectTiled(RgbImage.Decode(item.ImagePath), new TileOptions { Size = 300 }), item);
         output.WriteLine($"{objects} objects; tiles of 300 px: {tiled}");
         Assert.True(objects >= 20, $"{objects} objects");
@@ -57,48 +56,7 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
         Assert.True(tiled.Objects >= 0.97 * objects, $"tiles of 300 px found {tiled.Objects} of {objects} objects");
     }
 
-    /// <summary>
-    /// A synthetic set in the test's folder, all its images (both splits) with their objects; difficult objects count as
-    /// objects here: a confident box on one is not a false one.
-    /// </summary>
-    private ImageAnnotation[] Generate(SyntheticDatasetOptions options)
-    {
-        SyntheticDataset.Generate(_folder, options);
-        return
-        [
-            .. new[] { "trainval", "test" }
-                .SelectMany(split => VocReader.Read([_folder], new DatasetReadOptions { Split = split, KeepDifficult = true }).Images),
-        ];
-    }
-
-    /// <summary>Confident detections: the objects they find (same label, IoU ≥ 0.5), and how many of them are on an object.</summary>
-    private sealed class Tally(float confident = Confident)
-    {
-        public int Objects { get; private set; }
-        private int _onObjects, _onNone;
-
-        public double Precision => (double)_onObjects / Math.Max(1, _onObjects + _onNone);
-
-        public void Add(ImageDetections result, ImageAnnotation truth)
-        {
-            var boxes = truth.Objects.Select(o => (o.Label, Box: new PixelBox(o.X1, o.Y1, o.X2 + 1, o.Y2 + 1))).ToArray();
-            var found = new HashSet<int>();
-            foreach (var d in result.Detections.Where(d => d.Score >= confident))
-            {
-                int hit = Array.FindIndex(boxes, o => o.Label == d.Label && PixelBox.Iou(d.Box, o.Box) >= 0.5);
-                if (hit < 0)
-                {
-                    _onNone++;
-                    continue;
-                }
-                _onObjects++;
-                found.Add(hit);
-            }
-            Objects += found.Count;
-        }
-
-        public override string ToString() => $"{Objects} objects, {_onObjects} confident boxes on objects and {_onNone} on none (precision {Precision:F2})";
-    }
+    private ImageAnnotation[] Generate(SyntheticDatasetOptions options) => SyntheticScenes.Generate(_folder, options);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
