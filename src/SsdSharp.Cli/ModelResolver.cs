@@ -12,14 +12,17 @@ internal static class ModelResolver
     /// The models copied beside the executable (<c>models/NAME.safetensors</c>): shapes300, the default, and
     /// shapes512, the same network fine-tuned on a 512-pixel input for small objects (docs/training.md).
     /// </summary>
-    public const string BundledModels = "shapes300, shapes512";
+    public static IReadOnlyList<string> BundledModels { get; } = ["shapes300", "shapes512"];
 
     /// <summary>Path of the default bundled model beside the executable.</summary>
-    public static string BundledModelPath => PathOf("shapes300");
+    public static string BundledModelPath => PathOf(BundledModels[0]);
 
-    /// <summary>The path of the bundled model called <paramref name="name"/>, or null when there is none.</summary>
+    /// <summary>
+    /// The path of the bundled model called <paramref name="name"/> (any case, as presets), whether or not the
+    /// file is there; null when no bundled model has that name.
+    /// </summary>
     public static string? BundledModelPathOf(string name) =>
-        name.Length > 0 && name.IndexOfAny(['/', '\\', '.']) < 0 && File.Exists(PathOf(name)) ? PathOf(name) : null;
+        BundledModels.FirstOrDefault(m => m.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known ? PathOf(known) : null;
 
     private static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".safetensors");
 

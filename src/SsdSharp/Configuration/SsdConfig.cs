@@ -284,8 +284,7 @@ public sealed record SsdConfig
     public void Save(string path) => IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>
-    /// Resolves a preset name (<c>voc300</c>, <c>coco300</c>, <c>voc512</c>, <c>coco512</c>, <c>shapes300</c>,
-    /// <c>torchvision300</c>) or loads a JSON file.
+    /// Resolves a preset name (one of <see cref="SsdPresets.Names"/>) or loads a JSON file.
     /// </summary>
     public static SsdConfig Load(string nameOrPath)
     {

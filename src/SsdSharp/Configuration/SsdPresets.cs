@@ -4,9 +4,8 @@ namespace SsdSharp.Configuration;
 
 /// <summary>
 /// The configurations of the SSD paper (Liu et al., ECCV 2016) as ssd.pytorch defines them
-/// (SPEC §1–§2), plus <c>shapes300</c>, our compact SSD300 for CPU training, <c>shapes512</c>, its network on a 512-pixel
-/// input, and <c>torchvision300</c>,
-/// torchvision's SSD300.
+/// (SPEC §1–§2), plus <c>shapes300</c>, our compact SSD300 for CPU training, <c>shapes512</c>, its network
+/// on a 512-pixel input, and <c>torchvision300</c>, torchvision's SSD300.
 /// </summary>
 public static class SsdPresets
 {
@@ -92,7 +91,7 @@ public static class SsdPresets
     /// <summary>
     /// Our addition, not in the paper: SSD300's sources, default boxes and heads on a lean VGG-style
     /// base with batch norm (one or two convolutions per stage, 16 to 128 channels, conv6/conv7 of 256)
-    /// and extras of a quarter of the width, about 1.2 GMACs per image instead of 31: a run of its
+    /// and extras of a quarter of the width, about 0.9 GMACs per image instead of 31 (<c>ssd summary</c>): a run of its
     /// recipe takes minutes on a GPU and hours on a two-core CPU. The first source is, as in VGG16, the last convolution before the last
     /// max pool (38×38). Its base has batch norm, which tolerates a higher rate; the recipe is the run that
     /// produced the bundled model (docs/training.md).
@@ -119,13 +118,13 @@ public static class SsdPresets
     /// <summary>
     /// Our addition: <see cref="Shapes300"/>'s network on a 512-pixel input, for small objects. Every layer and
     /// head is <see cref="Shapes300"/>'s (the sources are 64, 32, 16, 8, 6 and 4 pixels a side), so the bundled
-    /// shapes300 model is its starting point (<c>--init</c>), and its default boxes keep shapes300's sizes in
-    /// pixels on the three finest sources (30–180 px), where the features were learnt, while the coarser ones
-    /// reach 460 px, as the objects do at this input: boxes scaled by 512/300 instead would put every object
+    /// shapes300 model is its starting point (<c>--init</c>), and its default boxes keep shapes300's smallest sizes
+    /// in pixels (30, 60 and 111 px) on the three finest sources, where the features were learnt, while the
+    /// coarser ones reach 460 px, as the objects do at this input: boxes scaled by 512/300 instead would put every object
     /// on a source that learnt objects 1.7 times smaller (before any training, the bundled model's weights score
     /// VOC07 0.02 with such boxes and 0.88 with these). About 2.8 times shapes300's work per image. The recipe is
     /// the fine-tuning run from the bundled model that produced <c>models/shapes512.safetensors</c>
-    /// (docs/training.md), not a run from scratch.
+    /// (docs/training.md); a run from scratch (no <c>--init</c>) takes shapes300's, not measured at this input.
     /// </summary>
     public static SsdConfig Shapes512 { get; } = (Shapes300 with
     {
@@ -135,14 +134,15 @@ public static class SsdPresets
         Steps = [8, 16, 32, 64, 512 / 6.0, 128],
         MinSizes = [30, 60, 111, 180, 260, 350],
         MaxSizes = [60, 111, 180, 260, 350, 460],
-        Recipe = new TrainingRecipe
+        // shapes300's gradient clipping, on a shorter schedule at half its rate: a fine-tuning run.
+        Recipe = Shapes300.Recipe! with
         {
             Iterations = 3_051,
             LearningRate = 1e-2,
             LearningRateSteps = [1_400, 2_200],
             WarmupIterations = 100,
-            MaxGradientNorm = 10,
             CheckpointEvery = 300,
+            WithoutPretrainedBase = Shapes300.Recipe,
         },
     }).Validate();
 

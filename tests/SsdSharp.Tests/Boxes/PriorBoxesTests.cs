@@ -22,6 +22,7 @@ public class PriorBoxesTests
     [InlineData("voc512", 24564)]
     [InlineData("coco512", 24564)]
     [InlineData("shapes300", 8732)]
+    [InlineData("shapes512", 24656)]
     public void CountEqualsDerivedTotal(string config, int total)
     {
         var c = SsdConfig.Load(config);

@@ -34,6 +34,26 @@ public class BundledModelNameTests
         Directory.Delete(output);
     }
 
+    [Fact]
+    public void InitStartsFromABundledModelByName()
+    {
+        var root = Directory.CreateTempSubdirectory("ssd-init-name").FullName;
+        try
+        {
+            var data = Path.Combine(root, "data");
+            var synth = CliRunner.Run("synth", "--out", data, "--images", "10", "--seed", "1");
+            Assert.True(synth.ExitCode == 0, synth.Stderr);
+            var run = CliRunner.Run("train", "--init", "shapes300", "--config", "shapes512", "--data", $"VOC:{data}", "--out", Path.Combine(root, "run"),
+                "--iterations", "1", "--batch", "2", "--workers", "1");
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains("loaded 81 of the network's 81 tensors", run.Stdout + run.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static List<(string Label, double Width)> Confident(CliRunner.Result result)
     {
         using var doc = JsonDocument.Parse(result.Stdout);

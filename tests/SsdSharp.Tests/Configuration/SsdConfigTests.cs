@@ -188,6 +188,7 @@ public class SsdConfigSourceSizeTests
     [InlineData("voc300")]
     [InlineData("voc512")]
     [InlineData("shapes300")]
+    [InlineData("shapes512")]
     public void NetworkOutputCoversEveryDefaultBox(string name)
     {
         var config = SsdConfig.Load(name);

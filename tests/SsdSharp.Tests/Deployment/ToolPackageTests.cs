@@ -39,5 +39,10 @@ public class ToolPackageTests
         Assert.True(detect.ExitCode == 0, detect.Output);
         Assert.Contains("shapes-1.jpg (634×594)", detect.Output);
         Assert.Contains("circle", detect.Output);
+
+        // The second bundled model by its name: the folder it lies in is the tool store's, unknown to the user.
+        var small = feed.Run(ssd, "detect", "--weights", "shapes512", "--format", "text", "--conf-threshold", "0.5", RepositoryLayout.Path("samples", "shapes-1.jpg"));
+        Assert.True(small.ExitCode == 0, small.Output);
+        Assert.Contains("7 detection(s)", small.Output);
     }
 }

@@ -64,7 +64,7 @@ public class EvalCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "--detections", "a.json", "--weights", "m.safetensors" }, "give either --detections FILE or --weights MODEL, not both")]
+    [InlineData(new[] { "--detections", "a.json", "--weights", "shapes300" }, "give either --detections FILE or --weights MODEL, not both")]
     [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections saves a model's detections")]
     [InlineData(new[] { "--detections", "a.json", "--tile", "150" }, "--tile runs the model in tiles; it does not go with --detections")]
     [InlineData(new[] { "--overlap", "0.3" }, "--overlap needs --tile SIZE")]

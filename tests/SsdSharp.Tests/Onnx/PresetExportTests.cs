@@ -56,6 +56,7 @@ public class PresetExportTests
     [InlineData("voc512", 1)]
     [InlineData("coco512", 1)]
     [InlineData("shapes300", 3)]
+    [InlineData("shapes512", 1)]
     public void PresetExportsAndRunsLikeLibTorch(string preset, int batch)
     {
         var config = SsdConfig.Load(preset);

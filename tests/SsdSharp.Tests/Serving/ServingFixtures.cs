@@ -6,7 +6,10 @@ namespace SsdSharp.Tests.Serving;
 /// <summary>The bundled model (copied beside the tests by the CLI project) and samples, loaded once for a test class.</summary>
 public sealed class BundledDetector : IDisposable
 {
-    public static string ModelPath => Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    public static string ModelPath => ModelPathOf("shapes300");
+
+    /// <summary>A bundled model's file: shapes300 or shapes512.</summary>
+    public static string ModelPathOf(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".safetensors");
 
     public static string Sample(int n) => Path.Combine(AppContext.BaseDirectory, "samples", $"shapes-{n}.jpg");
 
