@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using SsdSharp.Serving;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Serving;
 
@@ -28,7 +29,10 @@ public sealed class WebPageBrowserTests(BundledDetector bundled) : IClassFixture
         Assert.True(ChromiumFactAttribute.Missing is null, ChromiumFactAttribute.Missing);
         await using var service = await TestService.StartAsync(bundled.Detector, new ServeOptions { Port = 0 }, kestrel: true);
         var origin = service.BaseAddress.GetLeftPart(UriPartial.Authority);
-        var profile = Directory.CreateTempSubdirectory("ssd-chromium").FullName;
+        // Declared before the browser, so disposed after it has closed (Chromium writes into its profile until it exits),
+        // whether the test passes or fails.
+        using var scratch = new TempFolder();
+        var profile = scratch.Root;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
         {
@@ -145,33 +149,6 @@ public sealed class WebPageBrowserTests(BundledDetector bundled) : IClassFixture
 
         Assert.Empty(outside);
         Assert.Empty(errors);
-        // Chromium writes into its profile until it has exited, so it is closed before the profile goes.
-        await browser.CloseAsync();
-        DeleteProfile(profile);
-    }
-
-    /// <summary>
-    /// The profile is scratch in the temporary folder: a helper process of Chromium that outlives the browser by a
-    /// moment can still add a file while it is deleted (CI saw "Directory not empty"); that must not fail the test.
-    /// </summary>
-    private static void DeleteProfile(string profile)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                Directory.Delete(profile, recursive: true);
-                return;
-            }
-            catch (IOException) when (attempt < 5)
-            {
-                Thread.Sleep(200 * attempt);
-            }
-            catch (IOException)
-            {
-                return;
-            }
-        }
     }
 
     private static async Task<IReadOnlyList<DrawnBox>> DrawnBoxes(IPage page)
