@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using SsdSharp.Tests.Infrastructure;
 
@@ -5,7 +6,8 @@ namespace SsdSharp.Tests.Deployment;
 
 /// <summary>
 /// The <c>ssd</c> .NET tool as a user gets it: packed from the repository, installed with
-/// <c>dotnet tool install</c> from the packed folder, then run with its bundled model.
+/// <c>dotnet tool install</c> from the packed folder, then run with its bundled models; and packed for every platform
+/// libtorch-cpu has.
 /// </summary>
 [Collection(PackagingCollection.Name)]
 public class ToolPackageTests
@@ -44,5 +46,36 @@ public class ToolPackageTests
         var small = feed.Run(ssd, "detect", "--weights", "shapes512", "--format", "text", "--conf-threshold", "0.5", RepositoryLayout.Path("samples", "shapes-1.jpg"));
         Assert.True(small.ExitCode == 0, small.Output);
         Assert.Contains("7 detection(s)", small.Output);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ToolPacksForEveryPlatformOfLibTorchWithThatPlatformsNativesOnly()
+    {
+        using var feed = new LocalFeed();
+        // The quotes reach MSBuild, so that the semicolons stay in the value (README, "Packages").
+        feed.Pack(Path.Combine("src", "SsdSharp.Cli"), "-p:SsdToolRuntimeIdentifiers=\"linux-x64;win-x64;osx-arm64\"",
+            $"-p:SsdToolBuildPath={Path.Combine(feed.Folder, "build")}");
+        using (var pointer = ZipFile.OpenRead(feed.Package("SsdSharp.Cli")))
+        {
+            using var settings = new StreamReader(pointer.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open());
+            var text = settings.ReadToEnd();
+            foreach (var rid in new[] { "linux-x64", "win-x64", "osx-arm64" }) Assert.Contains($"Id=\"SsdSharp.Cli.{rid}\"", text);
+        }
+        // Each platform's libtorch and ONNX Runtime, and no other platform's native libraries.
+        foreach (var (rid, natives, foreign) in new[]
+        {
+            ("linux-x64", new[] { "libtorch_cpu.so", "libLibTorchSharp.so", "libonnxruntime.so", "libSkiaSharp.so" }, new[] { ".dylib", "torch_cpu.dll" }),
+            ("win-x64", ["torch_cpu.dll", "LibTorchSharp.dll", "onnxruntime.dll", "libSkiaSharp.dll"], [".so", ".dylib"]),
+            ("osx-arm64", ["libtorch_cpu.dylib", "libLibTorchSharp.dylib", "libonnxruntime.dylib", "libSkiaSharp.dylib"], [".so", "torch_cpu.dll"]),
+        })
+        {
+            var package = feed.Package($"SsdSharp.Cli.{rid}");
+            Assert.True(new FileInfo(package).Length <= MaxPackageBytes, $"{rid}: {new FileInfo(package).Length / 1e6:F0} MB");
+            using var zip = ZipFile.OpenRead(package);
+            var files = zip.Entries.Where(e => e.FullName.StartsWith($"tools/net10.0/{rid}/", StringComparison.Ordinal)).Select(e => e.Name).ToHashSet();
+            Assert.All(natives.Append("ssd.dll").Append("shapes300.safetensors").Append("shapes512.safetensors"), f => Assert.Contains(f, files));
+            Assert.DoesNotContain(files, f => foreign.Any(f.EndsWith));
+        }
     }
 }
