@@ -134,6 +134,9 @@ public static class SsdPresets
         Steps = [8, 16, 32, 64, 512 / 6.0, 128],
         MinSizes = [30, 60, 111, 180, 260, 350],
         MaxSizes = [60, 111, 180, 260, 350, 460],
+        // Chosen on the validation split (VOC07 at NMS 0.45 / 0.5 / 0.55 / 0.6: 0.9366 / 0.9424 / 0.9421 / 0.9386): 0.5
+        // keeps boxes that overlap a better one by 0.45–0.5, and there one of them fits a partly covered shape.
+        Detection = new DetectionOptions { NmsThreshold = 0.5 },
         // shapes300's gradient clipping, on a shorter schedule at half its rate: a fine-tuning run.
         Recipe = Shapes300.Recipe! with
         {
