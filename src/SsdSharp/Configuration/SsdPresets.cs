@@ -176,23 +176,16 @@ public static class SsdPresets
         Detection = new DetectionOptions { TopK = 400, MaxDetections = 200 },
     }).Validate();
 
+    // Every preset once: its name is its configuration's (declared after them, so initialised after them).
+    private static readonly SsdConfig[] All = [Voc300, Coco300, Voc512, Coco512, Shapes300, Shapes512, Torchvision300];
+
     /// <summary>Names accepted by <see cref="TryGet"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["voc300", "coco300", "voc512", "coco512", "shapes300", "shapes512", "torchvision300"];
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(c => c.Name)];
 
     /// <summary>Looks a preset up by name (case-insensitive).</summary>
     public static bool TryGet(string name, [NotNullWhen(true)] out SsdConfig? config)
     {
-        config = name.ToLowerInvariant() switch
-        {
-            "voc300" => Voc300,
-            "coco300" => Coco300,
-            "voc512" => Voc512,
-            "coco512" => Coco512,
-            "shapes300" => Shapes300,
-            "shapes512" => Shapes512,
-            "torchvision300" => Torchvision300,
-            _ => null,
-        };
+        config = All.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
         return config != null;
     }
 

@@ -110,8 +110,10 @@ public sealed class SsdDetector : IDisposable
     /// Detects objects in a large image tile by tile (<see cref="TileOptions"/>): every tile, and the whole image
     /// shrunk, through the network in batches, their detections merged by NMS in image coordinates and capped
     /// as <see cref="DetectorOptions.Detection"/> says. Finds small objects at the cost of a forward pass per tile.
-    /// A tile's boxes that reach an edge it shares with another tile (most likely cut objects), and boxes larger than
-    /// half a tile that the whole image shows at least twice the smallest default box, are left to the whole image.
+    /// With the whole image detected too, a tile's boxes are left to the other views where those show more of the
+    /// object: boxes at an edge the tile shares with another (most likely cut objects) where the whole image shows them
+    /// at least as large as the smallest default box or a neighbouring tile holds more of them, and boxes larger than
+    /// half a tile that the whole image shows at least twice the smallest default box.
     /// </summary>
     /// <param name="image">The image.</param>
     /// <param name="tiles">The tile size and overlap.</param>

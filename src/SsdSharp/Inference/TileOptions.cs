@@ -15,8 +15,8 @@ public sealed record TileOptions
 
     /// <summary>
     /// Whether the whole image, shrunk to the network input as without tiling, is detected too (for objects larger than
-    /// a tile). With it, a tile's boxes that reach the tile's inner edges, and large ones that the whole image shows
-    /// well, are left to the whole image (<see cref="SsdDetector.DetectTiled"/>); without it every tile's box is merged.
+    /// a tile). With it, a tile's boxes that another view shows better — cut at the tile's inner edges, or large — are
+    /// left to that view (<see cref="SsdDetector.DetectTiled"/>); without it every tile's box is merged.
     /// </summary>
     public bool WholeImage { get; init; } = true;
 

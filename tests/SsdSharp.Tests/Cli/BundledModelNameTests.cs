@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SsdSharp.Data.Synthetic;
 using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Tests.Serving;
 
@@ -28,30 +29,21 @@ public class BundledModelNameTests
     public void AnUnknownNameIsOneLine()
     {
         CliAssert.OneLineError(CliRunner.Run("detect", "--weights", "shapes999", Sample), "--weights", "shapes999", "shapes300, shapes512");
-        var output = Directory.CreateTempSubdirectory("ssd-init-name").FullName;
-        CliAssert.OneLineError(CliRunner.Run("train", "--init", "shapes999", "--config", "shapes512", "--data", $"VOC:{output}", "--out", output), "--init", "shapes999");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(output));
-        Directory.Delete(output);
+        using var output = new TempFolder();
+        CliAssert.OneLineError(CliRunner.Run("train", "--init", "shapes999", "--config", "shapes512", "--data", $"VOC:{output.Root}", "--out", output.Root),
+            "--init", "shapes999");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(output.Root));
     }
 
     [Fact]
     public void InitStartsFromABundledModelByName()
     {
-        var root = Directory.CreateTempSubdirectory("ssd-init-name").FullName;
-        try
-        {
-            var data = Path.Combine(root, "data");
-            var synth = CliRunner.Run("synth", "--out", data, "--images", "10", "--seed", "1");
-            Assert.True(synth.ExitCode == 0, synth.Stderr);
-            var run = CliRunner.Run("train", "--init", "shapes300", "--config", "shapes512", "--data", $"VOC:{data}", "--out", Path.Combine(root, "run"),
-                "--iterations", "1", "--batch", "2", "--workers", "1");
-            Assert.True(run.ExitCode == 0, run.Stderr);
-            Assert.Contains("loaded 81 of the network's 81 tensors", run.Stdout + run.Stderr);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var temp = new TempFolder();
+        SyntheticDataset.Generate(temp.Path("data"), new SyntheticDatasetOptions { Images = 10, Seed = 1 });
+        var run = CliRunner.Run("train", "--init", "shapes300", "--config", "shapes512", "--data", $"VOC:{temp.Path("data")}", "--out", temp.Path("run"),
+            "--iterations", "1", "--batch", "2", "--workers", "1");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("loaded 81 of the network's 81 tensors", run.Stdout + run.Stderr);
     }
 
     private static List<(string Label, double Width)> Confident(CliRunner.Result result)

@@ -1,4 +1,5 @@
 using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 
@@ -46,7 +47,7 @@ public sealed class ExplainCommandTests : IDisposable
         var data = Path.Combine(_directory, "shapes");
         Assert.Equal(0, CliRunner.Run("synth", "--out", data, "--images", "4", "--seed", "5").ExitCode);
         var id = File.ReadLines(Path.Combine(data, "ImageSets", "Main", "trainval.txt")).First();
-        var model = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+        var model = BundledDetector.ModelPath;
         var result = CliRunner.Run("explain", "match", "--data", "VOC:" + data, "--id", id, "--weights", model, "--out", _directory);
         Assert.Equal(0, result.ExitCode);
         Assert.True(File.Exists(Path.Combine(_directory, $"match-{id}.png")));

@@ -1,12 +1,13 @@
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 
 /// <summary><c>ssd export --quantize int8</c>, and the int8 model in <c>ssd info</c> and <c>ssd eval</c>.</summary>
 public class Int8CommandTests
 {
-    private static readonly string Bundled = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    private static readonly string Bundled = BundledDetector.ModelPath;
 
     [Fact]
     public void AnInt8ExportEvaluatesAndInfoSaysItIsInt8()

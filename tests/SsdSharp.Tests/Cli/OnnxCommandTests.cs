@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 
@@ -7,7 +8,7 @@ namespace SsdSharp.Tests.Cli;
 public class OnnxCommandTests
 {
     private static readonly string Image = Fixtures.ReferenceFile("image_11.png");
-    private static readonly string Bundled = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    private static readonly string Bundled = BundledDetector.ModelPath;
 
     [Fact]
     public void ExportedModelDetectsWhatTheLibTorchBackendDetects()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Evaluation;
 
@@ -58,7 +59,7 @@ public sealed class EvalFrictionTests : IDisposable
     [Fact]
     public void ModelFileGivesTheClasses()
     {
-        var bundled = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+        var bundled = BundledDetector.ModelPath;
         var result = CliRunner.Run("eval", "--data", CaseA.VocSpec, "--detections", CaseA.File("detections.json"), "--config", bundled, "--format", "json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);

@@ -2,12 +2,13 @@ using SsdSharp.Boxes;
 using SsdSharp.Configuration;
 using SsdSharp.Explaining;
 using SsdSharp.Inference;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Explaining;
 
 public sealed class DetectionExplanationTests : IDisposable
 {
-    private static readonly string Model = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    private static readonly string Model = BundledDetector.ModelPath;
 
     private readonly SsdDetector _detector = SsdDetector.Load(Model, new DetectorOptions
     {

@@ -3,13 +3,14 @@ using SsdSharp.Inference;
 using SsdSharp.Onnx;
 using SsdSharp.Preprocessing;
 using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Inference;
 
 /// <summary>ONNX Runtime on model files (exported on the fly and cached), and the auto choice among backends, each with a temporary cache.</summary>
 public sealed class BackendSelectionTests : IDisposable
 {
-    private static readonly string Model = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    private static readonly string Model = BundledDetector.ModelPath;
     private readonly string _cache = Directory.CreateTempSubdirectory("ssdsharp-cache").FullName;
 
     public void Dispose() => Directory.Delete(_cache, recursive: true);

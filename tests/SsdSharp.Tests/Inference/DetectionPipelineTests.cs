@@ -6,6 +6,7 @@ using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
+using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Inference;
 
@@ -97,7 +98,7 @@ public class DetectionPipelineTests
     [Fact]
     public void TheBundledModelGivesTheDetectionsOfDetectOnTheSameBatches()
     {
-        var model = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+        var model = BundledDetector.ModelPath;
         SyntheticDataset.Generate(_folder, new SyntheticDatasetOptions { Images = 6, Seed = 3, MinSide = 120, MaxSide = 200 });
         var paths = Directory.GetFiles(Path.Combine(_folder, "JPEGImages")).Order(StringComparer.Ordinal).ToList();
         using var detector = SsdDetector.Load(model, new DetectorOptions { BatchSize = 4, Device = ComputeDevice.Cpu });

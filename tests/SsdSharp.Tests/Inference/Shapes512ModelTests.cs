@@ -18,7 +18,7 @@ namespace SsdSharp.Tests.Inference;
 [Collection(GlobalRandomCollection.Name)]
 public sealed class Shapes512ModelTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("ssd-shapes512").FullName;
+    private readonly TempFolder _temp = new();
 
     [Fact]
     public void TheFileIsThePresetWhichStartsFromEveryTensorOfShapes300()
@@ -27,7 +27,7 @@ public sealed class Shapes512ModelTests(ITestOutputHelper output) : IDisposable
         var preset = SsdPresets.Shapes512;
         Assert.Equal((preset with { Recipe = preset.Recipe! with { WithoutPretrainedBase = null } }).ToJson(), ModelFile.Load(ModelPathOf("shapes512")).Config.ToJson());
         using var shapes300 = ImportedWeights.Read(ModelPathOf("shapes300"));
-        using var trainer = Trainer.Create(preset, TrainingOptions.For(preset, pretrainedBase: true), _folder, initialWeights: shapes300);
+        using var trainer = Trainer.Create(preset, TrainingOptions.For(preset, pretrainedBase: true), _temp.Root, initialWeights: shapes300);
         var transfer = trainer.InitialWeights!;
         Assert.Empty(transfer.Kept);
         Assert.Empty(transfer.Unused);
@@ -39,7 +39,7 @@ public sealed class Shapes512ModelTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void FindsSmallObjectsThatShapes300MissesAndFewFalseOnes()
     {
-        var images = SyntheticScenes.Generate(_folder, new SyntheticDatasetOptions { Images = 50, Seed = 13, SmallObjectShare = 0.5 });
+        var images = SyntheticScenes.Generate(_temp.Root, new SyntheticDatasetOptions { Images = 50, Seed = 13, SmallObjectShare = 0.5 });
         int small = images.Sum(i => i.Objects.Count(o => IsSmall(o, i)));
         var (smallFound, all) = (new Dictionary<string, DetectionTally>(), new Dictionary<string, DetectionTally>());
         foreach (var name in new[] { "shapes300", "shapes512" })
@@ -65,5 +65,5 @@ public sealed class Shapes512ModelTests(ITestOutputHelper output) : IDisposable
     private static bool IsSmall(ObjectAnnotation o, ImageAnnotation image) =>
         !o.Difficult && Math.Min(o.Width * 300 / image.Width, o.Height * 300 / image.Height) < 20;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }

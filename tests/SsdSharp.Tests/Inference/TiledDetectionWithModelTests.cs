@@ -2,6 +2,7 @@ using SsdSharp.Data;
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
+using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Tests.Serving;
 using Xunit.Abstractions;
 
@@ -14,7 +15,7 @@ namespace SsdSharp.Tests.Inference;
 public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestOutputHelper output) : IClassFixture<BundledDetector>, IDisposable
 {
     private const float Confident = 0.5f;
-    private readonly string _folder = Directory.CreateTempSubdirectory("ssd-tiled").FullName;
+    private readonly TempFolder _temp = new();
 
     [Theory]
     [InlineData(150)]
@@ -56,7 +57,7 @@ public sealed class TiledDetectionWithModelTests(BundledDetector bundled, ITestO
         Assert.True(tiled.Objects >= 0.97 * objects, $"tiles of 300 px found {tiled.Objects} of {objects} objects");
     }
 
-    private ImageAnnotation[] Generate(SyntheticDatasetOptions options) => SyntheticScenes.Generate(_folder, options);
+    private ImageAnnotation[] Generate(SyntheticDatasetOptions options) => SyntheticScenes.Generate(_temp.Root, options);
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }

@@ -6,6 +6,7 @@ using SsdSharp.Inference;
 using SsdSharp.Onnx;
 using SsdSharp.Onnx.Quantization;
 using SsdSharp.Preprocessing;
+using SsdSharp.Tests.Serving;
 using SsdSharp.Weights;
 using Xunit.Abstractions;
 
@@ -17,7 +18,7 @@ namespace SsdSharp.Tests.Onnx.Quantization;
 /// </summary>
 public class Int8ExportTests(ITestOutputHelper output)
 {
-    private static readonly string Bundled = Path.Combine(AppContext.BaseDirectory, "models", "shapes300.safetensors");
+    private static readonly string Bundled = BundledDetector.ModelPath;
     private static readonly Lazy<Setup> Shared = new(Create);
 
     private sealed record Setup(SsdConfig Config, byte[] Float, byte[] Int8, CalibrationImages Test);
