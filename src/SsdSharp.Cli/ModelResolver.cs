@@ -27,13 +27,20 @@ internal static class ModelResolver
     private static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".safetensors");
 
     /// <summary>
+    /// What a damaged install is told when the bundled model <paramref name="name"/> is not beside the executable,
+    /// whether it was named or taken as the default: one wording, with the cure.
+    /// </summary>
+    public static string MissingBundledModel(string name) =>
+        $"the bundled model {name} is missing at {BundledModelPathOf(name)} (reinstall ssd)";
+
+    /// <summary>
     /// A detector for <paramref name="weights"/> (an SsdSharp model, a torchvision SSD300 <c>.pth</c>, or an
     /// ssd.pytorch <c>.pth</c> with <paramref name="config"/>), or for the bundled model when <paramref name="weights"/> is null.
     /// </summary>
     public static SsdDetector CreateDetector(string? weights, string? config, DetectorOptions options)
     {
         if (weights is null && !File.Exists(BundledModelPath))
-            throw new SsdInputException($"no --weights given and the bundled model is missing at {BundledModelPath}");
+            throw new SsdInputException($"no --weights given: {MissingBundledModel(BundledModels[0])}");
         if (weights != null) InputFile.CheckReadable(weights, "a model file");
         return SsdDetector.Load(weights ?? BundledModelPath, options, config is null ? null : LoadConfig(config));
     }
