@@ -3,15 +3,16 @@
 #
 #   tools/gpu-check.sh bundle BUNDLE.tar.xz   (on a build machine with the .NET SDK)
 #     publishes `ssd` and the benchmarks self-contained for linux-x64 and removes the CPU libtorch
-#     libraries (1.4 GB; libLibTorchSharp.so stays) and ONNX Runtime: the bundle is ~37 MB and needs
-#     no .NET; it fails when it and the repository would not fit in what a device run carries.
+#     libraries (1.4 GB; libLibTorchSharp.so stays), ONNX Runtime and the bundled models (the repository
+#     has them): the bundle is ~33 MB and needs no .NET; it fails when it and the repository would not
+#     fit in what a device run carries.
 #
 #   tools/gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]   (on the GPU machine: Linux x64, NVIDIA driver,
 #     PyTorch with CUDA installed for python3 — its torch/lib is the libtorch the bundle uses)
-#     unpacks the bundle and runs `SsdSharp.Bench gpu`: detections of the bundled model on the CPU and
-#     on CUDA, training losses on both from the same seed and batches, forward and training-step
-#     timings, voc300 from scratch under candidate recipes; then `SsdSharp.Bench bulk` on CUDA (bulk
-#     detection's pipeline against detection in turns). Figures go to stdout (and OUT_DIR/gpu-check.txt).
+#     unpacks the bundle, puts the repository's models/ beside ssd, and runs `SsdSharp.Bench gpu`:
+#     detections of the bundled model on the CPU and on CUDA, training losses on both from the same seed
+#     and batches, forward and training-step timings, voc300 from scratch under candidate recipes; then
+#     `SsdSharp.Bench bulk` on CUDA (bulk detection's pipeline against detection in turns). Figures go to stdout (and OUT_DIR/gpu-check.txt).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 case "${1:-}" in
@@ -29,6 +30,8 @@ case "${1:-}" in
     (cd "$stage/ssdsharp" && rm -f libtorch*.so libc10.so libgomp*.so* libshm.so libbackend_with_compiler.so \
       libjitbackend_test.so libnnapi_backend.so libaoti_custom_ops.so libtorchbind_test.so libonnxruntime*.so \
       Microsoft.AspNetCore.*.dll Scalar.AspNetCore.dll ./*.pdb createdump libmscordaccore.so libmscordbi.so)
+    # The bundled models travel once: a device run carries the repository, whose models/ `run` puts back beside ssd.
+    rm -r "$stage/ssdsharp/models"
     # The benchmark's publish brings the sample pictures (samples/*.jpg) that `run` detects on.
     test -f "$stage/ssdsharp/samples/shapes-1.jpg" || { echo "the benchmark's publish brought no samples/*.jpg" >&2; exit 1; }
     tar -C "$stage" -cf - ssdsharp | xz -T0 -9e > "$out"
@@ -46,6 +49,7 @@ case "${1:-}" in
     mkdir -p "$out"
     work="$(mktemp -d)"
     tar -C "$work" -xJf "$bundle"
+    cp -r "$here/models" "$work/ssdsharp/"
     torchlib="$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
     export LD_LIBRARY_PATH="$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     {
