@@ -12,7 +12,8 @@
 #     unpacks the bundle, puts the repository's models/ beside ssd, and runs `SsdSharp.Bench gpu`:
 #     detections of the bundled model on the CPU and on CUDA, training losses on both from the same seed
 #     and batches, forward and training-step timings, voc300 from scratch under candidate recipes; then
-#     `SsdSharp.Bench bulk` on CUDA (bulk detection's pipeline against detection in turns). Figures go to stdout (and OUT_DIR/gpu-check.txt).
+#     `SsdSharp.Bench bulk` on CUDA (bulk detection's pipeline against detection in turns). Figures go to
+#     stdout (and OUT_DIR/gpu-check.txt).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 case "${1:-}" in

@@ -27,11 +27,11 @@ internal static class ModelResolver
     private static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".safetensors");
 
     /// <summary>
-    /// What a damaged install is told when the bundled model <paramref name="name"/> is not beside the executable,
+    /// What a damaged install is told when the bundled model file <paramref name="path"/> is not beside the executable,
     /// whether it was named or taken as the default: one wording, with the cure.
     /// </summary>
-    public static string MissingBundledModel(string name) =>
-        $"the bundled model {name} is missing at {BundledModelPathOf(name)} (reinstall ssd)";
+    public static string MissingBundledModel(string path) =>
+        $"the bundled model {Path.GetFileNameWithoutExtension(path)} is missing at {path} (reinstall ssd)";
 
     /// <summary>
     /// A detector for <paramref name="weights"/> (an SsdSharp model, a torchvision SSD300 <c>.pth</c>, or an
@@ -40,7 +40,7 @@ internal static class ModelResolver
     public static SsdDetector CreateDetector(string? weights, string? config, DetectorOptions options)
     {
         if (weights is null && !File.Exists(BundledModelPath))
-            throw new SsdInputException($"no --weights given: {MissingBundledModel(BundledModels[0])}");
+            throw new SsdInputException($"no --weights given: {MissingBundledModel(BundledModelPath)}");
         if (weights != null) InputFile.CheckReadable(weights, "a model file");
         return SsdDetector.Load(weights ?? BundledModelPath, options, config is null ? null : LoadConfig(config));
     }

@@ -21,7 +21,7 @@ internal static class WeightsOption
             if (ModelResolver.BundledModelPathOf(value) is { } bundled)
             {
                 if (File.Exists(bundled)) return bundled;
-                result.AddError($"{name}: {ModelResolver.MissingBundledModel(value)}");
+                result.AddError($"{name}: {ModelResolver.MissingBundledModel(bundled)}");
                 return null;
             }
             // A folder passes here: the commands' own check of their input files refuses it as a folder.

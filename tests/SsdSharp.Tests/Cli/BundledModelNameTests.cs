@@ -1,7 +1,6 @@
 using System.Text.Json;
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Tests.Infrastructure;
-using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 

@@ -1,5 +1,4 @@
 using SsdSharp.Tests.Infrastructure;
-using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 

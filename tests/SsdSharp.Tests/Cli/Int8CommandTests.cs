@@ -1,6 +1,5 @@
 using SsdSharp.Data.Synthetic;
 using SsdSharp.Tests.Infrastructure;
-using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using SsdSharp.Tests.Infrastructure;
-using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Cli;
 

@@ -52,23 +52,24 @@ public class ToolPackageTests
     [Trait("Category", "Slow")]
     public void ToolPacksForEveryPlatformOfLibTorchWithThatPlatformsNativesOnly()
     {
+        // Each platform's libtorch and ONNX Runtime, and no other platform's native libraries.
+        (string Rid, string[] Natives, string[] Foreign)[] platforms =
+        [
+            ("linux-x64", ["libtorch_cpu.so", "libLibTorchSharp.so", "libonnxruntime.so", "libSkiaSharp.so"], [".dylib", "torch_cpu.dll"]),
+            ("win-x64", ["torch_cpu.dll", "LibTorchSharp.dll", "onnxruntime.dll", "libSkiaSharp.dll"], [".so", ".dylib"]),
+            ("osx-arm64", ["libtorch_cpu.dylib", "libLibTorchSharp.dylib", "libonnxruntime.dylib", "libSkiaSharp.dylib"], [".so", "torch_cpu.dll"]),
+        ];
         using var feed = new LocalFeed();
         // The quotes reach MSBuild, so that the semicolons stay in the value (README, "Packages").
-        feed.Pack(Path.Combine("src", "SsdSharp.Cli"), "-p:SsdToolRuntimeIdentifiers=\"linux-x64;win-x64;osx-arm64\"",
+        feed.Pack(Path.Combine("src", "SsdSharp.Cli"), $"-p:SsdToolRuntimeIdentifiers=\"{string.Join(';', platforms.Select(p => p.Rid))}\"",
             $"-p:SsdToolBuildPath={Path.Combine(feed.Folder, "build")}");
         using (var pointer = ZipFile.OpenRead(feed.Package("SsdSharp.Cli")))
         {
             using var settings = new StreamReader(pointer.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open());
             var text = settings.ReadToEnd();
-            foreach (var rid in new[] { "linux-x64", "win-x64", "osx-arm64" }) Assert.Contains($"Id=\"SsdSharp.Cli.{rid}\"", text);
+            foreach (var (rid, _, _) in platforms) Assert.Contains($"Id=\"SsdSharp.Cli.{rid}\"", text);
         }
-        // Each platform's libtorch and ONNX Runtime, and no other platform's native libraries.
-        foreach (var (rid, natives, foreign) in new[]
-        {
-            ("linux-x64", new[] { "libtorch_cpu.so", "libLibTorchSharp.so", "libonnxruntime.so", "libSkiaSharp.so" }, new[] { ".dylib", "torch_cpu.dll" }),
-            ("win-x64", ["torch_cpu.dll", "LibTorchSharp.dll", "onnxruntime.dll", "libSkiaSharp.dll"], [".so", ".dylib"]),
-            ("osx-arm64", ["libtorch_cpu.dylib", "libLibTorchSharp.dylib", "libonnxruntime.dylib", "libSkiaSharp.dylib"], [".so", "torch_cpu.dll"]),
-        })
+        foreach (var (rid, natives, foreign) in platforms)
         {
             var package = feed.Package($"SsdSharp.Cli.{rid}");
             Assert.True(new FileInfo(package).Length <= MaxPackageBytes, $"{rid}: {new FileInfo(package).Length / 1e6:F0} MB");

@@ -2,7 +2,7 @@ using SsdSharp.Boxes;
 using SsdSharp.Configuration;
 using SsdSharp.Explaining;
 using SsdSharp.Inference;
-using SsdSharp.Tests.Serving;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Explaining;
 

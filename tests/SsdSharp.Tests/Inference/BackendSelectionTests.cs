@@ -3,7 +3,6 @@ using SsdSharp.Inference;
 using SsdSharp.Onnx;
 using SsdSharp.Preprocessing;
 using SsdSharp.Tests.Infrastructure;
-using SsdSharp.Tests.Serving;
 
 namespace SsdSharp.Tests.Inference;
 

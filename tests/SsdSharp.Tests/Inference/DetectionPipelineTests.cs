@@ -6,7 +6,7 @@ using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
-using SsdSharp.Tests.Serving;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Inference;
 

@@ -6,7 +6,7 @@ using SsdSharp.Preprocessing;
 using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Training;
 using SsdSharp.Weights;
-using static SsdSharp.Tests.Serving.BundledDetector;
+using static SsdSharp.Tests.Infrastructure.BundledDetector;
 using Xunit.Abstractions;
 
 namespace SsdSharp.Tests.Inference;

@@ -3,7 +3,6 @@ using SsdSharp.Data.Synthetic;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
 using SsdSharp.Tests.Infrastructure;
-using SsdSharp.Tests.Serving;
 using Xunit.Abstractions;
 
 namespace SsdSharp.Tests.Inference;

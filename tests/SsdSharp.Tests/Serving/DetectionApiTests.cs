@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json.Nodes;
 using SsdSharp.Configuration;
 using SsdSharp.Evaluation;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
 using SsdSharp.Serving;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Serving;
 

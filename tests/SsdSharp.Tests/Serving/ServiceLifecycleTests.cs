@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
 using SsdSharp.Inference;
 using SsdSharp.Serving;
+using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Serving;
 

@@ -1,12 +1,12 @@
 using Onnx;
 using SsdSharp.Configuration;
-using SsdSharp.Data;
 using SsdSharp.Data.Synthetic;
+using SsdSharp.Data;
 using SsdSharp.Inference;
-using SsdSharp.Onnx;
 using SsdSharp.Onnx.Quantization;
+using SsdSharp.Onnx;
 using SsdSharp.Preprocessing;
-using SsdSharp.Tests.Serving;
+using SsdSharp.Tests.Infrastructure;
 using SsdSharp.Weights;
 using Xunit.Abstractions;
 
