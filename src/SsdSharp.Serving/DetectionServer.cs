@@ -34,9 +34,12 @@ public static class DetectionServer
     /// <param name="detector">Runs the model; its <see cref="SsdDetector.Detection"/> are the defaults of the query options.</param>
     /// <param name="options">Address, limits and batching.</param>
     /// <param name="configure">Last changes to the builder before it is built (tests put a test server or other logging here).</param>
+    /// <exception cref="ArgumentException">The detector detects with test-time augmentation, which the service's batches of single views do not do.</exception>
     public static WebApplication Build(SsdDetector detector, ServeOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         options.Validate();
+        if (detector.Options.TestTimeAugmentation)
+            throw new ArgumentException("the service detects each image once: test-time augmentation is not supported", nameof(detector));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(DetectionServer).Assembly.GetName().Name,

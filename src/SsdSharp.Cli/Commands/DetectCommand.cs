@@ -30,6 +30,7 @@ internal static class DetectCommand
         var device = DeviceOption.Create();
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
+        var tta = TestTimeAugmentationOption.Create();
         var backendOptions = new BackendOptions();
         var tiling = new TilingOptions();
         var inputs = new Argument<string[]>("INPUT")
@@ -40,7 +41,7 @@ internal static class DetectCommand
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images, videos, cameras and streams.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, maxMegapixels, force, inputs,
+            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, tta, maxMegapixels, force, inputs,
         };
         tiling.AddTo(command);
         var video = new DetectVideo();
@@ -68,6 +69,7 @@ internal static class DetectCommand
             {
                 BatchSize = parse.GetValue(batch),
                 Device = DeviceOption.Parse(parse, device),
+                TestTimeAugmentation = parse.GetValue(tta),
             };
             options = backendOptions.Apply(parse, options, parse.GetValue(weights));
             SsdDetector CreateDetector()

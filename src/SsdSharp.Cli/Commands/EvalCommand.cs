@@ -33,11 +33,12 @@ internal static class EvalCommand
         var plots = new Option<string?>("--plots") { Description = "Write a precision–recall curve per class and an AP bar chart (PNG) into this folder." };
         var maxMegapixels = ImageLimitOption.Create();
         var force = ForceOption.Create();
+        var tta = TestTimeAugmentationOption.Create();
         var backendOptions = new BackendOptions();
         var tiling = new TilingOptions();
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
-            data, split, detections, weights, config, batch, device, saveDetections, metric, format, output, plots, maxMegapixels, force,
+            data, split, detections, weights, config, batch, device, tta, saveDetections, metric, format, output, plots, maxMegapixels, force,
         };
         tiling.AddTo(command);
         backendOptions.AddTo(command);
@@ -54,6 +55,8 @@ internal static class EvalCommand
                 throw new SsdInputException("eval: --save-detections saves a model's detections; it does not go with --detections");
             if (tiles != null && detectionsFile is not null)
                 throw new SsdInputException("eval: --tile runs the model in tiles; it does not go with --detections");
+            if (parse.GetValue(tta) && detectionsFile is not null)
+                throw new SsdInputException("eval: --tta runs the model on mirrored images too; it does not go with --detections");
             if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
@@ -69,7 +72,8 @@ internal static class EvalCommand
             {
                 // Without --weights the bundled model runs.
                 var options = backendOptions.Apply(parse,
-                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device) }, weightsFile);
+                    new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), TestTimeAugmentation = parse.GetValue(tta) },
+                    weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
                 detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);

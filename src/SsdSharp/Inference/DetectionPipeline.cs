@@ -191,7 +191,7 @@ internal sealed class DetectionPipeline
         int length = _format.Length;
         var input = new float[readable.Length * length];
         for (int i = 0; i < readable.Length; i++) readable[i].Input.CopyTo(input.AsSpan(i * length, length));
-        return new Forwarded(files, _detector.Backend.Run(input, readable.Length));
+        return new Forwarded(files, _detector.Forward(input, readable.Length));
     }
 
     private IEnumerable<FileDetection> Finish(Forwarded batch)

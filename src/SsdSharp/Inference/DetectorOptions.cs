@@ -23,7 +23,17 @@ public sealed record DetectorOptions
     /// </summary>
     public TensorLayout Layout { get; init; } = TensorLayout.Contiguous;
 
-    /// <summary>Images per forward pass when detecting many files.</summary>
+    /// <summary>
+    /// Test-time augmentation: each image is detected as it is and mirrored left to right (the one augmentation SSD
+    /// trains with that keeps the scene), and the two views' detections are merged by <see cref="WeightedBoxFusion"/>
+    /// at the NMS threshold. Twice the forward passes; scores become the mean over both views. Applies to every way of
+    /// detecting on the detector (<c>Detect…</c>, tiles, files); not to <see cref="SsdDetector.Backend"/> and the
+    /// single-view <see cref="SsdDetector.PostProcess(NetworkPredictions, int, string, int, int, DetectionOptions)"/>, and the
+    /// detection service of <c>ssd serve</c>, built on those, refuses it.
+    /// </summary>
+    public bool TestTimeAugmentation { get; init; }
+
+    /// <summary>Images per forward pass when detecting many files (network inputs: twice as many with <see cref="TestTimeAugmentation"/>).</summary>
     public int BatchSize { get; init; } = 8;
 
     /// <summary>

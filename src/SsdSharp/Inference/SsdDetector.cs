@@ -186,14 +186,28 @@ public sealed class SsdDetector : IDisposable
     public IEnumerable<FileDetection> DetectEach(IEnumerable<string> paths, CancellationToken cancellationToken = default) =>
         new DetectionPipeline(this).Run(paths, cancellationToken);
 
-    /// <summary>Runs the whole pipeline on decoded images: <see cref="Preprocess"/>, the backend, <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/>.</summary>
+    /// <summary>
+    /// Runs the whole pipeline on decoded images: <see cref="Preprocess"/>, the backend, <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/>
+    /// (with <see cref="DetectorOptions.TestTimeAugmentation"/>, on each image and its mirror, fused).
+    /// </summary>
     /// <param name="images">The images (any number; one forward pass).</param>
     /// <param name="names">A name per image for the results.</param>
     public IReadOnlyList<ImageDetections> Detect(IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
     {
-        var predictions = _backend.Run(Preprocess(images), images.Count);
+        var predictions = Forward(Preprocess(images), images.Count);
         return PostProcess(predictions, images, names);
     }
+
+    /// <summary>
+    /// The backend's predictions for the <paramref name="count"/> preprocessed images of <paramref name="input"/>; with
+    /// <see cref="DetectorOptions.TestTimeAugmentation"/>, followed by those of the images mirrored, in the same pass.
+    /// </summary>
+    /// <param name="input">The images' network input (<see cref="Preprocess"/>), <c>[N, 3, S, S]</c>.</param>
+    /// <param name="count">The images, N.</param>
+    public NetworkPredictions Forward(float[] input, int count) =>
+        Options.TestTimeAugmentation
+            ? _backend.Run(MirrorAugmentation.WithMirrors(input, count, _inputFormat.Size), 2 * count)
+            : _backend.Run(input, count);
 
     /// <summary>The network input of <paramref name="images"/>: <c>[N, 3, S, S]</c> float32, SPEC §1, prepared in parallel.</summary>
     public float[] Preprocess(IReadOnlyList<RgbImage> images)
@@ -205,18 +219,28 @@ public sealed class SsdDetector : IDisposable
     }
 
     /// <summary>Detections of each image from the network's predictions, in pixels of the image, by descending score.</summary>
-    /// <param name="predictions">The backend's output for <paramref name="images"/>.</param>
+    /// <param name="predictions"><see cref="Forward"/>'s output for <paramref name="images"/>.</param>
     /// <param name="images">The images, for their sizes.</param>
     /// <param name="names">A name per image.</param>
     public IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<RgbImage> images, IReadOnlyList<string> names) =>
         PostProcess(predictions, images.Select(i => (i.Width, i.Height)).ToArray(), names);
 
-    /// <summary>As <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/> from the images' sizes alone.</summary>
+    /// <summary>
+    /// As <see cref="PostProcess(NetworkPredictions, IReadOnlyList{RgbImage}, IReadOnlyList{string})"/> from the images' sizes
+    /// alone, on predictions of <see cref="Forward"/> (with test-time augmentation, the two views of each image fused).
+    /// </summary>
     internal IReadOnlyList<ImageDetections> PostProcess(NetworkPredictions predictions, IReadOnlyList<(int Width, int Height)> sizes, IReadOnlyList<string> names)
     {
+        int views = Options.TestTimeAugmentation ? 2 : 1;
+        if (predictions.Count != views * sizes.Count)
+            throw new ArgumentException($"expected the predictions of {views} × {sizes.Count} network inputs (Forward), got {predictions.Count}", nameof(predictions));
         var results = new ImageDetections[sizes.Count];
         for (int i = 0; i < sizes.Count; i++)
-            results[i] = PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, _detection);
+        {
+            results[i] = Options.TestTimeAugmentation
+                ? ToPixels(MirrorAugmentation.Detections(predictions, i, _detection), names[i], sizes[i].Width, sizes[i].Height)
+                : PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, _detection);
+        }
         return results;
     }
 

@@ -31,4 +31,21 @@ public static class Preprocess
     /// </summary>
     public static void ToNetworkInput(RgbImage image, NetworkInputFormat format, Span<float> destination) =>
         BilinearResize.ToChw(new AugmentedImage(image), format, destination);
+
+    /// <summary>
+    /// Writes the network input of the image mirrored left to right, given the image's own <paramref name="input"/>
+    /// (<c>[3, S, S]</c>): every row reversed. The same as preprocessing the mirrored image (the training's mirror),
+    /// since the resize samples both halves of a row alike, and without decoding or resizing again.
+    /// </summary>
+    public static void Mirror(ReadOnlySpan<float> input, Span<float> destination, int size)
+    {
+        if (input.Length != 3 * size * size || destination.Length != input.Length)
+            throw new ArgumentException($"expected 3 · {size} · {size} floats, got {input.Length} and {destination.Length}");
+        for (int row = 0; row < 3 * size; row++)
+        {
+            var target = destination.Slice(row * size, size);
+            input.Slice(row * size, size).CopyTo(target);
+            target.Reverse();
+        }
+    }
 }

@@ -67,6 +67,7 @@ public class EvalCommandTests
     [InlineData(new[] { "--detections", "a.json", "--weights", "shapes300" }, "give either --detections FILE or --weights MODEL, not both")]
     [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections saves a model's detections")]
     [InlineData(new[] { "--detections", "a.json", "--tile", "150" }, "--tile runs the model in tiles; it does not go with --detections")]
+    [InlineData(new[] { "--detections", "a.json", "--tta" }, "--tta runs the model on mirrored images too; it does not go with --detections")]
     [InlineData(new[] { "--overlap", "0.3" }, "--overlap needs --tile SIZE")]
     [InlineData(new[] { "--tile", "abc" }, "--tile")]
     [InlineData(new[] { "--tile", "150", "--overlap", "1" }, "--overlap")]

@@ -19,6 +19,28 @@ public class PreprocessTests
         return new RgbImage(width, height, pixels);
     }
 
+    [Theory]
+    [InlineData(ResizeSampling.OpenCv, 173, 91)]
+    [InlineData(ResizeSampling.OpenCv, 701, 433)]
+    [InlineData(ResizeSampling.PyTorch, 173, 91)]
+    [InlineData(ResizeSampling.PyTorch, 701, 433)]
+    public void Mirroring_the_input_equals_preprocessing_the_mirrored_image(ResizeSampling sampling, int width, int height)
+    {
+        var image = Image(width, height, (x, y, c) => (x * 37 + y * 11 + c * 5) % 256);
+        var format = Rgb300 with { Sampling = sampling };
+        var input = Preprocess.ToNetworkInput(image, format);
+        var mirrored = new float[input.Length];
+        Preprocess.Mirror(input, mirrored, format.Size);
+
+        var augmented = new AugmentedImage(image);
+        augmented.Mirror();
+        var expected = new float[input.Length];
+        BilinearResize.ToChw(augmented, format, expected);
+        // Up to float rounding of the interpolation weights (differences of about 0.002 seen).
+        float worst = expected.Zip(mirrored, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst < 0.01f, $"largest difference {worst} on values of 0 to 255 minus the means");
+    }
+
     [Fact]
     public void Constant_image_becomes_colour_minus_means_in_rgb_order()
     {

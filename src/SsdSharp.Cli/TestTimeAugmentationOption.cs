@@ -1,0 +1,14 @@
+using System.CommandLine;
+using SsdSharp.Inference;
+
+namespace SsdSharp.Cli;
+
+/// <summary><c>--tta</c>: detect on each image and its mirror image, fused (<see cref="DetectorOptions.TestTimeAugmentation"/>).</summary>
+internal static class TestTimeAugmentationOption
+{
+    public static Option<bool> Create() => new("--tta")
+    {
+        Description = "Test-time augmentation: detect on each image and on its mirror image, and fuse the two views' boxes "
+            + "(weighted box fusion at the NMS threshold). Twice the forward passes.",
+    };
+}

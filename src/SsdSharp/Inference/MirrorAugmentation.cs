@@ -1,0 +1,42 @@
+using SsdSharp.Configuration;
+using SsdSharp.Preprocessing;
+
+namespace SsdSharp.Inference;
+
+/// <summary>
+/// <see cref="DetectorOptions.TestTimeAugmentation"/>: every image goes through the network beside its mirror image,
+/// in the same forward pass, and the two views' detections are fused.
+/// </summary>
+internal static class MirrorAugmentation
+{
+    /// <summary>The network input of a batch followed by that of its images mirrored: <c>[2 · N, 3, S, S]</c>.</summary>
+    /// <param name="input">The batch, <c>[N, 3, S, S]</c>.</param>
+    /// <param name="count">Its images, N.</param>
+    /// <param name="size">The input size, S.</param>
+    public static float[] WithMirrors(float[] input, int count, int size)
+    {
+        var views = new float[2 * input.Length];
+        input.CopyTo(views, 0);
+        int length = input.Length / count;
+        for (int i = 0; i < count; i++)
+            Preprocess.Mirror(input.AsSpan(i * length, length), views.AsSpan(input.Length + i * length, length), size);
+        return views;
+    }
+
+    /// <summary>
+    /// Image <paramref name="n"/>'s detections from predictions of <see cref="WithMirrors"/>'s batch: each view post-processed
+    /// (SPEC §5, without the global cap), the mirror's boxes mirrored back, both fused at the NMS threshold
+    /// (<see cref="WeightedBoxFusion"/>), then capped; by descending score.
+    /// </summary>
+    public static NormalizedDetection[] Detections(NetworkPredictions predictions, int n, DetectionOptions options)
+    {
+        var perView = options with { MaxDetections = null };
+        var image = PostProcessor.Run(predictions, n, perView);
+        // A mirrored box's default box is one of the mirror image's: not this image's, so unknown.
+        var mirror = PostProcessor.Run(predictions, n + predictions.Count / 2, perView)
+            .Select(d => d with { X1 = 1 - d.X2, X2 = 1 - d.X1, Prior = -1 })
+            .ToArray();
+        var fused = WeightedBoxFusion.Fuse([image, mirror], options.NmsThreshold, options.ClassAgnostic);
+        return options.MaxDetections is int cap && fused.Length > cap ? fused[..cap] : fused;
+    }
+}

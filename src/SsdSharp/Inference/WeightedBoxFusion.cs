@@ -1,0 +1,68 @@
+namespace SsdSharp.Inference;
+
+/// <summary>
+/// Weighted box fusion (Solovyev et al., 2019) of several views of one image, each already through NMS: the
+/// boxes of an object from different views are averaged instead of one of them surviving, and the object's score is
+/// the mean over the views, counting a view that did not see it as zero.
+/// </summary>
+/// <remarks>
+/// Why not NMS over the pooled views: it keeps the best box of any view, so every false box of either view stays with
+/// its score. Averaging scores halves the score of what one view alone sees (mostly false boxes), and averaging boxes
+/// moves a partly hidden shape's box towards its outline where one view draws it short. On the synthetic validation
+/// split (VOC07), shapes512's image and mirror image: 0.9475 merged by NMS, 0.9504 fused, 0.9424 the image alone;
+/// shapes300's: 0.9233 merged by NMS, 0.9247 fused, 0.9239 alone.
+/// </remarks>
+internal static class WeightedBoxFusion
+{
+    /// <summary>One detection per object over <paramref name="views"/>.</summary>
+    /// <param name="views">Per view, its detections after NMS, in one coordinate frame.</param>
+    /// <param name="iouThreshold">A box joins the cluster of a higher-scoring box of its class that it overlaps by more
+    /// than this (the NMS threshold: boxes NMS would suppress as the same object are the same object).</param>
+    /// <param name="classAgnostic">Whether boxes of all classes cluster together (as NMS then compared them); a cluster
+    /// takes the class of its highest-scoring box.</param>
+    /// <returns>Per cluster: the class of its best box, the mean over views of each view's best score in it, and the box
+    /// averaged over those views' best boxes, weighted by their scores; by descending score.</returns>
+    public static NormalizedDetection[] Fuse(IReadOnlyList<NormalizedDetection[]> views, double iouThreshold, bool classAgnostic)
+    {
+        var pooled = views.SelectMany((detections, view) => detections.Select(d => (Detection: d, View: view)));
+        var fused = new List<NormalizedDetection>();
+        foreach (var group in classAgnostic ? pooled.GroupBy(_ => 0) : pooled.GroupBy(p => p.Detection.ClassId))
+        {
+            var clusters = new List<Cluster>();
+            foreach (var (detection, view) in group.OrderByDescending(p => p.Detection.Score).ThenBy(p => p.View))
+            {
+                var cluster = clusters.FirstOrDefault(c => Iou(c.Lead, detection) > iouThreshold);
+                if (cluster is null) clusters.Add(cluster = new Cluster(detection, views.Count));
+                // A view's later boxes in a cluster score lower: its best one represents it.
+                cluster.Best[view] ??= detection;
+            }
+            fused.AddRange(clusters.Select(c => c.Fused()));
+        }
+        return fused.OrderByDescending(d => d.Score).ToArray();
+    }
+
+    private static float Iou(NormalizedDetection a, NormalizedDetection b)
+    {
+        float w = MathF.Max(MathF.Min(a.X2, b.X2) - MathF.Max(a.X1, b.X1), 0);
+        float h = MathF.Max(MathF.Min(a.Y2, b.Y2) - MathF.Max(a.Y1, b.Y1), 0);
+        float inter = w * h;
+        float union = (a.X2 - a.X1) * (a.Y2 - a.Y1) + (b.X2 - b.X1) * (b.Y2 - b.Y1) - inter;
+        return union > 0 ? inter / union : 0;
+    }
+
+    private sealed class Cluster(NormalizedDetection lead, int views)
+    {
+        public NormalizedDetection Lead { get; } = lead;
+
+        public NormalizedDetection?[] Best { get; } = new NormalizedDetection?[views];
+
+        public NormalizedDetection Fused()
+        {
+            var members = Best.OfType<NormalizedDetection>().ToArray();
+            double weight = members.Sum(m => (double)m.Score);
+            float Mean(Func<NormalizedDetection, float> coordinate) => (float)(members.Sum(m => (double)m.Score * coordinate(m)) / weight);
+            return new NormalizedDetection(Lead.ClassId, (float)(weight / Best.Length),
+                Mean(m => m.X1), Mean(m => m.Y1), Mean(m => m.X2), Mean(m => m.Y2), Lead.Prior);
+        }
+    }
+}
