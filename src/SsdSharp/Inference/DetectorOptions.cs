@@ -25,11 +25,12 @@ public sealed record DetectorOptions
 
     /// <summary>
     /// Test-time augmentation: each image is detected as it is and mirrored left to right (the one augmentation SSD
-    /// trains with that keeps the scene), and the two views' detections are merged by <see cref="WeightedBoxFusion"/>
-    /// at the NMS threshold. Twice the forward passes; scores become the mean over both views. Applies to every way of
-    /// detecting on the detector (<c>Detect…</c>, tiles, files); not to <see cref="SsdDetector.Backend"/> and the
-    /// single-view <see cref="SsdDetector.PostProcess(NetworkPredictions, int, string, int, int, DetectionOptions)"/>, and the
-    /// detection service of <c>ssd serve</c>, built on those, refuses it.
+    /// trains with that keeps the scene), and the two views' detections are merged by weighted box fusion at the NMS
+    /// threshold: boxes averaged, scores the mean over both views (and still above the confidence threshold). Twice the
+    /// forward passes. Applies to every way of detecting on the detector (<c>Detect…</c>, tiles, files); not to
+    /// <see cref="SsdDetector.Backend"/> and the single-view
+    /// <see cref="SsdDetector.PostProcess(NetworkPredictions, int, string, int, int, DetectionOptions)"/>, and the detection
+    /// service of <c>ssd serve</c>, built on those, refuses it.
     /// </summary>
     public bool TestTimeAugmentation { get; init; }
 

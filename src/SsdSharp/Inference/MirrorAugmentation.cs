@@ -26,7 +26,7 @@ internal static class MirrorAugmentation
     /// <summary>
     /// Image <paramref name="n"/>'s detections from predictions of <see cref="WithMirrors"/>'s batch: each view post-processed
     /// (SPEC §5, without the global cap), the mirror's boxes mirrored back, both fused at the NMS threshold
-    /// (<see cref="WeightedBoxFusion"/>), then capped; by descending score.
+    /// (<see cref="WeightedBoxFusion"/>), those above the confidence threshold kept, then capped; by descending score.
     /// </summary>
     public static NormalizedDetection[] Detections(NetworkPredictions predictions, int n, DetectionOptions options)
     {
@@ -36,7 +36,10 @@ internal static class MirrorAugmentation
         var mirror = PostProcessor.Run(predictions, n + predictions.Count / 2, perView)
             .Select(d => d with { X1 = 1 - d.X2, X2 = 1 - d.X1, Prior = -1 })
             .ToArray();
-        var fused = WeightedBoxFusion.Fuse([image, mirror], options.NmsThreshold, options.ClassAgnostic);
+        // A box one view alone sees keeps half its score: what the confidence threshold promises holds for the fused score too.
+        var fused = WeightedBoxFusion.Fuse([image, mirror], options.NmsThreshold, options.ClassAgnostic)
+            .Where(d => d.Score > options.ConfidenceThreshold)
+            .ToArray();
         return options.MaxDetections is int cap && fused.Length > cap ? fused[..cap] : fused;
     }
 }

@@ -49,6 +49,19 @@ public sealed class TestTimeAugmentationTests(BundledDetector bundled) : IClassF
     }
 
     [Fact]
+    public void NoDetectionScoresAtOrBelowTheConfidenceThreshold()
+    {
+        // The README's sample holds a box that one view alone scores above 0.5: fused, it scores about 0.25.
+        var image = RgbImage.Decode(BundledDetector.Sample(1));
+        _detector.Detection = _detector.Detection with { ConfidenceThreshold = 0.2 };
+        Assert.Contains(_detector.Detect([image], ["sample"])[0].Detections, d => d.Score is > 0.2f and < 0.5f);
+        _detector.Detection = _detector.Detection with { ConfidenceThreshold = 0.5 };
+        var confident = _detector.Detect([image], ["sample"])[0].Detections;
+        Assert.NotEmpty(confident);
+        Assert.All(confident, d => Assert.True(d.Score > 0.5f, $"{d.Label} {d.Score}"));
+    }
+
+    [Fact]
     public void TheMirrorImageGivesTheMirroredDetections()
     {
         var image = RgbImage.Decode(BundledDetector.Sample(2));
