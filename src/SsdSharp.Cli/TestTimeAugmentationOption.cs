@@ -9,6 +9,6 @@ internal static class TestTimeAugmentationOption
     public static Option<bool> Create() => new("--tta")
     {
         Description = "Test-time augmentation: detect on each image and on its mirror image, and fuse the two views' boxes "
-            + "(weighted box fusion at the NMS threshold). Twice the forward passes.",
+            + "(weighted box fusion at the NMS threshold). Twice the network's work.",
     };
 }

@@ -27,8 +27,11 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
 {
     /// <summary>Runs <paramref name="detector"/> on the image at <paramref name="path"/> and keeps the steps of post-processing.</summary>
     /// <exception cref="ImageDecodeException">The file is missing or not an image.</exception>
+    /// <exception cref="ArgumentException">The detector detects with test-time augmentation: the steps explained are those of one view.</exception>
     public static DetectionExplanation Of(SsdDetector detector, string path)
     {
+        if (detector.Options.TestTimeAugmentation)
+            throw new ArgumentException("explanations follow one view through post-processing: test-time augmentation is not supported", nameof(detector));
         var image = RgbImage.Decode(path);
         var predictions = detector.Backend.Run(detector.Preprocess([image]), 1);
         var index = PriorIndex.For(detector.Config);

@@ -204,10 +204,16 @@ public sealed class SsdDetector : IDisposable
     /// </summary>
     /// <param name="input">The images' network input (<see cref="Preprocess"/>), <c>[N, 3, S, S]</c>.</param>
     /// <param name="count">The images, N.</param>
-    public NetworkPredictions Forward(float[] input, int count) =>
-        Options.TestTimeAugmentation
+    /// <exception cref="ArgumentException"><paramref name="input"/> is not <paramref name="count"/> network inputs.</exception>
+    public NetworkPredictions Forward(float[] input, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (input.Length != count * _inputFormat.Length)
+            throw new ArgumentException($"expected {count} network inputs of {_inputFormat.Length} floats, got {input.Length} floats", nameof(input));
+        return Options.TestTimeAugmentation
             ? _backend.Run(MirrorAugmentation.WithMirrors(input, count, _inputFormat.Size), 2 * count)
             : _backend.Run(input, count);
+    }
 
     /// <summary>The network input of <paramref name="images"/>: <c>[N, 3, S, S]</c> float32, SPEC §1, prepared in parallel.</summary>
     public float[] Preprocess(IReadOnlyList<RgbImage> images)
