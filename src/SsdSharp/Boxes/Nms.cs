@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace SsdSharp.Boxes;
 
 /// <summary>
@@ -29,26 +27,32 @@ public static class Nms
         {
             if (removed[i]) continue;
             kept.Add(i);
-            var keptBox = boxes.Slice(4 * i, 4);
+            float x1 = boxes[4 * i], y1 = boxes[4 * i + 1], x2 = boxes[4 * i + 2], y2 = boxes[4 * i + 3];
             for (int j = i + 1; j < k; j++)
             {
-                if (!removed[j] && Iou(keptBox, area[i], boxes.Slice(4 * j, 4), area[j]) > threshold) removed[j] = true;
+                if (removed[j]) continue;
+                // Iou's arithmetic, written out: called here, even marked for inlining, it made the post-processing of
+                // the fixture case 10-20 % slower (2.2-2.5 ms against 2.0, bench detect --post-only).
+                float w = MathF.Max(MathF.Min(x2, boxes[4 * j + 2]) - MathF.Max(x1, boxes[4 * j]), 0);
+                float h = MathF.Max(MathF.Min(y2, boxes[4 * j + 3]) - MathF.Max(y1, boxes[4 * j + 1]), 0);
+                float inter = w * h;
+                if (inter / (area[j] - inter + area[i]) > threshold) removed[j] = true;
             }
         }
         return kept.ToArray();
     }
 
     /// <summary>
-    /// The overlap NMS compares with its threshold: IoU of a kept box and a candidate (corner form, with their areas) in
+    /// The overlap NMS compares with its threshold: IoU of a kept box (x1, y1, x2, y2, area) and a candidate, in corner form, in
     /// float32 in the reference's order of operations (not <see cref="PixelBox.Iou"/>'s float64), so that ties at the
     /// threshold fall the same way as in the reference, and the same way wherever boxes are judged the same object.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Iou(ReadOnlySpan<float> kept, float keptArea, ReadOnlySpan<float> candidate, float candidateArea)
+    public static float Iou(float x1, float y1, float x2, float y2, float area, float candidateX1, float candidateY1, float candidateX2, float candidateY2,
+        float candidateArea)
     {
-        float w = MathF.Max(MathF.Min(kept[2], candidate[2]) - MathF.Max(kept[0], candidate[0]), 0);
-        float h = MathF.Max(MathF.Min(kept[3], candidate[3]) - MathF.Max(kept[1], candidate[1]), 0);
+        float w = MathF.Max(MathF.Min(x2, candidateX2) - MathF.Max(x1, candidateX1), 0);
+        float h = MathF.Max(MathF.Min(y2, candidateY2) - MathF.Max(y1, candidateY1), 0);
         float inter = w * h;
-        return inter / (candidateArea - inter + keptArea);
+        return inter / (candidateArea - inter + area);
     }
 }

@@ -48,7 +48,7 @@ internal static class WeightedBoxFusion
 
     /// <summary>The overlap of a cluster's lead and a box, as NMS judges it (<see cref="Nms.Iou"/>).</summary>
     private static float Iou(NormalizedDetection lead, NormalizedDetection box) =>
-        Nms.Iou([lead.X1, lead.Y1, lead.X2, lead.Y2], Area(lead), [box.X1, box.Y1, box.X2, box.Y2], Area(box));
+        Nms.Iou(lead.X1, lead.Y1, lead.X2, lead.Y2, Area(lead), box.X1, box.Y1, box.X2, box.Y2, Area(box));
 
     private static float Area(NormalizedDetection d) => (d.X2 - d.X1) * (d.Y2 - d.Y1);
 
