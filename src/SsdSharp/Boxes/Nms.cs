@@ -47,7 +47,7 @@ public static class Nms
     /// float32 in the reference's order of operations (not <see cref="PixelBox.Iou"/>'s float64), so that ties at the
     /// threshold fall the same way as in the reference, and the same way wherever boxes are judged the same object.
     /// </summary>
-    public static float Iou(float x1, float y1, float x2, float y2, float area, float candidateX1, float candidateY1, float candidateX2, float candidateY2,
+    internal static float Iou(float x1, float y1, float x2, float y2, float area, float candidateX1, float candidateY1, float candidateX2, float candidateY2,
         float candidateArea)
     {
         float w = MathF.Max(MathF.Min(x2, candidateX2) - MathF.Max(x1, candidateX1), 0);

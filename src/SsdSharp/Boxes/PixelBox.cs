@@ -17,6 +17,9 @@ public readonly record struct PixelBox(float X1, float Y1, float X2, float Y2)
     public PixelBox ClipTo(float width, float height) =>
         new(Math.Clamp(X1, 0, width), Math.Clamp(Y1, 0, height), Math.Clamp(X2, 0, width), Math.Clamp(Y2, 0, height));
 
+    /// <summary>The box in the image mirrored left to right, <paramref name="width"/> pixels wide: x becomes width − x, so x1 and x2 swap roles.</summary>
+    public PixelBox MirroredIn(float width) => new(width - X2, Y1, width - X1, Y2);
+
     /// <summary>Intersection over union (Jaccard overlap) in float64, continuous coordinates (no +1, SPEC §3).</summary>
     public static double Iou(PixelBox a, PixelBox b)
     {

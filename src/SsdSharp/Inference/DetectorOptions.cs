@@ -27,8 +27,8 @@ public sealed record DetectorOptions
     /// Test-time augmentation: each image is detected as it is and mirrored left to right (the one augmentation SSD
     /// trains with that keeps the scene), and the two views' detections are merged by weighted box fusion at the NMS
     /// threshold: boxes averaged, scores the mean over both views (and still above the confidence threshold). Twice the
-    /// network's work (one forward pass of twice the batch). Applies to every way of detecting on the detector (<c>Detect…</c>, tiles, files); not to
-    /// <see cref="SsdDetector.Backend"/> and the single-view
+    /// network's work (one forward pass of twice the batch). Applies to every way of detecting on the detector
+    /// (<c>Detect…</c>, tiles, files); not to <see cref="SsdDetector.Backend"/> and the single-view
     /// <see cref="SsdDetector.PostProcess(NetworkPredictions, int, string, int, int, DetectionOptions)"/>, and the detection
     /// service of <c>ssd serve</c> and the explanations of <c>ssd explain detect</c>, built on those, refuse it.
     /// </summary>

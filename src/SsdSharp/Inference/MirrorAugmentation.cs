@@ -11,15 +11,14 @@ internal static class MirrorAugmentation
 {
     /// <summary>The network input of a batch followed by that of its images mirrored: <c>[2 · N, 3, S, S]</c>.</summary>
     /// <param name="input">The batch, <c>[N, 3, S, S]</c>.</param>
-    /// <param name="count">Its images, N.</param>
     /// <param name="size">The input size, S.</param>
-    public static float[] WithMirrors(float[] input, int count, int size)
+    public static float[] WithMirrors(float[] input, int size)
     {
         var views = new float[2 * input.Length];
         input.CopyTo(views, 0);
-        int length = input.Length / count;
-        for (int i = 0; i < count; i++)
-            Preprocess.Mirror(input.AsSpan(i * length, length), views.AsSpan(input.Length + i * length, length), size);
+        int length = 3 * size * size;
+        for (int start = 0; start < input.Length; start += length)
+            Preprocess.Mirror(input.AsSpan(start, length), views.AsSpan(input.Length + start, length), size);
         return views;
     }
 

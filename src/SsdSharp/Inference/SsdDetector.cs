@@ -211,7 +211,7 @@ public sealed class SsdDetector : IDisposable
         if (input.Length != count * _inputFormat.Length)
             throw new ArgumentException($"expected {count} network inputs of {_inputFormat.Length} floats, got {input.Length} floats", nameof(input));
         return Options.TestTimeAugmentation
-            ? _backend.Run(MirrorAugmentation.WithMirrors(input, count, _inputFormat.Size), 2 * count)
+            ? _backend.Run(MirrorAugmentation.WithMirrors(input, _inputFormat.Size), 2 * count)
             : _backend.Run(input, count);
     }
 
@@ -243,9 +243,10 @@ public sealed class SsdDetector : IDisposable
         var results = new ImageDetections[sizes.Count];
         for (int i = 0; i < sizes.Count; i++)
         {
-            results[i] = Options.TestTimeAugmentation
-                ? ToPixels(MirrorAugmentation.Detections(predictions, i, _detection), names[i], sizes[i].Width, sizes[i].Height)
-                : PostProcess(predictions, i, names[i], sizes[i].Width, sizes[i].Height, _detection);
+            var detections = Options.TestTimeAugmentation
+                ? MirrorAugmentation.Detections(predictions, i, _detection)
+                : PostProcessor.Run(predictions, i, _detection);
+            results[i] = ToPixels(detections, names[i], sizes[i].Width, sizes[i].Height);
         }
         return results;
     }

@@ -44,7 +44,7 @@ public sealed class Shapes512ModelTests(ITestOutputHelper output) : IDisposable
         var (smallFound, all) = (new Dictionary<string, DetectionTally>(), new Dictionary<string, DetectionTally>());
         foreach (var name in new[] { "shapes300", "shapes512" })
         {
-            using var detector = SsdDetector.Load(ModelPathOf(name), new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Device = ComputeDevice.Cpu });
+            using var detector = BundledDetector.Load(name);
             (smallFound[name], all[name]) = (new DetectionTally(0.3f), new DetectionTally(0.3f));
             foreach (var item in images)
             {

@@ -13,8 +13,7 @@ namespace SsdSharp.Tests.Inference;
 /// </summary>
 public sealed class TestTimeAugmentationTests(BundledDetector bundled) : IClassFixture<BundledDetector>, IDisposable
 {
-    private readonly SsdDetector _detector = SsdDetector.Load(BundledDetector.ModelPath,
-        new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Device = ComputeDevice.Cpu, TestTimeAugmentation = true });
+    private readonly SsdDetector _detector = BundledDetector.Load("shapes300", testTimeAugmentation: true);
 
     private static RgbImage Mirror(RgbImage image)
     {
@@ -22,8 +21,6 @@ public sealed class TestTimeAugmentationTests(BundledDetector bundled) : IClassF
         mirrored.Mirror();
         return mirrored.ToRgbImage();
     }
-
-    private static PixelBox Mirror(PixelBox box, int width) => new(width - box.X2, box.Y1, width - box.X1, box.Y2);
 
     /// <summary>The detection of <paramref name="label"/> in <paramref name="detections"/> that overlaps <paramref name="box"/> most, if by more than a half.</summary>
     private static Detection? Match(IEnumerable<Detection> detections, string label, PixelBox box) =>
@@ -36,7 +33,7 @@ public sealed class TestTimeAugmentationTests(BundledDetector bundled) : IClassF
         var image = RgbImage.Decode(BundledDetector.Sample(1));
         var fused = _detector.Detect([image], ["sample"])[0].Detections.Where(d => d.Score >= 0.5).ToList();
         var plain = bundled.Detector.Detect([image], ["sample"])[0].Detections;
-        var mirrored = bundled.Detector.Detect([Mirror(image)], ["mirror"])[0].Detections.Select(d => d with { Box = Mirror(d.Box, image.Width) }).ToList();
+        var mirrored = bundled.Detector.Detect([Mirror(image)], ["mirror"])[0].Detections.Select(d => d with { Box = d.Box.MirroredIn(image.Width) }).ToList();
         Assert.True(fused.Count >= 5, $"{fused.Count} detections of at least 0.5");
         foreach (var d in fused)
         {
@@ -71,10 +68,10 @@ public sealed class TestTimeAugmentationTests(BundledDetector bundled) : IClassF
         Assert.NotEmpty(direct);
         foreach (var d in direct)
         {
-            var twin = Match(ofMirror, d.Label, Mirror(d.Box, image.Width));
+            var twin = Match(ofMirror, d.Label, d.Box.MirroredIn(image.Width));
             Assert.True(twin is not null, $"{d.Label} {d.Score:F3} at {d.Box} has no mirrored twin");
             Assert.Equal(d.Score, twin.Score, 1e-3);
-            Assert.True(PixelBox.Iou(Mirror(twin.Box, image.Width), d.Box) > 0.99, $"{d.Box} against {twin.Box} mirrored");
+            Assert.True(PixelBox.Iou(twin.Box.MirroredIn(image.Width), d.Box) > 0.99, $"{d.Box} against {twin.Box} mirrored");
         }
     }
 
@@ -120,8 +117,7 @@ public sealed class TestTimeAugmentationTests(BundledDetector bundled) : IClassF
     {
         // A view's box scored at or below the threshold may still lift the fused score above it: shapes512 scores a circle
         // of the third sample 0.81 alone and 0.58 fused, which a per-view threshold of 0.5 lost.
-        using var shapes512 = SsdDetector.Load(BundledDetector.ModelPathOf("shapes512"),
-            new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Device = ComputeDevice.Cpu, TestTimeAugmentation = true });
+        using var shapes512 = BundledDetector.Load("shapes512", testTimeAugmentation: true);
         foreach (var detector in new[] { _detector, shapes512 })
         {
             foreach (int sample in new[] { 1, 2, 3 })

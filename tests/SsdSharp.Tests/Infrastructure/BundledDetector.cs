@@ -12,7 +12,12 @@ public sealed class BundledDetector : IDisposable
 
     public static string Sample(int n) => Path.Combine(AppContext.BaseDirectory, "samples", $"shapes-{n}.jpg");
 
-    public SsdDetector Detector { get; } = SsdDetector.Load(ModelPath, new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Device = ComputeDevice.Cpu });
+    public SsdDetector Detector { get; } = Load("shapes300");
+
+    /// <summary>A bundled model on libtorch on the CPU (the same numbers on every machine the tests run on).</summary>
+    public static SsdDetector Load(string name, bool testTimeAugmentation = false) =>
+        SsdDetector.Load(ModelPathOf(name),
+            new DetectorOptions { Backend = InferenceBackendKind.LibTorch, Device = ComputeDevice.Cpu, TestTimeAugmentation = testTimeAugmentation });
 
     public void Dispose() => Detector.Dispose();
 }

@@ -13,12 +13,12 @@ public sealed record HorizontalMirror(double Probability = 0.5) : ISampleTransfo
         Flip(sample);
     }
 
-    /// <summary>Mirrors unconditionally: x becomes width − x, so x1 and x2 swap roles.</summary>
+    /// <summary>Mirrors unconditionally (<see cref="PixelBox.MirroredIn"/>).</summary>
     public static void Flip(TrainingSample sample)
     {
         float width = sample.Image.Width;
         sample.Image.Mirror();
-        var boxes = sample.Boxes.Select(b => new PixelBox(width - b.X2, b.Y1, width - b.X1, b.Y2)).ToArray();
+        var boxes = sample.Boxes.Select(b => b.MirroredIn(width)).ToArray();
         sample.SetObjects(boxes, sample.Labels);
     }
 }
