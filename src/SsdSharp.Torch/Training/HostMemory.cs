@@ -24,7 +24,10 @@ public static class HostMemory
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            return (mallopt(MmapThreshold, 1 << 30) & mallopt(TrimThreshold, int.MaxValue) & mallopt(TopPad, 64 << 20)) == 1;
+            // A trim threshold of −1 is glibc's "never trim" (the value is stored as size_t). The largest positive int, 2 GB,
+            // is not enough: a step of shapes512 at batch 32 frees more than 2 GB at the top of the heap, which was
+            // then returned to the system and faulted in again at every step.
+            return (mallopt(MmapThreshold, 1 << 30) & mallopt(TrimThreshold, -1) & mallopt(TopPad, 64 << 20)) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
