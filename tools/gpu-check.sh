@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU checks of docs/gpu.md.
+# The GPU checks and GPU training runs of docs/gpu.md.
 #
 #   tools/gpu-check.sh bundle BUNDLE.tar.xz   (on a build machine with the .NET SDK)
 #     publishes `ssd` and the benchmarks self-contained for linux-x64 and removes the CPU libtorch
@@ -14,8 +14,34 @@
 #     and batches, forward and training-step timings, voc300 from scratch under candidate recipes; then
 #     `SsdSharp.Bench bulk` on CUDA (bulk detection's pipeline against detection in turns). Figures go to
 #     stdout (and OUT_DIR/gpu-check.txt).
+#
+#   tools/gpu-check.sh train BUNDLE.tar.xz OUT_DIR SECONDS RUN [RUN...]   (on the GPU machine, as `run`)
+#     trains each RUN (the options of one `ssd train`, e.g. "--init shapes512 --data VOC:DATA/shapes-train
+#     --iterations 4000 --lr 0.004"; DATA/ names the synthetic sets below, made here from their seeds) side by side
+#     on the GPU, each with its share of the cores as loader workers; a minute before SECONDS (the time the whole
+#     command may take) the runs still going are stopped as Ctrl-C would (a checkpoint) and their models written
+#     at the iteration reached. Each model is then scored on the validation split. OUT_DIR/runN holds each run's
+#     folder (model, checkpoints, train.jsonl), OUT_DIR/runN.log its output and scores.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+
+# Unpacks the bundle into $work with the repository's models beside ssd and points the loader at PyTorch's
+# libtorch (CUDA build).
+unpack() {
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  tar -C "$work" -xJf "$1"
+  cp -r "$here/models" "$work/ssdsharp/"
+  torchlib="$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
+  export LD_LIBRARY_PATH="$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+}
+
+machine() {
+  echo "## $(date -u +%FT%TZ) on $(hostname)"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+  lscpu | grep -E '^Model name|^CPU\(s\)' || true
+  python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' || true
+}
 case "${1:-}" in
   bundle)
     out="$(realpath -m "${2:?usage: gpu-check.sh bundle BUNDLE.tar.xz}")"
@@ -48,24 +74,70 @@ case "${1:-}" in
     bundle="$(realpath "${2:?usage: gpu-check.sh run BUNDLE.tar.xz [OUT_DIR]}")"
     out="$(realpath -m "${3:-.}")"
     mkdir -p "$out"
-    work="$(mktemp -d)"
-    tar -C "$work" -xJf "$bundle"
-    cp -r "$here/models" "$work/ssdsharp/"
-    torchlib="$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
-    export LD_LIBRARY_PATH="$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    unpack "$bundle"
     {
-      echo "## $(date -u +%FT%TZ) on $(hostname)"
-      nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-      lscpu | grep -E '^Model name|^CPU\(s\)' || true
-      python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' || true
+      machine
       "$work/ssdsharp/SsdSharp.Bench" gpu --model "$work/ssdsharp/models/shapes300.safetensors" --images "$work/ssdsharp/samples"
       # Bulk detection's pipeline on the GPU (docs/scale.md): 2,000 synthetic JPEGs, batch 32.
       "$work/ssdsharp/ssd" synth --out "$work/bulk" --images 2000 >/dev/null
       "$work/ssdsharp/SsdSharp.Bench" bulk "$work/bulk/JPEGImages" 32 "$work/ssdsharp/models/shapes300.safetensors" --device cuda
     } 2>&1 | tee "$out/gpu-check.txt"
     ;;
+  train)
+    usage="usage: gpu-check.sh train BUNDLE.tar.xz OUT_DIR SECONDS RUN [RUN...]"
+    bundle="$(realpath "${2:?$usage}")"
+    out="$(realpath -m "${3:?$usage}")"
+    seconds="${4:?$usage}"
+    shift 4
+    (( $# > 0 )) || { echo "$usage" >&2; exit 2; }
+    started=$SECONDS
+    mkdir -p "$out"
+    unpack "$bundle"
+    ssd="$work/ssdsharp/ssd" data="$work/data" device="${SSD_DEVICE:-cuda}"
+    machine | tee "$out/machine.txt"
+    # The synthetic sets of docs/training.md, made only when a run names them (synth uses every core); the
+    # validation split always, to choose between the runs.
+    declare -A sets=([shapes-train]="--images 20000 --seed 1" [shapes-train21]="--images 10000 --seed 21"
+      [shapes-dense]="--images 10000 --seed 41 --max-objects 12" [shapes-val]="--images 5000 --seed 3")
+    for set in "${!sets[@]}"; do
+      if [[ $set == shapes-val || " $* " == *"DATA/$set"[,\ ]* ]]; then
+        read -ra synth <<< "${sets[$set]}"
+        "$ssd" synth --out "$data/$set" "${synth[@]}" >/dev/null
+      fi
+    done
+    # The machine's cores, less two for the trainers' own threads, shared out as loader workers.
+    workers=$(( ($(nproc) - 2) / $# )); (( workers >= 1 )) || workers=1
+    pids=() runs=()
+    for spec in "$@"; do
+      dir="$out/run$(( ${#runs[@]} + 1 ))"
+      read -ra options <<< "${spec//DATA\//$data/}"
+      echo "$dir: ssd train $spec" | tee "$dir.log"
+      "$ssd" train "${options[@]}" --out "$dir" --device "$device" --workers "$workers" >> "$dir.log" 2>&1 &
+      pids+=($!) runs+=("$dir|${options[*]}")
+    done
+    # SIGTERM stops a run as Ctrl-C does: the step finishes and a checkpoint is written. The last minute is for
+    # that, the models and the scores.
+    while (( SECONDS - started < seconds - 60 )) && kill -0 "${pids[@]}" 2>/dev/null; do sleep 1; done
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait || true
+    for run in "${runs[@]}"; do
+      dir="${run%%|*}"
+      read -ra options <<< "${run#*|}"
+      if [[ ! -f $dir/model.safetensors && -f $dir/checkpoint.json ]]; then
+        # A run stopped early: --resume to the iteration it reached writes its model without another step.
+        reached=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["iteration"])' "$dir/checkpoint.json")
+        trained_on=""
+        for i in "${!options[@]}"; do [[ ${options[i]} == --data ]] && trained_on="${options[i + 1]}"; done
+        "$ssd" train --resume "$dir" --data "$trained_on" --iterations "$reached" --device "$device" >> "$dir.log" 2>&1
+      fi
+      if [[ -f $dir/model.safetensors ]]; then
+        "$ssd" eval --weights "$dir/model.safetensors" --data "VOC:$data/shapes-val" --split test --device "$device" --backend libtorch 2>&1 \
+          | tee -a "$dir.log" || echo "$dir: the evaluation failed (above)"
+      fi
+    done
+    ;;
   *)
-    echo "usage: tools/gpu-check.sh bundle BUNDLE.tar.xz | run BUNDLE.tar.xz [OUT_DIR]" >&2
+    echo "usage: tools/gpu-check.sh bundle BUNDLE.tar.xz | run BUNDLE.tar.xz [OUT_DIR] | train BUNDLE.tar.xz OUT_DIR SECONDS RUN [RUN...]" >&2
     exit 2
     ;;
 esac
