@@ -56,6 +56,8 @@ internal static class ApiDocumentation
         yield return Query("nms", JsonSchemaType.Number, "NMS IoU threshold, in (0, 1]. Default 0.45.");
         yield return Query("top_k", JsonSchemaType.Integer, "Candidates and kept boxes per class, at least 1. Default 200.");
         yield return Query("max_detections", JsonSchemaType.Integer, "Most detections per image, highest scores first; 0: no cap. Default 200.");
+        yield return Query("tta", JsonSchemaType.Boolean, "Test-time augmentation: also detect on the mirror image and fuse the two views' boxes, " +
+                                                          "as `ssd detect --tta` (twice the network's work). Default: the service's `--tta`.");
     }
 
     private static OpenApiParameter Query(string name, JsonSchemaType type, string description) =>

@@ -16,6 +16,7 @@ public sealed class DetectionPipeline
 {
     private readonly SsdDetector _detector;
     private readonly DynamicBatcher _batcher;
+    private readonly int _inputSize;
 
     // A decoded image takes 16 bytes a pixel (RGBA bitmap and float RGB) until it is preprocessed: decoding
     // one request per core bounds that memory under any number of concurrent uploads, and more would not be faster.
@@ -26,21 +27,31 @@ public sealed class DetectionPipeline
     {
         _detector = detector;
         _batcher = batcher;
+        _inputSize = NetworkInputFormat.From(detector.Config).Size;
     }
 
-    /// <summary>The detections of each upload, in order, in pixels of the image, by descending score.</summary>
+    /// <summary>
+    /// The detections of each upload, in order, in pixels of the image, by descending score. With test-time augmentation each
+    /// image's mirror image is queued after the request's images, and each image's two views are fused wherever their forward passes were.
+    /// </summary>
     /// <exception cref="ImageDecodeException">An upload is not an image, truncated, empty, or above the pixel limit.</exception>
     /// <exception cref="HttpProblemException">503: the queue is full.</exception>
-    public async Task<IReadOnlyList<ImageDetections>> DetectAsync(IReadOnlyList<ImageUpload> uploads, DetectionOptions options, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImageDetections>> DetectAsync(IReadOnlyList<ImageUpload> uploads, DetectionRequestOptions request, CancellationToken cancellationToken)
     {
-        var inputs = new float[uploads.Count][];
-        var sizes = new (int Width, int Height)[uploads.Count];
-        for (int i = 0; i < uploads.Count; i++)
+        int count = uploads.Count;
+        var inputs = new float[request.TestTimeAugmentation ? 2 * count : count][];
+        var sizes = new (int Width, int Height)[count];
+        for (int i = 0; i < count; i++)
         {
             await _decoding.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 (inputs[i], sizes[i]) = Prepare(uploads[i]);
+                if (request.TestTimeAugmentation)
+                {
+                    inputs[count + i] = new float[inputs[i].Length];
+                    Preprocess.Mirror(inputs[i], inputs[count + i], _inputSize);
+                }
             }
             finally
             {
@@ -51,11 +62,20 @@ public sealed class DetectionPipeline
             ?? throw new HttpProblemException(StatusCodes.Status503ServiceUnavailable, "queue full",
                 $"{_batcher.QueueDepth} images are waiting for the network (--queue); retry later")
             { RetryAfterSeconds = _batcher.RetryAfterSeconds };
-        var results = new ImageDetections[uploads.Count];
-        for (int i = 0; i < uploads.Count; i++)
+        var results = new ImageDetections[count];
+        for (int i = 0; i < count; i++)
         {
+            var (name, (width, height)) = (uploads[i].Name, sizes[i]);
             var slot = await slots[i].WaitAsync(cancellationToken).ConfigureAwait(false);
-            results[i] = _detector.PostProcess(slot.Predictions, slot.Index, uploads[i].Name, sizes[i].Width, sizes[i].Height, options);
+            if (request.TestTimeAugmentation)
+            {
+                var mirror = await slots[count + i].WaitAsync(cancellationToken).ConfigureAwait(false);
+                results[i] = _detector.PostProcess(slot.Predictions, slot.Index, mirror.Predictions, mirror.Index, name, width, height, request.Detection);
+            }
+            else
+            {
+                results[i] = _detector.PostProcess(slot.Predictions, slot.Index, name, width, height, request.Detection);
+            }
         }
         return results;
     }

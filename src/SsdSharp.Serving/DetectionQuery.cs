@@ -6,23 +6,30 @@ using SsdSharp.Inference;
 namespace SsdSharp.Serving;
 
 /// <summary>
-/// The post-processing options of a detection request, from its query string: <c>conf</c>, <c>nms</c>,
-/// <c>top_k</c> and <c>max_detections</c> (0: no cap), as <c>ssd detect</c>'s options of those names.
+/// The options of a detection request, from its query string: <c>conf</c>, <c>nms</c>, <c>top_k</c> and
+/// <c>max_detections</c> (0: no cap), as <c>ssd detect</c>'s options of those names, and <c>tta</c>
+/// (<c>true</c> or <c>false</c>, also <c>1</c> or <c>0</c>), as its <c>--tta</c>.
 /// </summary>
 public static class DetectionQuery
 {
     /// <summary>The query parameters understood.</summary>
-    public static IReadOnlyList<string> Parameters { get; } = ["conf", "nms", "top_k", "max_detections"];
+    public static IReadOnlyList<string> Parameters { get; } = ["conf", "nms", "top_k", "max_detections", "tta"];
 
     /// <summary>The options of <paramref name="query"/>, the others taken from <paramref name="defaults"/>.</summary>
-    /// <exception cref="HttpProblemException">400 naming the parameter: unknown, repeated, not a number, or out of range.</exception>
-    public static DetectionOptions Parse(IQueryCollection query, DetectionOptions defaults)
+    /// <exception cref="HttpProblemException">400 naming the parameter: unknown, repeated, not a number (for <c>tta</c>: not true or false), or out of range.</exception>
+    public static DetectionRequestOptions Parse(IQueryCollection query, DetectionRequestOptions defaults)
     {
-        var options = defaults;
+        var options = defaults.Detection;
+        bool tta = defaults.TestTimeAugmentation;
         foreach (var (name, values) in query)
         {
             if (values.Count != 1) throw Invalid(name, $"given {values.Count} times; give it once");
             var text = values[0] ?? "";
+            if (name == "tta")
+            {
+                tta = Boolean(name, text);
+                continue;
+            }
             options = name switch
             {
                 "conf" => options with { ConfidenceThreshold = Number(name, text) },
@@ -41,8 +48,15 @@ public static class DetectionQuery
                 throw Invalid(name, e.Message);
             }
         }
-        return options;
+        return new DetectionRequestOptions(options, tta);
     }
+
+    private static bool Boolean(string name, string text) => text.ToLowerInvariant() switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw Invalid(name, $"expected true or false, got '{text}'"),
+    };
 
     private static double Number(string name, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)

@@ -31,15 +31,15 @@ public static class DetectionServer
     /// <summary>
     /// Builds the service; <paramref name="detector"/> stays the caller's (dispose it after the application).
     /// </summary>
-    /// <param name="detector">Runs the model; its <see cref="SsdDetector.Detection"/> are the defaults of the query options.</param>
+    /// <param name="detector">
+    /// Runs the model; its <see cref="SsdSharp.Inference.SsdDetector.Detection"/> and <see cref="DetectorOptions.TestTimeAugmentation"/> are the
+    /// defaults of the query options.
+    /// </param>
     /// <param name="options">Address, limits and batching.</param>
     /// <param name="configure">Last changes to the builder before it is built (tests put a test server or other logging here).</param>
-    /// <exception cref="ArgumentException">The detector detects with test-time augmentation, which the service's batches of single views do not do.</exception>
     public static WebApplication Build(SsdDetector detector, ServeOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         options.Validate();
-        if (detector.Options.TestTimeAugmentation)
-            throw new ArgumentException("the service detects each image once: test-time augmentation is not supported", nameof(detector));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(DetectionServer).Assembly.GetName().Name,
@@ -139,11 +139,12 @@ public static class DetectionServer
     private static async Task<IReadOnlyList<ImageDetections>> DetectAsync(HttpContext context, DetectionPipeline pipeline, SsdDetector detector, ServeOptions options, bool many)
     {
         // Options first, so that a bad one is refused before the body is read.
-        var detection = DetectionQuery.Parse(context.Request.Query, detector.Detection);
+        var request = DetectionQuery.Parse(context.Request.Query, new DetectionRequestOptions(detector.Detection, detector.Options.TestTimeAugmentation));
         var uploads = await ImageUpload.ReadAsync(context.Request, many, options.MaxUploadBytes, context.RequestAborted);
-        if (uploads.Count > options.QueueLimit)
+        int views = request.TestTimeAugmentation ? 2 : 1;
+        if (views * uploads.Count > options.QueueLimit)
             throw new HttpProblemException(StatusCodes.Status400BadRequest, "too many images",
-                $"{uploads.Count} images in one request; the queue holds {options.QueueLimit} (--queue): send them in smaller requests");
-        return await pipeline.DetectAsync(uploads, detection, context.RequestAborted);
+                $"{uploads.Count} images{(views == 2 ? " and their mirror images (tta)" : "")} in one request; the queue holds {options.QueueLimit} (--queue): send them in smaller requests");
+        return await pipeline.DetectAsync(uploads, request, context.RequestAborted);
     }
 }

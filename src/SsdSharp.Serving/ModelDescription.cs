@@ -50,6 +50,7 @@ public static class ModelDescription
                 ["nms"] = detection.NmsThreshold,
                 ["top_k"] = detection.TopK,
                 ["max_detections"] = detection.MaxDetections ?? 0,
+                ["tta"] = detector.Options.TestTimeAugmentation,
             },
             ["limits"] = new JsonObject
             {

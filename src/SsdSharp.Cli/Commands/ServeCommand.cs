@@ -15,6 +15,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 or :: for every interface).", DefaultValueFactory = _ => defaults.Host };
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => defaults.Port };
         var device = DeviceOption.Create();
+        var tta = TestTimeAugmentationOption.Create(" For every request that does not say (query option tta=true|false).");
         var backendOptions = new BackendOptions();
         var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest request body in MB.", DefaultValueFactory = _ => defaults.MaxUploadBytes / (1024.0 * 1024.0) };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most images of concurrent requests in one forward pass.", DefaultValueFactory = _ => defaults.MaxBatch };
@@ -22,7 +23,7 @@ internal static class ServeCommand
         var queue = new Option<int>("--queue") { Description = "Most images waiting; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => defaults.QueueLimit };
         var command = new Command("serve", "Serve detection over HTTP: a JSON API, a web page at /, OpenAPI at /openapi.json, metrics at /metrics.")
         {
-            weights, config, host, port, device, maxUpload, maxBatch, maxDelay, queue,
+            weights, config, host, port, device, tta, maxUpload, maxBatch, maxDelay, queue,
         };
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -39,10 +40,14 @@ internal static class ServeCommand
                 MaxDelay = TimeSpan.FromMilliseconds(delay),
                 QueueLimit = parse.GetValue(queue),
             }.Validate();
-            var options = backendOptions.Apply(parse, new DetectorOptions { Device = DeviceOption.Parse(parse, device), BatchSize = serve.MaxBatch }, parse.GetValue(weights));
+            var options = backendOptions.Apply(parse, new DetectorOptions
+            {
+                Device = DeviceOption.Parse(parse, device), BatchSize = serve.MaxBatch, TestTimeAugmentation = parse.GetValue(tta),
+            }, parse.GetValue(weights));
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
             Console.Error.WriteLine($"ssd serve: {detector.Config.Name} ({detector.Config.ClassNames.Count} classes) on {detector.Backend.Description}; " +
-                                    $"batches of up to {serve.MaxBatch} images, {serve.MaxDelay.TotalMilliseconds} ms delay, queue {serve.QueueLimit}");
+                                    $"batches of up to {serve.MaxBatch} images, {serve.MaxDelay.TotalMilliseconds} ms delay, queue {serve.QueueLimit}" +
+                                    (detector.Options.TestTimeAugmentation ? "; test-time augmentation by default" : ""));
             var app = DetectionServer.Build(detector, serve);
             try
             {

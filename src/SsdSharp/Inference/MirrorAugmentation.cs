@@ -28,20 +28,27 @@ internal static class MirrorAugmentation
     /// (<see cref="WeightedBoxFusion"/>), those above the confidence threshold kept, the top-k of each class (or of all,
     /// class-agnostic), then capped; by descending score.
     /// </summary>
-    public static NormalizedDetection[] Detections(NetworkPredictions predictions, int n, DetectionOptions options)
+    public static NormalizedDetection[] Detections(NetworkPredictions predictions, int n, DetectionOptions options) =>
+        Detections(predictions, n, predictions, n + predictions.Count / 2, options);
+
+    /// <summary>
+    /// As <see cref="Detections(NetworkPredictions, int, DetectionOptions)"/>, the image's predictions being input <paramref name="n"/>
+    /// of <paramref name="image"/> and its mirror's input <paramref name="m"/> of <paramref name="mirror"/> (the same batch or another).
+    /// </summary>
+    public static NormalizedDetection[] Detections(NetworkPredictions image, int n, NetworkPredictions mirror, int m, DetectionOptions options)
     {
         // A fused score is the mean of the two views' scores, so a view's box at or below 2t − 1 cannot lift one above the
         // threshold t whatever the other view says: each view keeps what can, so that a detection and its score do not
         // depend on t (at t ≥ 0.5 a view's threshold of t would drop objects the two views together score above it).
         double t = options.ConfidenceThreshold;
         var perView = options with { ConfidenceThreshold = Math.Max(0, 2 * t - 1), MaxDetections = null };
-        var image = PostProcessor.Run(predictions, n, perView);
+        var seen = PostProcessor.Run(image, n, perView);
         // A mirrored box's default box is one of the mirror image's: not this image's, so unknown.
-        var mirror = PostProcessor.Run(predictions, n + predictions.Count / 2, perView)
+        var mirrored = PostProcessor.Run(mirror, m, perView)
             .Select(d => d with { X1 = 1 - d.X2, X2 = 1 - d.X1, Prior = -1 })
             .ToArray();
         // A box one view alone sees keeps half its score: what the confidence threshold promises holds for the fused score too.
-        var fused = WeightedBoxFusion.Fuse([image, mirror], options.NmsThreshold, options.ClassAgnostic).Where(d => d.Score > t);
+        var fused = WeightedBoxFusion.Fuse([seen, mirrored], options.NmsThreshold, options.ClassAgnostic).Where(d => d.Score > t);
         // Each view keeps up to top-k per class; together they may bring twice as many.
         var kept = options.ClassAgnostic
             ? fused.Take(options.TopK)

@@ -264,6 +264,24 @@ public sealed class SsdDetector : IDisposable
     public ImageDetections PostProcess(NetworkPredictions predictions, int n, string name, int width, int height, DetectionOptions detection) =>
         ToPixels(PostProcessor.Run(predictions, n, detection.Validate()), name, width, height);
 
+    /// <summary>
+    /// Test-time augmentation (<see cref="DetectorOptions.TestTimeAugmentation"/>) of one image whose two views went through the
+    /// network in forward passes of the caller's, such as a service's batches: image <paramref name="n"/> of <paramref name="image"/>
+    /// and its mirror image (<see cref="Preprocessing.Preprocess.Mirror"/> of its network input), input <paramref name="m"/> of
+    /// <paramref name="mirror"/>, post-processed with <paramref name="detection"/> and fused as <see cref="Detect(IReadOnlyList{RgbImage}, IReadOnlyList{string})"/>
+    /// fuses them; in pixels of the image, by descending score. Whether the detector itself detects with test-time augmentation does not matter.
+    /// </summary>
+    /// <param name="image">The backend's output for the batch of the image as it is.</param>
+    /// <param name="n">The image's index in that batch.</param>
+    /// <param name="mirror">The backend's output for the batch of its mirror image (may be <paramref name="image"/>).</param>
+    /// <param name="m">The mirror image's index in that batch.</param>
+    /// <param name="name">The image's name for the result.</param>
+    /// <param name="width">The original image's width in pixels.</param>
+    /// <param name="height">The original image's height in pixels.</param>
+    /// <param name="detection">Thresholds and caps for this image.</param>
+    public ImageDetections PostProcess(NetworkPredictions image, int n, NetworkPredictions mirror, int m, string name, int width, int height, DetectionOptions detection) =>
+        ToPixels(MirrorAugmentation.Detections(image, n, mirror, m, detection.Validate()), name, width, height);
+
     private ImageDetections ToPixels(NormalizedDetection[] detections, string name, int width, int height)
     {
         var list = new List<Detection>(detections.Length);

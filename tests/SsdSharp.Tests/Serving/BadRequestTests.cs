@@ -107,7 +107,9 @@ public sealed class BadRequestTests(BundledDetector bundled) : IClassFixture<Bun
     [InlineData("top_k=0", "query option 'top_k': top-k: must be at least 1")]
     [InlineData("max_detections=-3", "query option 'max_detections': max-detections: must be at least 1")]
     [InlineData("max_detections=99999999999", "query option 'max_detections': expected an integer")]
-    [InlineData("confidence=0.5", "query option 'confidence': unknown option; expected conf, nms, top_k, max_detections")]
+    [InlineData("tta=yes", "query option 'tta': expected true or false, got 'yes'")]
+    [InlineData("tta=true&tta=false", "query option 'tta': given 2 times")]
+    [InlineData("confidence=0.5", "query option 'confidence': unknown option; expected conf, nms, top_k, max_detections, tta")]
     [InlineData("conf=0.2&conf=0.3", "query option 'conf': given 2 times")]
     public Task BadOptionsAreRefusedNamingTheOption(string query, string detail) =>
         AssertProblem(HttpStatusCode.BadRequest, "/v1/detect?" + query, Body(SampleBytes), detail);
@@ -154,6 +156,15 @@ public sealed class BadRequestTests(BundledDetector bundled) : IClassFixture<Bun
         var form = new MultipartFormDataContent();
         for (int i = 0; i < 5; i++) form.Add(Body(SampleBytes[..100]), "images", $"{i}.jpg");
         await AssertProblem(HttpStatusCode.BadRequest, "/v1/detect/batch", form, "5 images in one request; the queue holds 4");
+    }
+
+    [Fact]
+    public async Task WithTtaEachImageTakesTwoPlacesInTheQueue()
+    {
+        var form = new MultipartFormDataContent();
+        for (int i = 0; i < 3; i++) form.Add(Body(SampleBytes[..100]), "images", $"{i}.jpg");
+        await AssertProblem(HttpStatusCode.BadRequest, "/v1/detect/batch?tta=1", form,
+            "3 images and their mirror images (tta) in one request; the queue holds 4");
     }
 
     [Fact]

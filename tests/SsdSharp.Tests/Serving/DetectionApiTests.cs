@@ -98,6 +98,42 @@ public sealed class DetectionApiTests(BundledDetector bundled) : IClassFixture<B
     }
 
     [Fact]
+    public async Task TtaFusesEachImageWithItsMirrorImageAsSsdDetectTtaDoes()
+    {
+        using var tta = BundledDetector.Load("shapes300", testTimeAugmentation: true);
+        var paths = new[] { BundledDetector.Sample(1), BundledDetector.Sample(3) };
+        // Two images: the request's forward pass holds both images and then both mirror images.
+        var answer = (await JsonOf(await Client.PostAsync("/v1/detect/batch?tta=true", Form("images", paths)))).AsArray();
+        Assert.Equal(2, answer.Count);
+        for (int i = 0; i < paths.Length; i++)
+        {
+            var name = Path.GetFileName(paths[i]);
+            var expected = DetectionFileWriter.ToJsonObject(tta.Detect([ImageOf(paths[i])], [name])[0]);
+            AssertSameDetections(expected, answer[i]!);
+            var withoutMirror = Expected(paths[i], name);
+            Assert.NotEqual(withoutMirror["detections"]!.ToJsonString(), answer[i]!["detections"]!.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public async Task AServiceOfADetectorWithTtaUsesItUnlessARequestSaysFalse()
+    {
+        using var tta = BundledDetector.Load("shapes300", testTimeAugmentation: true);
+        await using var service = await TestService.StartAsync(tta);
+        Assert.True((await JsonOf(await service.Client.GetAsync("/v1/model")))["defaults"]!["tta"]!.GetValue<bool>());
+        var path = BundledDetector.Sample(2);
+        AssertSameDetections(DetectionFileWriter.ToJsonObject(tta.Detect([ImageOf(path)], ["upload"])[0]),
+            await JsonOf(await service.Client.PostAsync("/v1/detect", Jpeg(path))));
+        AssertSameDetections(Expected(path, "upload"), await JsonOf(await service.Client.PostAsync("/v1/detect?tta=false", Jpeg(path))));
+    }
+
+    private static Preprocessing.RgbImage ImageOf(string path)
+    {
+        using var bitmap = ImageDecoder.Decode(path);
+        return Preprocessing.RgbImage.FromBitmap(bitmap);
+    }
+
+    [Fact]
     public async Task TheModelIsDescribedWithTheColoursOfSsdDetectDraw()
     {
         var model = await JsonOf(await Client.GetAsync("/v1/model"));
@@ -114,6 +150,7 @@ public sealed class DetectionApiTests(BundledDetector bundled) : IClassFixture<B
             Assert.Equal($"#{color.Red:x2}{color.Green:x2}{color.Blue:x2}", c["color"]!.GetValue<string>());
         }
         Assert.Equal(8, model["limits"]!["max_batch"]!.GetValue<int>());
+        Assert.False(model["defaults"]!["tta"]!.GetValue<bool>());
         Assert.Equal("shapes300", model["config"]!["name"]!.GetValue<string>());
     }
 

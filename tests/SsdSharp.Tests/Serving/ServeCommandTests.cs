@@ -20,13 +20,14 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
-    public async Task ServeRunsAnOnnxModelOnOnnxRuntime()
+    public async Task ServeRunsAnOnnxModelOnOnnxRuntimeWithTestTimeAugmentation()
     {
         var onnx = Path.Combine(Directory.CreateTempSubdirectory("ssd-serve-onnx").FullName, "shapes.onnx");
         var export = CliRunner.Run("export", "--weights", BundledDetector.ModelPath, "--output", onnx);
         Assert.True(export.ExitCode == 0, export.Stderr);
-        var lines = await ServeAndDetect(["--weights", onnx, "--device", "cpu"], "onnxruntime");
-        Assert.Contains(lines, l => l.StartsWith("ssd serve: shapes300 (5 classes) on onnxruntime ", StringComparison.Ordinal));
+        var lines = await ServeAndDetect(["--weights", onnx, "--device", "cpu", "--tta"], "onnxruntime");
+        Assert.Contains(lines, l => l.StartsWith("ssd serve: shapes300 (5 classes) on onnxruntime ", StringComparison.Ordinal)
+                                    && l.EndsWith("; test-time augmentation by default", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -17,15 +17,6 @@ public sealed class ServiceLifecycleTests
     private static ByteArrayContent Sample() => DetectionApiTests.Jpeg(BundledDetector.Sample(2));
 
     [Fact]
-    public void ADetectorWithTestTimeAugmentationIsRefused()
-    {
-        // The batches hold single views; the service would otherwise quietly detect without the mirror images.
-        using var detector = new SsdDetector(new GatedBackend(), new DetectorOptions { TestTimeAugmentation = true });
-        var error = Assert.Throws<ArgumentException>(() => DetectionServer.Build(detector, new ServeOptions { Port = 0 }));
-        Assert.Contains("test-time augmentation is not supported", error.Message);
-    }
-
-    [Fact]
     public async Task AFullQueueAnswers503WithRetryAfterAndTheQueuedRequestsStillSucceed()
     {
         var backend = new GatedBackend(gated: true);
