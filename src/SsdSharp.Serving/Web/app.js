@@ -1,10 +1,10 @@
 // The detection page: sends an image to POST /v1/detect, draws the answer over it (SVG, in the image's
-// pixels), and filters by score and class in the browser, without asking again.
+// pixels), and filters by score and class in the browser, without asking again (the mirror option, fused by the service, asks again).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
-const state = { model: null, answer: null, hidden: new Set(), imageUrl: null };
+const state = { model: null, answer: null, hidden: new Set(), imageUrl: null, file: null };
 
 function setStatus(text, kind) {
   document.body.dataset.state = kind;
@@ -19,6 +19,7 @@ async function loadModel() {
   const threshold = $("threshold");
   threshold.min = String(m.defaults.conf);
   threshold.value = String(Math.max(m.defaults.conf, Number(threshold.value)));
+  $("tta").checked = m.defaults.tta;
   showThreshold();
 }
 
@@ -29,12 +30,14 @@ function classOf(id) {
 async function detect(file) {
   if (!file) return;
   if (!state.model) await loadModel();
-  setStatus(`detecting in ${file.name}…`, "loading");
+  state.file = file;
+  const tta = $("tta").checked;
+  setStatus(`detecting in ${file.name}${tta ? " and its mirror image" : ""}…`, "loading");
   const form = new FormData();
   form.append("image", file, file.name);
   let response;
   try {
-    response = await fetch("/v1/detect", { method: "POST", body: form });
+    response = await fetch(`/v1/detect?tta=${tta}`, { method: "POST", body: form });
   } catch (error) {
     setStatus(`the service cannot be reached: ${error.message}`, "error");
     return;
@@ -213,6 +216,8 @@ function init() {
     detect(e.dataTransfer.files[0]);
   });
   $("threshold").addEventListener("input", () => { showThreshold(); render(); });
+  // The views are fused by the service: the image shown is asked about again.
+  $("tta").addEventListener("change", () => detect(state.file));
   $("download").addEventListener("click", download);
   new ResizeObserver(() => render()).observe($("image"));
   loadModel().catch((error) => setStatus(`the model cannot be described: ${error.message}`, "error"));

@@ -68,7 +68,9 @@ public sealed class WebPageBrowserTests(BundledDetector bundled) : IClassFixture
         var colours = model["classes"]!.AsArray().ToDictionary(c => c!["id"]!.GetValue<int>(), c => c!["color"]!.GetValue<string>());
 
         var sample = BundledDetector.Sample(1);
-        var answered = page.WaitForResponseAsync(r => r.Url.EndsWith("/v1/detect", StringComparison.Ordinal), new() { Timeout = 120_000 });
+        // The mirror option starts at the service's default.
+        Assert.False(await page.Locator("#tta").IsCheckedAsync());
+        var answered = page.WaitForResponseAsync(r => r.Url.EndsWith("/v1/detect?tta=false", StringComparison.Ordinal), new() { Timeout = 120_000 });
         await page.Locator("#file").SetInputFilesAsync(sample);
         var pageAnswer = JsonNode.Parse(await (await answered).TextAsync())!;
         await page.WaitForSelectorAsync("body[data-state='done']", new() { Timeout = 120_000 });
@@ -142,6 +144,17 @@ public sealed class WebPageBrowserTests(BundledDetector bundled) : IClassFixture
         var screenshot = Path.Combine(screenshotDir, "serve-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
+
+        // The mirror option asks again for the image shown, and draws the fused answer.
+        var fused = page.WaitForResponseAsync(r => r.Url.EndsWith("/v1/detect?tta=true", StringComparison.Ordinal), new() { Timeout = 120_000 });
+        await page.Locator("#tta").CheckAsync();
+        var fusedAnswer = JsonNode.Parse(await (await fused).TextAsync())!;
+        await page.WaitForSelectorAsync("body[data-state='done']", new() { Timeout = 120_000 });
+        var apiFused = await DetectionApiTests.JsonOf(await service.Client.PostAsync("/v1/detect?tta=true", DetectionApiTests.Form("image", sample)));
+        Assert.True(JsonNode.DeepEquals(apiFused, fusedAnswer), fusedAnswer.ToJsonString());
+        Assert.False(JsonNode.DeepEquals(apiAnswer, fusedAnswer), "the fused answer differs from the single view's");
+        detections = apiFused["detections"]!.AsArray().Select(d => d!).ToArray();
+        await AssertShows(0.5, new HashSet<int>());
 
         // The API docs page works offline too.
         await page.GotoAsync(origin + "/docs");
