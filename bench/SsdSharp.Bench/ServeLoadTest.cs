@@ -7,14 +7,17 @@ namespace SsdSharp.Bench;
 
 /// <summary>
 /// <c>serve [--clients 16] [--seconds 60] [--batch 8] [--delay-ms 5] [--queue 64] [--images DIR] [--detect-images 320]
-/// [--weights MODEL] [--backend auto]</c>: the load test of <c>ssd serve</c> (issue 14). Starts the real service on a
+/// [--weights MODEL] [--backend auto] [--tta]</c>: the load test of <c>ssd serve</c> (issue 14). Starts the real service on a
 /// loopback port with the model (default: the bundled one) on the CPU, runs N clients that each post the images one after the other for T seconds, and reports
 /// requests per second, latency percentiles, errors, the batch sizes the service formed, and its resident
 /// memory at the start, after the first 100 requests and at the end. In the same run, before and after,
 /// it times <c>ssd detect</c> on the same images with the same model, backend and batch size: the difference of
 /// a run over many copies and a run over one batch, so that process start and model loading cancel out. A first,
 /// untimed <c>ssd detect</c> settles <c>--backend auto</c>'s choice in the cache that every later run reads, so that
-/// the service and <c>ssd detect</c> run the same path and no timed run includes auto's timing.
+/// the service and <c>ssd detect</c> run the same path and no timed run includes auto's timing. <c>--tta</c> runs both with
+/// test-time augmentation (<c>ssd serve --tta</c>, whose requests then queue each image and its mirror image, against
+/// <c>ssd detect --tta</c>; the service's <c>--max-batch</c> is then twice <c>--batch</c>, so that both forward passes hold
+/// <c>--batch</c> images and their mirror images).
 /// </summary>
 internal static partial class ServeLoadTest
 {
@@ -27,8 +30,9 @@ internal static partial class ServeLoadTest
         string queue = BenchArguments.Option(args, "--queue") ?? "64";
         int detectImages = int.Parse(BenchArguments.Option(args, "--detect-images") ?? "320", CultureInfo.InvariantCulture);
         string images = BenchArguments.Option(args, "--images") ?? Path.Combine(AppContext.BaseDirectory, "samples");
+        bool tta = BenchArguments.Flag(ref args, "--tta");
         string[] model = [.. BenchArguments.Option(args, "--weights") is { } weights ? new[] { "--weights", weights } : [],
-            "--backend", BenchArguments.Option(args, "--backend") ?? "auto", "--device", "cpu"];
+            "--backend", BenchArguments.Option(args, "--backend") ?? "auto", "--device", "cpu", .. tta ? new[] { "--tta" } : []];
         var files = Directory.GetFiles(images, "*.jpg").Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new ArgumentException($"no .jpg images in {images}");
 
@@ -66,7 +70,9 @@ internal static partial class ServeLoadTest
 
     private static async Task<LoadResult> LoadAsync(string[] files, int clients, int seconds, int batch, string delay, string queue, string[] model)
     {
-        using var server = Ssd(["serve", "--port", "0", .. model, "--max-batch", batch.ToString(CultureInfo.InvariantCulture), "--max-delay-ms", delay, "--queue", queue]);
+        // With --tta, --max-batch counts network inputs (each image and its mirror image) and ssd detect's --batch images.
+        int views = model.Contains("--tta") ? 2 : 1;
+        using var server = Ssd(["serve", "--port", "0", .. model, "--max-batch", (views * batch).ToString(CultureInfo.InvariantCulture), "--max-delay-ms", delay, "--queue", queue]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         long logLines = 0;
         server.OutputDataReceived += (_, e) =>
