@@ -22,7 +22,7 @@ public sealed class ServingMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
         QueueDepth = factory.CreateGauge("ssd_queue_depth", "Images waiting for a forward pass.");
         Refused = factory.CreateCounter("ssd_refused_total", "Images refused because the queue was full or the service stopping.");
-        Images = factory.CreateCounter("ssd_images_total", "Images detected.");
+        Images = factory.CreateCounter("ssd_images_total", "Images through the network (with tta, each image and its mirror image).");
     }
 
     /// <summary>The registry <c>GET /metrics</c> exports.</summary>
