@@ -42,7 +42,8 @@ internal static partial class ServeLoadTest
         Settle(files[0], model);
         double detectBefore = DetectThroughput(files, batch, detectImages, model);
         Console.WriteLine($"ssd detect --batch {batch}, before: {detectBefore:F1} images/s");
-        var load = LoadAsync(files, clients, seconds, batch, delay, queue, model).GetAwaiter().GetResult();
+        // With --tta the service's --max-batch counts network inputs (each image and its mirror image), ssd detect's --batch images.
+        var load = LoadAsync(files, clients, seconds, (tta ? 2 : 1) * batch, delay, queue, model).GetAwaiter().GetResult();
         double detectAfter = DetectThroughput(files, batch, detectImages, model);
         Console.WriteLine($"ssd detect --batch {batch}, after: {detectAfter:F1} images/s");
         double detect = (detectBefore + detectAfter) / 2;
@@ -68,11 +69,9 @@ internal static partial class ServeLoadTest
         public double Percentile(double p) => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[(int)Math.Min(LatenciesMs.Length - 1, Math.Ceiling(p * LatenciesMs.Length) - 1)];
     }
 
-    private static async Task<LoadResult> LoadAsync(string[] files, int clients, int seconds, int batch, string delay, string queue, string[] model)
+    private static async Task<LoadResult> LoadAsync(string[] files, int clients, int seconds, int maxBatch, string delay, string queue, string[] model)
     {
-        // With --tta, --max-batch counts network inputs (each image and its mirror image) and ssd detect's --batch images.
-        int views = model.Contains("--tta") ? 2 : 1;
-        using var server = Ssd(["serve", "--port", "0", .. model, "--max-batch", (views * batch).ToString(CultureInfo.InvariantCulture), "--max-delay-ms", delay, "--queue", queue]);
+        using var server = Ssd(["serve", "--port", "0", .. model, "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-delay-ms", delay, "--queue", queue]);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         long logLines = 0;
         server.OutputDataReceived += (_, e) =>

@@ -39,7 +39,7 @@ public sealed class DetectionPipeline
     public async Task<IReadOnlyList<ImageDetections>> DetectAsync(IReadOnlyList<ImageUpload> uploads, DetectionRequestOptions request, CancellationToken cancellationToken)
     {
         int count = uploads.Count;
-        var inputs = new float[request.TestTimeAugmentation ? 2 * count : count][];
+        var inputs = new float[request.Views * count][];
         var sizes = new (int Width, int Height)[count];
         for (int i = 0; i < count; i++)
         {

@@ -9,4 +9,8 @@ namespace SsdSharp.Serving;
 /// Query option <c>tta</c>: detect on each image and on its mirror image and fuse the two views, as <c>ssd detect --tta</c>
 /// (<see cref="DetectorOptions.TestTimeAugmentation"/>); both views take a place in the queue and the forward passes.
 /// </param>
-public sealed record DetectionRequestOptions(DetectionOptions Detection, bool TestTimeAugmentation);
+public sealed record DetectionRequestOptions(DetectionOptions Detection, bool TestTimeAugmentation)
+{
+    /// <summary>Network inputs per image: 2 with test-time augmentation (the image and its mirror image), else 1.</summary>
+    public int Views => TestTimeAugmentation ? 2 : 1;
+}

@@ -141,10 +141,9 @@ public static class DetectionServer
         // Options first, so that a bad one is refused before the body is read.
         var request = DetectionQuery.Parse(context.Request.Query, new DetectionRequestOptions(detector.Detection, detector.Options.TestTimeAugmentation));
         var uploads = await ImageUpload.ReadAsync(context.Request, many, options.MaxUploadBytes, context.RequestAborted);
-        int views = request.TestTimeAugmentation ? 2 : 1;
-        if (views * uploads.Count > options.QueueLimit)
+        if (request.Views * uploads.Count > options.QueueLimit)
             throw new HttpProblemException(StatusCodes.Status400BadRequest, "too many images",
-                $"{uploads.Count} images{(views == 2 ? " and their mirror images (tta)" : "")} in one request; the queue holds {options.QueueLimit} (--queue): send them in smaller requests");
+                $"{uploads.Count} images{(request.TestTimeAugmentation ? " and their mirror images (tta)" : "")} in one request; the queue holds {options.QueueLimit} (--queue): send them in smaller requests");
         return await pipeline.DetectAsync(uploads, request, context.RequestAborted);
     }
 }

@@ -108,7 +108,7 @@ public sealed class DetectionApiTests(BundledDetector bundled) : IClassFixture<B
         for (int i = 0; i < paths.Length; i++)
         {
             var name = Path.GetFileName(paths[i]);
-            var expected = DetectionFileWriter.ToJsonObject(tta.Detect([ImageOf(paths[i])], [name])[0]);
+            var expected = DetectionFileWriter.ToJsonObject(tta.Detect(paths[i]) with { Image = name });
             AssertSameDetections(expected, answer[i]!);
             var withoutMirror = Expected(paths[i], name);
             Assert.NotEqual(withoutMirror["detections"]!.ToJsonString(), answer[i]!["detections"]!.ToJsonString());
@@ -122,15 +122,9 @@ public sealed class DetectionApiTests(BundledDetector bundled) : IClassFixture<B
         await using var service = await TestService.StartAsync(tta);
         Assert.True((await JsonOf(await service.Client.GetAsync("/v1/model")))["defaults"]!["tta"]!.GetValue<bool>());
         var path = BundledDetector.Sample(2);
-        AssertSameDetections(DetectionFileWriter.ToJsonObject(tta.Detect([ImageOf(path)], ["upload"])[0]),
+        AssertSameDetections(DetectionFileWriter.ToJsonObject(tta.Detect(path) with { Image = "upload" }),
             await JsonOf(await service.Client.PostAsync("/v1/detect", Jpeg(path))));
         AssertSameDetections(Expected(path, "upload"), await JsonOf(await service.Client.PostAsync("/v1/detect?tta=false", Jpeg(path))));
-    }
-
-    private static Preprocessing.RgbImage ImageOf(string path)
-    {
-        using var bitmap = ImageDecoder.Decode(path);
-        return Preprocessing.RgbImage.FromBitmap(bitmap);
     }
 
     [Fact]
