@@ -16,11 +16,6 @@ internal static class DetectCommand
     {
         var weights = WeightsOption.Create("--weights", "SsdSharp model file, torchvision SSD300 .pth, or ssd.pytorch .pth with --config. Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for ssd.pytorch .pth; overrides a model's class names)." };
-        var confThreshold = NumericOption.Optional("--conf-threshold", "Minimum class score, in [0, 1). Default: the model's (0.01).", new NumberRange<double>(0, 1, MaxOpen: true));
-        var nmsThreshold = NumericOption.Optional("--nms-threshold", "NMS IoU threshold, in (0, 1]. Default: the model's (0.45).", new NumberRange<double>(0, 1, MinOpen: true));
-        var topK = NumericOption.Optional("--top-k", "Candidates and kept boxes per class. Default: the model's (200; torchvision 400).", new NumberRange<int>(1));
-        var maxDetections = NumericOption.Optional("--max-detections", "Most detections per image (0: no cap). Default: the model's (200).", new NumberRange<int>(0));
-        var classAgnostic = new Option<bool>("--class-agnostic") { Description = "One NMS over all classes instead of one per class." };
         var format = new Option<string>("--format") { Description = "json, text, or jsonl (one line per image as it is done: for batch jobs, see docs/scale.md).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "jsonl");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
@@ -33,6 +28,7 @@ internal static class DetectCommand
         var tta = TestTimeAugmentationOption.Create();
         var backendOptions = new BackendOptions();
         var tiling = new TilingOptions();
+        var postProcessing = new PostProcessingOptions("the model's (200)");
         var inputs = new Argument<string[]>("INPUT")
         {
             Description = "Image files or folders; video files, rtsp:// or http:// streams, /dev/videoN (docs/video.md).",
@@ -41,8 +37,9 @@ internal static class DetectCommand
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
         var command = new Command("detect", "Detect objects in images, videos, cameras and streams.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, maxDetections, classAgnostic, format, output, draw, drawThreshold, batch, device, tta, maxMegapixels, force, inputs,
+            weights, config, format, output, draw, drawThreshold, batch, device, tta, maxMegapixels, force, inputs,
         };
+        postProcessing.AddTo(command);
         tiling.AddTo(command);
         var video = new DetectVideo();
         video.AddTo(command);
@@ -56,15 +53,7 @@ internal static class DetectCommand
             double? minDrawnScore = parse.GetValue(drawThreshold);
             if (minDrawnScore != null && drawDir == null) throw new SsdInputException("--draw-threshold needs --draw DIR");
             // The model's post-processing defaults, with what the options set; checked before the model loads.
-            DetectionOptions Override(DetectionOptions d) => d with
-            {
-                ConfidenceThreshold = parse.GetValue(confThreshold) ?? d.ConfidenceThreshold,
-                NmsThreshold = parse.GetValue(nmsThreshold) ?? d.NmsThreshold,
-                TopK = parse.GetValue(topK) ?? d.TopK,
-                MaxDetections = parse.GetValue(maxDetections) is int m ? (m > 0 ? m : null) : d.MaxDetections,
-                ClassAgnostic = parse.GetValue(classAgnostic) || d.ClassAgnostic,
-            };
-            Override(new DetectionOptions()).Validate();
+            postProcessing.Check(parse);
             var options = new DetectorOptions
             {
                 BatchSize = parse.GetValue(batch),
@@ -75,7 +64,7 @@ internal static class DetectCommand
             SsdDetector CreateDetector()
             {
                 var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
-                detector.Detection = Override(detector.Detection);
+                detector.Detection = postProcessing.Apply(parse, detector.Detection);
                 return detector;
             }
             var tiles = tiling.Parse(parse);

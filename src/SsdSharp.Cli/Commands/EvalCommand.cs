@@ -36,10 +36,12 @@ internal static class EvalCommand
         var tta = TestTimeAugmentationOption.Create();
         var backendOptions = new BackendOptions();
         var tiling = new TilingOptions();
+        var postProcessing = new PostProcessingOptions("no cap (evaluation scores every detection, as the reference does)");
         var command = new Command("eval", "Evaluate detections against a dataset with the VOC and COCO protocols.")
         {
             data, split, detections, weights, config, batch, device, tta, saveDetections, metric, format, output, plots, maxMegapixels, force,
         };
+        postProcessing.AddTo(command);
         tiling.AddTo(command);
         backendOptions.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() =>
@@ -57,6 +59,9 @@ internal static class EvalCommand
                 throw new SsdInputException("eval: --tile runs the model in tiles; it does not go with --detections");
             if (parse.GetValue(tta) && detectionsFile is not null)
                 throw new SsdInputException("eval: --tta runs the model on mirrored images too; it does not go with --detections");
+            if (detectionsFile is not null && postProcessing.Given(parse) is [var postOption, ..])
+                throw new SsdInputException($"eval: {postOption} sets how the model's detections are post-processed; it does not go with --detections");
+            postProcessing.Check(parse);
             if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
@@ -75,7 +80,7 @@ internal static class EvalCommand
                     new DetectorOptions { BatchSize = parse.GetValue(batch), Device = DeviceOption.Parse(parse, device), TestTimeAugmentation = parse.GetValue(tta) },
                     weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
-                detector.Detection = ModelEvaluation.DetectionOptionsFor(detector.Config);
+                detector.Detection = postProcessing.Apply(parse, ModelEvaluation.DetectionOptionsFor(detector.Config));
                 var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
                 var results = DetectWithProgress(detector, truth.Images, tiles, e =>
                 {

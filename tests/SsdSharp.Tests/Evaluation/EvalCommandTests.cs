@@ -68,6 +68,9 @@ public class EvalCommandTests
     [InlineData(new[] { "--detections", "a.json", "--save-detections", "b.json" }, "--save-detections saves a model's detections")]
     [InlineData(new[] { "--detections", "a.json", "--tile", "150" }, "--tile runs the model in tiles; it does not go with --detections")]
     [InlineData(new[] { "--detections", "a.json", "--tta" }, "--tta runs the model on mirrored images too; it does not go with --detections")]
+    [InlineData(new[] { "--detections", "a.json", "--nms-threshold", "0.3" }, "eval: --nms-threshold sets how the model's detections are post-processed; it does not go with --detections")]
+    [InlineData(new[] { "--detections", "a.json", "--class-agnostic" }, "eval: --class-agnostic sets how the model's detections are post-processed")]
+    [InlineData(new[] { "--conf-threshold", "1" }, "--conf-threshold")]
     [InlineData(new[] { "--overlap", "0.3" }, "--overlap needs --tile SIZE")]
     [InlineData(new[] { "--tile", "abc" }, "--tile")]
     [InlineData(new[] { "--tile", "150", "--overlap", "1" }, "--overlap")]
@@ -125,5 +128,27 @@ public class EvalCommandTests
         // The saved file rounds boxes to 0.01 pixel and scores to 1e-6.
         Assert.Equal(Ap(scored), Ap(tiled), 1e-3);
         Assert.NotEqual(Ap(whole), Ap(tiled), 3);
+    }
+
+    [Fact]
+    public void PostProcessingOptionsScoreWhatDetectGivesWithThem()
+    {
+        using var temp = new TempFolder();
+        SyntheticDataset.Generate(temp.Root, new SyntheticDatasetOptions { Images = 10, Seed = 5 });
+        var detections = temp.Path("dets.json");
+        var images = File.ReadAllLines(temp.Path("ImageSets", "Main", "test.txt")).Select(id => temp.Path("JPEGImages", id + ".jpg"));
+        string[] options = ["--nms-threshold", "0.2", "--conf-threshold", "0.3", "--top-k", "3", "--class-agnostic"];
+        // detect caps an image's detections at 200, evaluation keeps them all.
+        var detected = CliRunner.Run(["detect", .. images, .. options, "--max-detections", "0", "--backend", "libtorch", "--output", detections]);
+        Assert.True(detected.ExitCode == 0, detected.Stderr);
+
+        var evaluated = CliRunner.Run(["eval", "--data", "VOC:" + temp.Root, .. options, "--backend", "libtorch", "--metric", "both", "--format", "json"]);
+        var scored = CliRunner.Run("eval", "--data", "VOC:" + temp.Root, "--detections", detections, "--config", "shapes300", "--metric", "both", "--format", "json");
+        var plain = CliRunner.Run("eval", "--data", "VOC:" + temp.Root, "--backend", "libtorch", "--metric", "both", "--format", "json");
+        Assert.True(evaluated.ExitCode == 0 && scored.ExitCode == 0 && plain.ExitCode == 0, evaluated.Stderr + scored.Stderr + plain.Stderr);
+        double Ap(CliRunner.Result r) => JsonDocument.Parse(r.Stdout).RootElement.GetProperty("coco").GetProperty("AP").GetDouble();
+        // The saved file rounds boxes to 0.01 pixel and scores to 1e-6.
+        Assert.Equal(Ap(scored), Ap(evaluated), 1e-3);
+        Assert.NotEqual(Ap(plain), Ap(evaluated), 3);
     }
 }
