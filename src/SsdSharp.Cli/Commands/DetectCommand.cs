@@ -35,11 +35,11 @@ internal static class DetectCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         inputs.Validators.Add(CommandLineErrors.RefuseOptionLikePaths);
-        var command = new Command("detect", "Detect objects in images, videos, cameras and streams.")
-        {
-            weights, config, format, output, draw, drawThreshold, batch, device, tta, maxMegapixels, force, inputs,
-        };
+        var command = new Command("detect", "Detect objects in images, videos, cameras and streams.") { weights, config, inputs };
+        // Listed in --help right after the model options: they change what the model reports.
         postProcessing.AddTo(command);
+        foreach (var option in new Option[] { format, output, draw, drawThreshold, batch, device, tta, maxMegapixels, force })
+            command.Options.Add(option);
         tiling.AddTo(command);
         var video = new DetectVideo();
         video.AddTo(command);
