@@ -5,7 +5,8 @@ namespace SsdSharp.Cli;
 
 /// <summary>
 /// Reports a command line that does not parse (an unknown option, a missing or malformed value) in one
-/// line with a pointer to the command's help, and exit code 2, instead of the whole help text.
+/// line with a pointer to the command's help, and exit code 2, instead of the whole help text; and refuses, in one
+/// line, options given to a run they do not apply to.
 /// </summary>
 internal static class CommandLineErrors
 {
@@ -29,6 +30,17 @@ internal static class CommandLineErrors
             if (token.Value.StartsWith('-') && !Path.Exists(token.Value))
                 result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
         }
+    }
+
+    /// <summary>Refuses the first of <paramref name="options"/> given on the command line (a default does not count).</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="options">Options that do not apply to this run.</param>
+    /// <param name="message">The one-line error, from the option's name.</param>
+    /// <exception cref="SsdInputException">One of the options is given.</exception>
+    public static void RefuseGiven(ParseResult parse, IEnumerable<Option> options, Func<string, string> message)
+    {
+        if (options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+            throw new SsdInputException(message(given.Name));
     }
 
     /// <summary>

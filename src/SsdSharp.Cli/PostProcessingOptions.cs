@@ -27,16 +27,14 @@ internal sealed class PostProcessingOptions
     public PostProcessingOptions(string maxDetectionsDefault) =>
         _maxDetections = NumericOption.Optional("--max-detections", $"Most detections per image (0: no cap). Default: {maxDetectionsDefault}.", new NumberRange<int>(0));
 
-    private Option[] All => [_confThreshold, _nmsThreshold, _topK, _maxDetections, _classAgnostic];
+    /// <summary>The five options, in the order <c>--help</c> lists them.</summary>
+    public IReadOnlyList<Option> All => [_confThreshold, _nmsThreshold, _topK, _maxDetections, _classAgnostic];
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         foreach (var option in All) command.Options.Add(option);
     }
-
-    /// <summary>The options given on the command line, by name (empty: none).</summary>
-    public IReadOnlyList<string> Given(ParseResult parse) => [.. All.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name)];
 
     /// <summary><paramref name="defaults"/> (a model's) with what the options set.</summary>
     public DetectionOptions Apply(ParseResult parse, DetectionOptions defaults) => defaults with

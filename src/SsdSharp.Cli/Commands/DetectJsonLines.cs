@@ -40,14 +40,8 @@ internal sealed class DetectJsonLines
     }
 
     /// <summary>Refuses the jsonl options with another format.</summary>
-    public void RefuseWithoutJsonLines(ParseResult parse)
-    {
-        foreach (var option in new Option[] { _resume, _shard, _failOnError })
-        {
-            if (parse.GetResult(option) is { Implicit: false })
-                throw new SsdInputException($"{option.Name} needs --format jsonl");
-        }
-    }
+    public void RefuseWithoutJsonLines(ParseResult parse) =>
+        CommandLineErrors.RefuseGiven(parse, [_resume, _shard, _failOnError], name => $"{name} needs --format jsonl");
 
     /// <summary>Runs the job: the images of the inputs and the shard, without a line in <paramref name="output"/> yet.</summary>
     /// <param name="parse">The command line.</param>

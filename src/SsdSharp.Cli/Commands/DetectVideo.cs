@@ -45,10 +45,7 @@ internal sealed class DetectVideo
         if (videos > 0 && videos < inputs.Count)
             throw new SsdInputException("videos and images in one run: detect them in separate runs (videos give JSON Lines per frame)");
         if (parse.GetValue(_camera) != null || videos > 0 || parse.GetValue(_track)) return true;
-        foreach (var option in new Option[] { _every, _start, _duration, _fps })
-        {
-            if (parse.GetResult(option) is { Implicit: false }) throw new SsdInputException($"{option.Name} needs a video, a camera, or --track");
-        }
+        CommandLineErrors.RefuseGiven(parse, [_every, _start, _duration, _fps], name => $"{name} needs a video, a camera, or --track");
         return false;
     }
 

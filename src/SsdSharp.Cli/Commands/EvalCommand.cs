@@ -59,8 +59,8 @@ internal static class EvalCommand
                 throw new SsdInputException("eval: --tile runs the model in tiles; it does not go with --detections");
             if (parse.GetValue(tta) && detectionsFile is not null)
                 throw new SsdInputException("eval: --tta runs the model on mirrored images too; it does not go with --detections");
-            if (detectionsFile is not null && postProcessing.Given(parse) is [var postOption, ..])
-                throw new SsdInputException($"eval: {postOption} sets how the model's detections are post-processed; it does not go with --detections");
+            if (detectionsFile is not null)
+                CommandLineErrors.RefuseGiven(parse, postProcessing.All, name => $"eval: {name} sets how the model's detections are post-processed; it does not go with --detections");
             postProcessing.Check(parse);
             if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
