@@ -28,7 +28,7 @@ internal sealed class TilingOptions
     public TileOptions? Parse(ParseResult parse)
     {
         if (parse.GetValue(_tile) is { } size) return new TileOptions { Size = size, Overlap = parse.GetValue(_overlap) }.Validate();
-        if (parse.GetResult(_overlap) is { Implicit: false }) throw new SsdInputException("--overlap needs --tile SIZE");
+        CommandLineErrors.RefuseGiven(parse, [_overlap], name => $"{name} needs --tile SIZE");
         return null;
     }
 }
