@@ -30,6 +30,7 @@ static int Run(string[] args)
         ExplainCommand.Create(),
         DetectCommand.Create(),
         ConvertCommand.Create(),
+        AverageCommand.Create(),
         ExportCommand.Create(),
         SynthCommand.Create(),
         DatasetCommand.Create(),

@@ -52,6 +52,7 @@ internal static class TrainCommand
             "(the class heads, for other classes) re-initialised. Without --config: the model's configuration with the data's classes. Not with --resume or --base.");
         var seed = NumericOption.Optional("--seed", "Seed of initialisation, data order and augmentation (0).", new NumberRange<int>(0));
         var checkpointEvery = NumericOption.Optional("--checkpoint-every", "Checkpoint period in iterations.", new NumberRange<long>(1));
+        var keepCheckpoints = NumericOption.Optional("--keep-checkpoints", "How many of the newest checkpoints to keep (2); more keep the run's path for `ssd average`.", new NumberRange<int>(1));
         var evalEvery = NumericOption.Optional("--eval-every", "Evaluate VOC mAP on --eval-data every this many iterations (0: never).", new NumberRange<long>(0));
         var evalData = new Option<string?>("--eval-data") { Description = "Evaluation set for --eval-every (same forms as --data)." };
         var evalSplit = new Option<string>("--eval-split") { Description = "VOC image set of --eval-data.", DefaultValueFactory = _ => "test" };
@@ -60,7 +61,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train an SSD model (resumable; Ctrl-C saves a checkpoint).")
         {
             config, data, split, output, resume, iterations, batch, lr, lrSteps, gamma, warmup, clip, difficult, workers, device, vggBase, init, seed,
-            checkpointEvery, evalEvery, evalData, evalSplit, maxMegapixels, force,
+            checkpointEvery, keepCheckpoints, evalEvery, evalData, evalSplit, maxMegapixels, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -76,6 +77,7 @@ internal static class TrainCommand
                 MaxGradientNorm = parse.GetValue(clip) is { } c ? (c > 0 ? c : null) : o.MaxGradientNorm,
                 Seed = parse.GetValue(seed) ?? o.Seed,
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? o.CheckpointEvery,
+                KeepCheckpoints = parse.GetValue(keepCheckpoints) ?? o.KeepCheckpoints,
                 EvaluateEvery = parse.GetValue(evalEvery) ?? o.EvaluateEvery,
                 IgnoreDifficult = parse.GetValue(difficult) is { } d ? d == Ignore : o.IgnoreDifficult,
             };

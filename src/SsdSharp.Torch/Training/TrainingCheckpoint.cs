@@ -69,6 +69,26 @@ public static class TrainingCheckpoint
         }
     }
 
+    /// <summary>
+    /// The configuration and weights of an SsdSharp model file, or of the network in a checkpoint file (any of a run's,
+    /// not only the newest), whose configuration is the run's: the one in the <see cref="SidecarName"/> beside it.
+    /// </summary>
+    /// <exception cref="SsdInputException">A checkpoint file without its run's sidecar beside it.</exception>
+    /// <exception cref="WeightsException">Neither kind of file; the message names it.</exception>
+    public static (SsdConfig Config, Dictionary<string, HostTensor> StateDict) LoadModel(string path)
+    {
+        if (!System.IO.File.Exists(path) || ModelWeights.IsPyTorchCheckpoint(path)) return ModelFile.Load(path);
+        var (tensors, metadata) = SafeTensors.Load(path);
+        if (!metadata.TryGetValue("format", out var format) || format != Format) return ModelFile.Load(path);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Exists(directory))
+            throw new SsdInputException($"{path}: a training checkpoint without its run's {SidecarName} beside it, which holds the network's configuration");
+        // The weights a model file would hold: without batch norm's step counters.
+        var model = tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal) && !StateDictKeys.IsBookkeeping(kv.Key[ModelPrefix.Length..]))
+            .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+        return (Read(directory).Config, model);
+    }
+
     /// <summary>Writes a checkpoint and points the sidecar at it; then deletes all but the newest <see cref="TrainingOptions.KeepCheckpoints"/>.</summary>
     /// <returns>Path of the tensor file.</returns>
     internal static string Save(string directory, SsdNetwork network, SGD optimizer, IReadOnlyList<(string Name, Parameter Parameter)> parameters,
