@@ -18,6 +18,9 @@ internal static class NumericOption
     /// </summary>
     public static NumberRange<int> BatchRange { get; } = new(1, 256);
 
+    /// <summary>Data-loading threads: each holds a few batches ready, so memory grows with their number.</summary>
+    public static NumberRange<int> WorkersRange { get; } = new(1, 64);
+
     /// <summary>An option with a default value.</summary>
     public static Option<T> Create<T>(string name, string description, NumberRange<T> range, T defaultValue) where T : struct, INumber<T> =>
         new(name)

@@ -34,7 +34,7 @@ internal static class AverageCommand
         var split = new Option<string>("--split") { Description = "VOC image set of --data.", DefaultValueFactory = _ => "trainval" };
         var batches = NumericOption.Create("--batches", "Batches of --data to average the statistics over.", new NumberRange<int>(1), 100);
         var batch = NumericOption.Create("--batch", "Images per batch.", NumericOption.BatchRange, 32);
-        var workers = NumericOption.Create("--workers", "Data-loading threads.", new NumberRange<int>(1, 64), 2);
+        var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", NumericOption.WorkersRange, 2);
         var seed = NumericOption.Create("--seed", "Seed of the order and augmentation of --data.", new NumberRange<int>(0), 0);
         var device = DeviceOption.Create();
         var maxMegapixels = ImageLimitOption.Create();

@@ -21,9 +21,6 @@ internal static class TrainCommand
 
     private const string Drop = "drop", Ignore = "ignore";
 
-    /// <summary>Most data-loading threads: each holds a few batches ready, so memory grows with their number.</summary>
-    private const int MaxWorkers = 64;
-
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = $"Preset ({string.Join(", ", SsdPresets.Names)}) or JSON config; with --resume it must be the run's (with --init: default the model's)." };
@@ -44,7 +41,7 @@ internal static class TrainCommand
                           "they would be matched to are neither objects nor mined as background). Default: the config's recipe, else drop.",
         };
         difficult.AcceptOnlyFromAmong(Drop, Ignore);
-        var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", new NumberRange<int>(1, MaxWorkers), 2);
+        var workers = NumericOption.Create("--workers", "Data-loading threads (1 to 64).", NumericOption.WorkersRange, 2);
         var device = DeviceOption.Create();
         var vggBase = new Option<string?>("--base") { Description = "ImageNet VGG16 base (vgg16_reducedfc.pth) of a new run; a resumed run has its weights." };
         var init = WeightsOption.Create("--init",
