@@ -79,7 +79,7 @@ public static class TrainingCheckpoint
     {
         if (!System.IO.File.Exists(path) || ModelWeights.IsPyTorchCheckpoint(path)) return ModelFile.Load(path);
         var (tensors, metadata) = SafeTensors.Load(path);
-        if (!metadata.TryGetValue("format", out var format) || format != Format) return ModelFile.Load(path);
+        if (!metadata.TryGetValue("format", out var format) || format != Format) return ModelFile.From(path, tensors, metadata);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Exists(directory))
             throw new SsdInputException($"{path}: a training checkpoint without its run's {SidecarName} beside it, which holds the network's configuration");

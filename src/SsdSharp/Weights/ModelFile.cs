@@ -35,6 +35,13 @@ public static class ModelFile
         {
             throw new WeightsException($"{e.Message} (expected an SsdSharp model file; import PyTorch checkpoints with `ssd convert`)", e);
         }
+        return From(path, tensors, metadata);
+    }
+
+    /// <summary>The configuration and state dict of a safetensors file already read (<see cref="SafeTensors.Load(string)"/>) that should be a model file.</summary>
+    /// <exception cref="WeightsException">Without SsdSharp's metadata; names the file.</exception>
+    public static (SsdConfig Config, Dictionary<string, HostTensor> StateDict) From(string path, Dictionary<string, HostTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
         if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue || !metadata.TryGetValue(ConfigKey, out var json))
             throw new WeightsException($"{path}: a safetensors file without SsdSharp model metadata ('{FormatKey}': '{FormatValue}' and '{ConfigKey}')");
         return (SsdConfig.FromJson(json, $"{path} (embedded config)"), tensors);

@@ -61,6 +61,9 @@ public sealed class AverageCommandTests : IClassFixture<TrainCommandTests.TinyDa
         CliAssert.OneLineError(CliRunner.Run("average", checkpoints[0], checkpoints[1], "--out", checkpoints[1], "--data", _data.Spec), checkpoints[1]);
         CliAssert.OneLineError(CliRunner.Run("average", checkpoints[0], Path.Combine(_data.Root, "missing.safetensors"), "--out", output, "--data", _data.Spec),
             "missing.safetensors");
+        var damaged = Path.Combine(_data.NewDirectory() + ".safetensors");
+        File.WriteAllText(damaged, "not a model");
+        CliAssert.OneLineError(CliRunner.Run("average", checkpoints[0], damaged, "--out", output, "--data", _data.Spec), damaged);
         Assert.False(File.Exists(output));
 
         // Without batch norm the weights are all there is: the options for statistics are refused rather than ignored.
