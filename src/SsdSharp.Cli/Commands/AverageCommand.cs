@@ -46,7 +46,6 @@ internal static class AverageCommand
         {
             ImageLimitOption.Apply(parse, maxMegapixels);
             var paths = parse.GetValue(models)!;
-            if (paths.Length < 2) throw new SsdInputException($"MODEL: averaging needs two or more models, got {paths.Length}");
             foreach (var path in paths) InputFile.CheckReadable(path, "an SsdSharp model file or training checkpoint");
             var spec = parse.GetValue(data) is { } text ? DatasetArgument.Parse(text) : null;
             var target = new OutputPlan().Reads(paths).Reads(spec?.Paths ?? []).File("--out", parse.GetValue(output)!);
