@@ -32,7 +32,7 @@ public static class TrainingCheckpoint
     /// <summary>File name of the sidecar that points at the newest checkpoint.</summary>
     public const string SidecarName = "checkpoint.json";
 
-    private const string Format = "ssdsharp-training-checkpoint/1";
+    private const string Format = ModelFile.TrainingCheckpointFormat;
     private const string ModelPrefix = "model.";
     private const string MomentumPrefix = "momentum.";
     private const string RngKey = "rng.torch";
@@ -69,9 +69,15 @@ public static class TrainingCheckpoint
         }
     }
 
+    /// <summary>Whether a file is a training checkpoint (any of a run's), told by its metadata, read from the header alone.</summary>
+    /// <exception cref="WeightsException">A file that is neither a PyTorch checkpoint (by extension) nor safetensors; the message names it.</exception>
+    public static bool IsCheckpoint(string path) =>
+        !ModelWeights.IsPyTorchCheckpoint(path) && SafeTensors.Metadata(path).GetValueOrDefault("format") == Format;
+
     /// <summary>
     /// The configuration and weights of an SsdSharp model file, or of the network in a checkpoint file (any of a run's,
-    /// not only the newest), whose configuration is the run's: the one in the <see cref="SidecarName"/> beside it.
+    /// not only the newest), whose configuration is the run's: the one in the <see cref="SidecarName"/> beside it, with the
+    /// run's options as its recipe, as the model file the run writes at its end has.
     /// </summary>
     /// <exception cref="SsdInputException">A checkpoint file without its run's sidecar beside it.</exception>
     /// <exception cref="WeightsException">Neither kind of file; the message names it.</exception>
@@ -86,7 +92,28 @@ public static class TrainingCheckpoint
         // The weights a model file would hold: without batch norm's step counters.
         var model = tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal) && !StateDictKeys.IsBookkeeping(kv.Key[ModelPrefix.Length..]))
             .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
-        return (Read(directory).Config, model);
+        var run = Read(directory);
+        return (run.Config with { Recipe = run.Options.AsRecipe() }, model);
+    }
+
+    /// <summary>The network of <see cref="LoadModel"/>: a model file, or a checkpoint as the model file its run would write there.</summary>
+    /// <param name="path">A model file or a training checkpoint.</param>
+    /// <param name="config">Overrides the file's configuration, e.g. to rename classes; it must describe the same network.</param>
+    /// <exception cref="SsdInputException">The file cannot be used, or its weights do not fit the network; the message names it.</exception>
+    public static SsdNetwork LoadNetwork(string path, SsdConfig? config = null)
+    {
+        var (own, stateDict) = LoadModel(path);
+        var network = new SsdNetwork(config ?? own);
+        try
+        {
+            StateDictLoader.Load(network, stateDict, path);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes a checkpoint and points the sidecar at it; then deletes all but the newest <see cref="TrainingOptions.KeepCheckpoints"/>.</summary>

@@ -12,6 +12,12 @@ public static class ModelFile
     private const string FormatValue = "ssdsharp-model/1";
     private const string ConfigKey = "ssdsharp.config";
 
+    /// <summary>
+    /// The format of SsdSharp.Torch's training checkpoints (TrainingCheckpoint): named here so that a checkpoint given where a
+    /// model file belongs is refused saying what it is and how to make its model file.
+    /// </summary>
+    public const string TrainingCheckpointFormat = "ssdsharp-training-checkpoint/1";
+
     /// <summary>Writes a state dict and its configuration (atomically).</summary>
     public static void Save(string path, SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict) =>
         SafeTensors.Save(path, stateDict, new Dictionary<string, string>
@@ -42,6 +48,8 @@ public static class ModelFile
     /// <exception cref="WeightsException">Without SsdSharp's metadata; names the file.</exception>
     public static (SsdConfig Config, Dictionary<string, HostTensor> StateDict) From(string path, Dictionary<string, HostTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
+        if (metadata.GetValueOrDefault(FormatKey) == TrainingCheckpointFormat)
+            throw new WeightsException($"{path}: a training checkpoint, not a model file; `ssd convert --from {path} --output MODEL` makes its model file");
         if (!metadata.TryGetValue(FormatKey, out var format) || format != FormatValue || !metadata.TryGetValue(ConfigKey, out var json))
             throw new WeightsException($"{path}: a safetensors file without SsdSharp model metadata ('{FormatKey}': '{FormatValue}' and '{ConfigKey}')");
         return (SsdConfig.FromJson(json, $"{path} (embedded config)"), tensors);

@@ -15,6 +15,7 @@ namespace SsdSharp.Weights;
 public static class SafeTensors
 {
     private const string MetadataKey = "__metadata__";
+    private const int MaxHeaderBytes = 100_000_000;
 
     /// <summary>The tensors of a file (in their stored dtype) and its metadata.</summary>
     /// <exception cref="WeightsException">The file is missing or not valid safetensors; the message names it.</exception>
@@ -30,11 +31,55 @@ public static class SafeTensors
     public static (Dictionary<string, HostTensor> Tensors, Dictionary<string, string> Metadata) Load(byte[] bytes, string name)
     {
         if (bytes.Length < 8) throw new WeightsException($"{name}: too short for a safetensors file ({bytes.Length} bytes)");
-        long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        long headerLength = HeaderLength(BinaryPrimitives.ReadInt64LittleEndian(bytes), bytes.Length, name);
+        using var header = ParseHeader(bytes.AsMemory(8, (int)headerLength), name);
+        var data = bytes.AsMemory(8 + (int)headerLength);
+        var tensors = new Dictionary<string, HostTensor>();
+        var metadata = new Dictionary<string, string>();
+        foreach (var property in header.RootElement.EnumerateObject())
+        {
+            if (property.Name == MetadataKey) ReadMetadata(property.Value, metadata, name);
+            else if (tensors.ContainsKey(property.Name)) throw new WeightsException($"{name}: tensor '{property.Name}' appears twice in the header");
+            else tensors[property.Name] = ReadTensor(property.Name, property.Value, data.Span, name);
+        }
+        return (tensors, metadata);
+    }
+
+    /// <summary>The metadata of a file, from its header alone: what kind of file it is, without reading its tensors.</summary>
+    /// <exception cref="WeightsException">The file is missing or its header is not valid safetensors; the message names it.</exception>
+    public static Dictionary<string, string> Metadata(string path)
+    {
+        if (!File.Exists(path)) throw new WeightsException($"{path}: file not found");
+        using var file = File.OpenRead(path);
+        Span<byte> prefix = stackalloc byte[8];
+        if (file.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8) throw new WeightsException($"{path}: too short for a safetensors file ({file.Length} bytes)");
+        long headerLength = HeaderLength(BinaryPrimitives.ReadInt64LittleEndian(prefix), file.Length, path);
+        // The format's own bound (the reference implementation refuses larger headers): a file of gigabytes declaring a header of
+        // nearly its length is not read into memory to be refused.
+        if (headerLength > MaxHeaderBytes) throw new WeightsException($"{path}: safetensors header of {headerLength} bytes declared, more than the format's limit of {MaxHeaderBytes}");
+        var headerBytes = new byte[headerLength];
+        file.ReadExactly(headerBytes);
+        using var header = ParseHeader(headerBytes, path);
+        var metadata = new Dictionary<string, string>();
+        foreach (var property in header.RootElement.EnumerateObject())
+        {
+            if (property.Name == MetadataKey) ReadMetadata(property.Value, metadata, path);
+        }
+        return metadata;
+    }
+
+    /// <summary>The declared header length, checked against the file's length before anything is allocated for it.</summary>
+    private static long HeaderLength(long declared, long fileLength, string name)
+    {
         // Compared without adding 8, which overflows for a declared length near 2^63.
-        if (headerLength <= 0 || headerLength > bytes.Length - 8)
-            throw new WeightsException($"{name}: not a safetensors file (header length {headerLength} for {bytes.Length} bytes)");
-        var headerBytes = bytes.AsMemory(8, (int)headerLength);
+        if (declared <= 0 || declared > fileLength - 8)
+            throw new WeightsException($"{name}: not a safetensors file (header length {declared} for {fileLength} bytes)");
+        return declared;
+    }
+
+    /// <summary>The JSON header: valid UTF-8 with valid strings, a JSON object.</summary>
+    private static JsonDocument ParseHeader(ReadOnlyMemory<byte> headerBytes, string name)
+    {
         if (!Utf8.IsValid(headerBytes.Span)) throw new WeightsException($"{name}: safetensors header is not valid UTF-8");
         JsonDocument header;
         try
@@ -50,21 +95,10 @@ public static class SafeTensors
         {
             throw new WeightsException(e.Message, e);
         }
-        using (header)
-        {
-            if (header.RootElement.ValueKind != JsonValueKind.Object)
-                throw new WeightsException($"{name}: safetensors header is a JSON {header.RootElement.ValueKind}; expected an object");
-            var data = bytes.AsMemory(8 + (int)headerLength);
-            var tensors = new Dictionary<string, HostTensor>();
-            var metadata = new Dictionary<string, string>();
-            foreach (var property in header.RootElement.EnumerateObject())
-            {
-                if (property.Name == MetadataKey) ReadMetadata(property.Value, metadata, name);
-                else if (tensors.ContainsKey(property.Name)) throw new WeightsException($"{name}: tensor '{property.Name}' appears twice in the header");
-                else tensors[property.Name] = ReadTensor(property.Name, property.Value, data.Span, name);
-            }
-            return (tensors, metadata);
-        }
+        if (header.RootElement.ValueKind == JsonValueKind.Object) return header;
+        var kind = header.RootElement.ValueKind;
+        header.Dispose();
+        throw new WeightsException($"{name}: safetensors header is a JSON {kind}; expected an object");
     }
 
     private static void ReadMetadata(JsonElement node, Dictionary<string, string> metadata, string name)

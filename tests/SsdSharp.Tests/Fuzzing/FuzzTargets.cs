@@ -19,6 +19,22 @@ internal static class FuzzTargets
         {
             SafeTensors.Load(input, "fuzz.safetensors");
         }),
+        // The header alone (what kind of file it is): never more lenient than the whole read, and the same metadata where both read it.
+        new("safetensors-metadata", FuzzSeeds.SafeTensorsFiles, work => input =>
+        {
+            var metadata = SafeTensors.Metadata(Write(work, "w.safetensors", input));
+            Dictionary<string, string> whole;
+            try
+            {
+                whole = SafeTensors.Load(input, "fuzz.safetensors").Metadata;
+            }
+            catch (WeightsException)
+            {
+                return;
+            }
+            if (!metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(whole.OrderBy(kv => kv.Key, StringComparer.Ordinal)))
+                throw new InvalidOperationException("the header's metadata differs from the whole file's");
+        }),
         new("model-file", FuzzSeeds.ModelFiles, work => input =>
         {
             var path = Write(work, "model.safetensors", input);

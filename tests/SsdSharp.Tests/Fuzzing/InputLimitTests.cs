@@ -114,6 +114,37 @@ public sealed class InputLimitTests : IDisposable
     }
 
     [Fact]
+    public void SafetensorsHeaderOfAFileIsReadWithoutItsTensorsAndBounded()
+    {
+        var work = Directory.CreateTempSubdirectory("ssd-safetensors-").FullName;
+        try
+        {
+            var file = Path.Combine(work, "w.safetensors");
+            File.WriteAllBytes(file, SafeTensorsBytes("""{"__metadata__": {"format": "x/1"}, "a": {"dtype": "U8", "shape": [4], "data_offsets": [0, 4]}}"""u8.ToArray(), dataBytes: 4));
+            Assert.Equal(new Dictionary<string, string> { ["format"] = "x/1" }, SafeTensors.Metadata(file));
+
+            // A sparse file of 200 MB declaring a header of 150 MB: refused from the declaration, nothing allocated for it.
+            using (var stream = File.Create(file))
+            {
+                Span<byte> prefix = stackalloc byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(prefix, 150_000_000);
+                stream.Write(prefix);
+                stream.SetLength(200_000_000);
+            }
+            var e = Assert.Throws<WeightsException>(() => SafeTensors.Metadata(file));
+            Assert.Contains(file, e.Message);
+            Assert.Contains("header of 150000000 bytes declared, more than the format's limit of 100000000", e.Message);
+
+            File.WriteAllBytes(file, [1, 0, 0]);
+            Assert.Contains("too short", Assert.Throws<WeightsException>(() => SafeTensors.Metadata(file)).Message);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public void SafetensorsHeaderWithInvalidUtf8IsRefused()
     {
         byte[] header = [.. "{\"a"u8, 0xC3, 0x28, .. "\": {}}"u8];
