@@ -103,17 +103,7 @@ public static class TrainingCheckpoint
     public static SsdNetwork LoadNetwork(string path, SsdConfig? config = null)
     {
         var (own, stateDict) = LoadModel(path);
-        var network = new SsdNetwork(config ?? own);
-        try
-        {
-            StateDictLoader.Load(network, stateDict, path);
-            return network;
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        return StateDictLoader.NetworkOf(config ?? own, stateDict, path);
     }
 
     /// <summary>Writes a checkpoint and points the sidecar at it; then deletes all but the newest <see cref="TrainingOptions.KeepCheckpoints"/>.</summary>

@@ -33,17 +33,7 @@ public static class WeightAverage
                 foreach (var path in paths.Skip(1)) Add(sums, config, paths[0], path);
                 foreach (var sum in sums.Values) sum.div_(paths.Count);
             }
-            var network = new SsdNetwork(config);
-            try
-            {
-                StateDictLoader.Load(network, sums, $"the mean of {paths[0]} and {paths.Count - 1} more");
-                return network;
-            }
-            catch
-            {
-                network.Dispose();
-                throw;
-            }
+            return StateDictLoader.NetworkOf(config, sums, $"the mean of {paths[0]} and {paths.Count - 1} more");
         }
         finally
         {

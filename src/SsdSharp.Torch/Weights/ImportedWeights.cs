@@ -92,17 +92,7 @@ public sealed partial class ImportedWeights : IDisposable
     {
         var target = ConfigFor(config);
         CheckClassCount(target);
-        var network = new SsdNetwork(target);
-        try
-        {
-            StateDictLoader.Load(network, StateDict, Path);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
-        return network;
+        return StateDictLoader.NetworkOf(target, StateDict, Path);
     }
 
     /// <summary>Disposes the tensors.</summary>

@@ -20,8 +20,6 @@ public static class NetworkFile
     public static SsdNetwork Load(string path, SsdConfig? config = null)
     {
         var (embedded, stateDict) = ModelFile.Load(path);
-        var network = new SsdNetwork(config ?? embedded);
-        StateDictLoader.Load(network, stateDict, path);
-        return network;
+        return StateDictLoader.NetworkOf(config ?? embedded, stateDict, path);
     }
 }

@@ -1,3 +1,5 @@
+using SsdSharp.Configuration;
+using SsdSharp.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +16,36 @@ public static class StateDictLoader
     /// <summary>The module's state dict without bookkeeping entries: what a model file stores.</summary>
     public static IEnumerable<KeyValuePair<string, Tensor>> Weights(nn.Module module) =>
         module.state_dict().Where(kv => !StateDictKeys.IsBookkeeping(kv.Key));
+
+    /// <summary>A new network of <paramref name="config"/> holding exactly <paramref name="stateDict"/> (see <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string)"/>); disposed if the weights do not fit.</summary>
+    /// <param name="config">The network to build.</param>
+    /// <param name="stateDict">Names to host tensors, as a model file holds them.</param>
+    /// <param name="source">The file it came from, for the error message.</param>
+    public static SsdNetwork NetworkOf(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, string source) =>
+        Build(config, network => Load(network, stateDict, source));
+
+    /// <summary>A new network of <paramref name="config"/> holding exactly <paramref name="stateDict"/>; disposed if the weights do not fit.</summary>
+    /// <param name="config">The network to build.</param>
+    /// <param name="stateDict">Names to tensors.</param>
+    /// <param name="source">The file it came from, for the error message.</param>
+    public static SsdNetwork NetworkOf(SsdConfig config, IReadOnlyDictionary<string, Tensor> stateDict, string source) =>
+        Build(config, network => Load(network, stateDict, source));
+
+    private static SsdNetwork Build(SsdConfig config, Action<SsdNetwork> load)
+    {
+        // Its native tensors are freed now rather than at some later collection when the weights are refused.
+        var network = new SsdNetwork(config);
+        try
+        {
+            load(network);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Loads host tensors (from a model file) into <paramref name="module"/>; see the tensor overload.</summary>
     public static void Load(nn.Module module, IReadOnlyDictionary<string, HostTensor> stateDict, string source)
