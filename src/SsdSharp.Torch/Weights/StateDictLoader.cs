@@ -21,6 +21,7 @@ public static class StateDictLoader
     /// <param name="config">The network to build.</param>
     /// <param name="stateDict">Names to host tensors, as a model file holds them.</param>
     /// <param name="source">The file it came from, for the error message.</param>
+    /// <exception cref="WeightsException">The weights do not fit the network, or are not finite (as <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string)"/>).</exception>
     public static SsdNetwork NetworkOf(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, string source) =>
         Build(config, network => Load(network, stateDict, source));
 
@@ -28,6 +29,7 @@ public static class StateDictLoader
     /// <param name="config">The network to build.</param>
     /// <param name="stateDict">Names to tensors.</param>
     /// <param name="source">The file it came from, for the error message.</param>
+    /// <exception cref="WeightsException">The weights do not fit the network, or are not finite (as <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string)"/>).</exception>
     public static SsdNetwork NetworkOf(SsdConfig config, IReadOnlyDictionary<string, Tensor> stateDict, string source) =>
         Build(config, network => Load(network, stateDict, source));
 
