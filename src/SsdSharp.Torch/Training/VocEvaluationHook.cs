@@ -23,8 +23,7 @@ public static class VocEvaluationHook
         {
             var detectorOptions = options ?? new DetectorOptions { Detection = ModelEvaluation.DetectionOptionsFor(network.Config) };
             // The backend owns (and may convert) its network, so it gets a copy of the weights.
-            var copy = new SsdNetwork(network.Config);
-            StateDictLoader.Load(copy, network.state_dict(), "the network being trained");
+            var copy = StateDictLoader.NetworkOf(network.Config, network.state_dict(), "the network being trained");
             using var detector = new SsdDetector(new LibTorchBackend(copy, detectorOptions), detectorOptions);
             var results = ModelEvaluation.Detect(detector, images, cancellationToken: cancellationToken);
             var voc = ModelEvaluation.Score(results, network.Config.ClassNames, EvaluationMetric.Voc).Voc!;
