@@ -81,7 +81,7 @@ internal sealed class BaseLayerJsonConverter : JsonConverter<BaseLayer>
         }
         catch (FormatException e)
         {
-            throw new JsonException(e.Message);
+            throw new ConfigValueException(e.Message);
         }
     }
 

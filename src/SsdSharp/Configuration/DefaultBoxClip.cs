@@ -35,9 +35,9 @@ internal sealed class DefaultBoxClipJsonConverter : JsonConverter<DefaultBoxClip
             "all" => DefaultBoxClip.All,
             "sizes" => DefaultBoxClip.Sizes,
             "none" => DefaultBoxClip.None,
-            var other => throw new JsonException($"'{other}' is not a default-box clip (expected \"all\", \"sizes\" or \"none\")"),
+            var other => throw new ConfigValueException($"'{other}' is not a default-box clip (expected \"all\", \"sizes\" or \"none\")"),
         },
-        _ => throw new JsonException("expected \"all\", \"sizes\" or \"none\""),
+        _ => throw new ConfigValueException("expected \"all\", \"sizes\" or \"none\""),
     };
 
     public override void Write(Utf8JsonWriter writer, DefaultBoxClip value, JsonSerializerOptions options) =>

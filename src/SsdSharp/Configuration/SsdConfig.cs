@@ -218,6 +218,7 @@ public sealed record SsdConfig
         if (PixelStds.Any(v => !(v > 0 && double.IsFinite(v)))) throw new SsdConfigException(nameof(PixelStds), "must be positive");
         if (!Enum.IsDefined(ChannelOrder)) throw new SsdConfigException(nameof(ChannelOrder), $"must be RGB or BGR, got '{ChannelOrder}'");
         if (!Enum.IsDefined(ResizeSampling)) throw new SsdConfigException(nameof(ResizeSampling), $"must be opencv or pytorch, got '{ResizeSampling}'");
+        Recipe?.Validate(nameof(Recipe));
         try
         {
             Detection?.Validate();
@@ -266,8 +267,7 @@ public sealed record SsdConfig
         }
         catch (JsonException e)
         {
-            var where = e.Path is { Length: > 0 } ? $" at {e.Path}" : "";
-            throw new SsdConfigException(source, $"invalid JSON{where}: {e.Message.Split('.')[0]}");
+            throw new SsdConfigException(source, ConfigJsonError.Describe(e, JsonOptions));
         }
         if (config is null) throw new SsdConfigException(source, "is empty");
         try

@@ -91,7 +91,7 @@ internal sealed class AnnotationValidator(ClassIndex classes, DatasetReadOptions
         int width = raw.Width, height = raw.Height;
         if (width <= 0 || height <= 0)
         {
-            var message = $"image size missing or not positive ({raw.Width}×{raw.Height})";
+            var message = $"image size missing, not positive or above {int.MaxValue} (read as {raw.Width}×{raw.Height})";
             if (options.Policy != ValidationPolicy.Fix)
             {
                 problems.Add(Problem(raw.File, raw, null, message, ProblemAction.ImageSkipped));

@@ -125,18 +125,32 @@ public static class CocoReader
             orphans.Add(new DatasetProblem(file, null, index, message, policy == ValidationPolicy.Fail ? ProblemAction.Failed : ProblemAction.ObjectSkipped));
             return;
         }
-        bool crowd = a.TryGetProperty("iscrowd", out var c) && (c.ValueKind == JsonValueKind.True || c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out int flag) && flag == 1);
+        bool? crowdFlag = a.TryGetProperty("iscrowd", out var c) ? CrowdFlag(c) : false;
+        bool crowd = crowdFlag == true;
         double? area = a.TryGetProperty("area", out var ar) && ar.ValueKind == JsonValueKind.Number ? ar.GetDouble() : null;
         string? name = TryGetLong(a, "category_id", out long categoryId) && categories.TryGetValue(categoryId, out var n) ? n : null;
         string? malformed = name is null
             ? (a.TryGetProperty("category_id", out var cid) ? $"category_id {cid.GetRawText()} is not in 'categories'" : "no 'category_id'")
             : null;
         double[] box = new double[4];
+        if (malformed is null && crowdFlag is null) malformed = $"'iscrowd' {c.GetRawText()} is not 0 or 1";
         if (malformed is null && !TryGetBox(a, box)) malformed = "'bbox' is not 4 numbers [x, y, w, h]";
         image.Objects.Add(malformed != null
             ? new RawObject(index, name, 0, 0, 0, 0, Crowd: crowd, Area: area, Malformed: malformed)
             : new RawObject(index, name, box[0], box[1], box[0] + box[2], box[1] + box[3], Crowd: crowd, Area: area));
     }
+
+    /// <summary>
+    /// <c>iscrowd</c> as 0/1 (or false/true); null for anything else, which pycocotools would take as crowd when
+    /// non-zero and ssd.pytorch-style readers as not: a mistake in the file, refused rather than guessed.
+    /// </summary>
+    private static bool? CrowdFlag(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when value.TryGetInt32(out int flag) && flag is 0 or 1 => flag == 1,
+        _ => null,
+    };
 
     private static bool TryGetBox(JsonElement a, double[] box)
     {

@@ -11,10 +11,19 @@ namespace SsdSharp.Data;
 /// <param name="Action">What the reader did about it.</param>
 public sealed record DatasetProblem(string File, string? Image, int? ObjectIndex, string Message, ProblemAction Action)
 {
-    /// <summary>Where the problem is: file and object, as <c>FILE: object[3]</c> (VOC) or <c>FILE: annotations[3]</c> (COCO).</summary>
-    public string Location => ObjectIndex is int i
-        ? $"{File}: {(File.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "annotations" : "object")}[{i}]"
-        : File;
+    /// <summary>
+    /// Where the problem is: file and object, as <c>FILE: object[3]</c> (VOC) or <c>FILE: annotations[3]</c> (COCO);
+    /// a problem of a whole image of a COCO file names the image, <c>FILE: image id 7</c>, as the file holds them all.
+    /// </summary>
+    public string Location => (ObjectIndex, IsCoco) switch
+    {
+        (int i, true) => $"{File}: annotations[{i}]",
+        (int i, false) => $"{File}: object[{i}]",
+        (null, true) when Image != null => $"{File}: image id {Image}",
+        _ => File,
+    };
+
+    private bool IsCoco => File.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>One line: location, message and action.</summary>
     public override string ToString() => $"{Location}: {Message} ({ActionText(Action)})";

@@ -123,9 +123,11 @@ public static class VocReader
         var difficultText = element.Element("difficult")?.Value.Trim();
         if (!string.IsNullOrEmpty(difficultText))
         {
-            if (!int.TryParse(difficultText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int flag))
+            // Any other value is a mistake whose meaning the readers disagree on (the devkit takes every non-zero
+            // as difficult, ssd.pytorch only 1): refused rather than guessed.
+            if (difficultText is not ("0" or "1"))
                 return new RawObject(index, name, 0, 0, 0, 0, Malformed: $"<difficult> '{difficultText}' is not 0 or 1");
-            difficult = flag == 1;
+            difficult = difficultText == "1";
         }
         var box = element.Element("bndbox");
         if (box is null) return new RawObject(index, name, 0, 0, 0, 0, difficult, Malformed: "<bndbox> missing");

@@ -14,6 +14,7 @@ public static class EvaluationCharts
     {
         Directory.CreateDirectory(folder);
         var files = new List<string>();
+        var fileNames = new CurveFileNames();
         var names = new List<string>();
         var values = new List<double>();
         string barsTitle;
@@ -21,7 +22,7 @@ public static class EvaluationCharts
         {
             foreach (var c in voc.Classes)
             {
-                files.Add(WriteCurve(folder, c.Name, c.Curve, c.Ap07, "VOC07 AP"));
+                files.Add(WriteCurve(Path.Combine(folder, fileNames.For(c.Name)), c.Name, c.Curve, c.Ap07, "VOC07 AP"));
                 names.Add(c.Name);
                 values.Add(c.Ap07 ?? 0);
             }
@@ -32,7 +33,7 @@ public static class EvaluationCharts
             var coco = report.Coco ?? throw new ArgumentException("the report holds neither VOC nor COCO results", nameof(report));
             foreach (var c in coco.Classes)
             {
-                files.Add(WriteCurve(folder, c.Name, c.Curve50, c.AP50, "COCO AP50"));
+                files.Add(WriteCurve(Path.Combine(folder, fileNames.For(c.Name)), c.Name, c.Curve50, c.AP50, "COCO AP50"));
                 names.Add(c.Name);
                 values.Add(c.AP ?? 0);
             }
@@ -46,18 +47,32 @@ public static class EvaluationCharts
 
     private static string Title(string metric, double? mean) => mean is { } m ? $"{metric} per class (mean {m:F4})" : $"{metric} per class";
 
-    private static string WriteCurve(string folder, string name, PrecisionRecallCurve curve, double? ap, string metric)
+    private static string WriteCurve(string path, string name, PrecisionRecallCurve curve, double? ap, string metric)
     {
-        var path = Path.Combine(folder, $"pr_{SafeFileName(name)}.png");
         Charts.SaveLines(path, ap is { } value ? $"{name}: {metric} {value:F4}" : $"{name}: no ground truth", "recall", "precision",
             [new ChartSeries(null, curve.Recall.ToArray(), curve.Precision.ToArray())], limits: (0, 1, 0, 1.02), width: 800, height: 600);
         return path;
     }
 
-    /// <summary>A class name made safe as a file name part.</summary>
-    private static string SafeFileName(string name)
+    /// <summary>
+    /// <c>pr_NAME.png</c> for each class, distinct and within a file name's 255 bytes: class names may hold characters no
+    /// file name can, run to any length, or differ only where those characters were (<c>a b</c> and <c>a_b</c>), or only
+    /// in case, which folders on macOS and Windows do not tell apart; the second of such names is numbered.
+    /// </summary>
+    private sealed class CurveFileNames
     {
-        var invalid = Path.GetInvalidFileNameChars();
-        return new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        /// <summary>Characters of the class name kept: 4 bytes each at most in UTF-8, with room for the rest of the name.</summary>
+        private const int MaxNameChars = 48;
+
+        private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
+
+        public string For(string className)
+        {
+            var invalid = Path.GetInvalidFileNameChars();
+            var safe = new string(className.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c) ? '_' : c).Take(MaxNameChars).ToArray());
+            var name = $"pr_{safe}.png";
+            for (int k = 2; !_used.Add(name); k++) name = $"pr_{safe}_{k}.png";
+            return name;
+        }
     }
 }

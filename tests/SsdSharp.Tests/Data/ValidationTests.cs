@@ -210,4 +210,52 @@ public class ValidationTests : IDisposable
         var e = Assert.Throws<DatasetValidationException>(() => ReadCoco(json, ValidationPolicy.Fail));
         Assert.EndsWith("instances.json: annotations[3]: image_id 8 is not in 'images'", e.Message);
     }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("yes")]
+    [InlineData("01")]
+    public void A_difficult_flag_other_than_0_or_1_is_a_problem_not_a_guess(string flag)
+    {
+        _data.WriteImage("a", 100, 80);
+        File.WriteAllText(_data.Xml("a"), "<annotation><size><width>100</width><height>80</height></size>"
+            + "<object><name>circle</name><difficult>1</difficult><bndbox><xmin>11</xmin><ymin>11</ymin><xmax>31</xmax><ymax>31</ymax></bndbox></object>"
+            + $"<object><name>square</name><difficult>{flag}</difficult><bndbox><xmin>41</xmin><ymin>11</ymin><xmax>61</xmax><ymax>31</ymax></bndbox></object></annotation>");
+        _data.WriteSplit("train", "a");
+        var data = VocReader.Read([_data.Root], new DatasetReadOptions { ClassNames = Classes, Split = "train", KeepDifficult = true });
+        var kept = Assert.Single(Assert.Single(data.Images).Objects);
+        Assert.True(kept.Difficult);
+        Assert.Equal($"{_data.Xml("a")}: object[1]: 'square': <difficult> '{flag}' is not 0 or 1 (object skipped)", Assert.Single(data.Problems).ToString());
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("\"yes\"")]
+    [InlineData("0.5")]
+    public void An_iscrowd_other_than_0_or_1_is_a_problem_not_a_guess(string flag)
+    {
+        _data.WriteImage("a", 100, 80);
+        var json = CocoHead + $$"""
+             "annotations": [
+               {"id": 1, "image_id": 7, "category_id": 4, "bbox": [10, 10, 20, 20], "iscrowd": true},
+               {"id": 2, "image_id": 7, "category_id": 4, "bbox": [40, 10, 20, 20], "iscrowd": 0},
+               {"id": 3, "image_id": 7, "category_id": 4, "bbox": [70, 10, 20, 20], "iscrowd": {{flag}}}
+             ]}
+            """;
+        var data = CocoReader.Read(_data.WriteFile("instances.json", json), Path.Combine(_data.Root, "JPEGImages"),
+            new DatasetReadOptions { ClassNames = Classes, KeepCrowd = true });
+        var objects = Assert.Single(data.Images).Objects;
+        Assert.Equal([true, false], objects.Select(o => o.Crowd));
+        Assert.Equal($"annotations[2]: 'circle': 'iscrowd' {flag} is not 0 or 1 (object skipped)",
+            Assert.Single(data.Problems).ToString()[(Path.Combine(_data.Root, "instances.json").Length + 2)..]);
+    }
+
+    [Fact]
+    public void A_coco_image_problem_names_the_image_in_the_file_of_them_all()
+    {
+        _data.WriteImage("a", 100, 80);
+        var json = CocoHead.Replace("\"width\": 100", "\"width\": 1099511627776") + "\n \"annotations\": []}";
+        var e = Assert.Throws<DatasetValidationException>(() => ReadCoco(json, ValidationPolicy.Fail));
+        Assert.EndsWith($"instances.json: image id 7: image size missing, not positive or above {int.MaxValue} (read as 0×80)", e.Message);
+    }
 }

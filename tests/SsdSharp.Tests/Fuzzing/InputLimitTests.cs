@@ -287,7 +287,7 @@ public sealed class InputLimitTests : IDisposable
     {
         var path = Write("config.json", TinyConfig.Create().ToJson().Replace("\"variances\": [", "\"variances\": null, \"x\": ["));
         var e = Assert.Throws<SsdConfigException>(() => SsdConfig.Load(path));
-        Assert.Contains("invalid JSON", e.Message);
+        Assert.Matches(@": \$\.variances \(line \d+, byte \d+\): expected a list$", e.Message);
     }
 
     [Fact]

@@ -55,6 +55,7 @@ internal sealed class QdqPlan
             }
         }
 
+        CheckKeepFloat(graph, keepFloat);
         var convs = new HashSet<string>();
         var tensors = new List<string>();
         var foldedRelus = new Dictionary<string, string>();
@@ -94,6 +95,18 @@ internal sealed class QdqPlan
         {
             while (producers.TryGetValue(t, out var p) && p.OpType == "MaxPool") t = p.Input[0];
             return t;
+        }
+    }
+
+    /// <summary>Refuses a name that keeps no convolution: a misspelt layer would otherwise be quantized without a word.</summary>
+    /// <exception cref="SsdInputException">A name or prefix matches no convolution; the message lists the layers there are.</exception>
+    private static void CheckKeepFloat(GraphProto graph, IReadOnlyCollection<string> keepFloat)
+    {
+        var names = graph.Node.Where(n => n.OpType == "Conv").Select(n => n.Name).ToList();
+        foreach (var kept in keepFloat)
+        {
+            if (!names.Any(name => IsKeptFloat(name, [kept])))
+                throw new SsdInputException($"keep-float '{kept}': no convolution is named so or starts with '{kept}.'; expected one of {string.Join(", ", names)} or a prefix of them");
         }
     }
 

@@ -96,6 +96,21 @@ public class Int8ExportTests(ITestOutputHelper output)
         Assert.True(same >= 0.95 * confident, $"{same} of {confident} confident boxes keep their class");
     }
 
+    [Fact]
+    public void KeepFloatLeavesTheNamedConvolutionsInFloatAndRefusesAMisspeltName()
+    {
+        var (config, stateDict) = ModelFile.Load(Bundled);
+        var images = Shared.Value.Test;
+        var kept = ModelProto.Parser.ParseFrom(OnnxQuantizer.Quantize(config, stateDict, images, new QuantizationOptions { KeepFloat = ["conf", "loc.0"] }));
+        var floatConvs = kept.Graph.Node
+            .Where(n => n.OpType == "Conv" && !kept.Graph.Node.Any(p => p.OpType == "DequantizeLinear" && p.Output[0] == n.Input[1]))
+            .Select(n => n.Name).ToList();
+        Assert.Equal([.. Enumerable.Range(0, 6).Select(k => $"conf.{k}"), "loc.0"], floatConvs.Order(StringComparer.Ordinal).ToList());
+
+        var e = Assert.Throws<SsdInputException>(() => OnnxQuantizer.Quantize(config, stateDict, images, new QuantizationOptions { KeepFloat = ["conf", "lco"] }));
+        Assert.StartsWith("keep-float 'lco': no convolution is named so or starts with 'lco.'; expected one of ", e.Message);
+    }
+
     private static float MaxOf(ReadOnlySpan<float> values)
     {
         float max = float.NegativeInfinity;

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+
+namespace SsdSharp.Configuration;
+
+/// <summary>
+/// What a configuration file got wrong, in the words of the file: System.Text.Json's own messages name .NET
+/// types ("could not be converted to System.Int32"), which mean nothing to someone editing JSON. The
+/// exception's path leads through the serialized form of <see cref="SsdConfig"/> to the key at fault and to
+/// the kind of value expected there.
+/// </summary>
+internal static partial class ConfigJsonError
+{
+    /// <summary>One line: the key (or the line and byte of a syntax error) and what was expected.</summary>
+    /// <param name="e">The exception of <see cref="JsonSerializer.Deserialize{TValue}(string, JsonSerializerOptions?)"/>.</param>
+    /// <param name="options">The options it ran with, whose metadata names the keys.</param>
+    public static string Describe(JsonException e, JsonSerializerOptions options)
+    {
+        var at = e.LineNumber is { } line
+            ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {e.BytePositionInLine + 1})")
+            : "";
+        // The reader's syntax errors come wrapped; what was expected at that byte is all they can say.
+        if (e.InnerException is JsonException) return $"malformed JSON{at}";
+        // Our converters' messages already say what was expected, in the file's terms.
+        if (e is ConfigValueException) return $"{e.Path ?? "$"}{at}: {e.Message}";
+
+        var info = options.GetTypeInfo(typeof(SsdConfig));
+        var key = "$";
+        var unmapped = UnmappedName().Match(e.Message);
+        foreach (Match step in PathStep().Matches(e.Path ?? ""))
+        {
+            if (step.Groups["index"].Success)
+            {
+                key += step.Value;
+                info = options.GetTypeInfo(info.ElementType ?? typeof(object));
+                continue;
+            }
+            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value.Replace("''", "'", StringComparison.Ordinal);
+            var property = info.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null) return UnknownKey(key, name, info, at);
+            key += step.Value;
+            info = options.GetTypeInfo(property.PropertyType);
+        }
+        // A key that maps to nothing may be left out of the path, which then stops at the object holding it.
+        return unmapped.Success ? UnknownKey(key, unmapped.Groups[1].Value, info, at) : $"{key}{at}: expected {Expected(info)}";
+    }
+
+    private static string UnknownKey(string parent, string name, JsonTypeInfo info, string at) =>
+        $"{parent}{at}: unknown key '{name}'; expected one of {string.Join(", ", info.Properties.Select(p => p.Name))}";
+
+    private static string Expected(JsonTypeInfo info)
+    {
+        var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(n => $"\"{JsonName(type, n)}\""));
+        if (type == typeof(string)) return "a string";
+        if (type == typeof(bool)) return "true or false";
+        if (type == typeof(int) || type == typeof(long)) return "a whole number";
+        if (type == typeof(float) || type == typeof(double)) return "a number";
+        return info.Kind switch
+        {
+            JsonTypeInfoKind.Enumerable => "a list",
+            JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Object => "an object",
+            _ => "a value of another kind",
+        };
+    }
+
+    /// <summary>An enum member as the file spells it: its <see cref="JsonStringEnumMemberNameAttribute"/>, else its name.</summary>
+    private static string JsonName(Type type, string member) =>
+        type.GetField(member)?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? member;
+
+    /// <summary>One step of a JSON path: <c>.name</c>, <c>['name']</c> or <c>[index]</c>.</summary>
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:[^']|'')*)'\]|\[(?<index>\d+)\]")]
+    private static partial Regex PathStep();
+
+    /// <summary>The key named by System.Text.Json's message for a key that maps to nothing.</summary>
+    [GeneratedRegex(@"^The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex UnmappedName();
+}
