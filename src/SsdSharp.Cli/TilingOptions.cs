@@ -14,7 +14,7 @@ internal sealed class TilingOptions
         new NumberRange<int>(TileOptions.MinSize));
 
     private readonly Option<double> _overlap = NumericOption.Create("--overlap", "With --tile: the fraction of a tile that neighbouring tiles share.",
-        new NumberRange<double>(0, 1, MaxOpen: true), new TileOptions().Overlap);
+        new NumberRange<double>(0, TileOptions.MaxOverlap), new TileOptions().Overlap);
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -40,6 +40,9 @@ public static class VocReader
     {
         if (!Directory.Exists(root)) throw new SsdInputException($"VOC root '{root}': directory not found");
         var folder = Path.Combine(root, "ImageSets", "Main");
+        // A split is a list inside the root, as an image id is a file inside it: a path here would read any text file.
+        if (split.Length == 0 || split.IndexOfAny(['/', '\\']) >= 0 || split is "." or "..")
+            throw new SsdInputException($"split '{split}': expected the name of a list in {folder} (train, val, test …), not a path");
         var file = Path.Combine(folder, split + ".txt");
         if (!File.Exists(file))
         {

@@ -23,12 +23,18 @@ public sealed record TileOptions
     /// <summary>The smallest tile: smaller ones are mostly enlargement, at a forward pass each.</summary>
     public const int MinSize = 32;
 
+    /// <summary>
+    /// The largest <see cref="Overlap"/>: a tenth of each tile new. More only multiplies the work (at 0.99, 32-pixel tiles
+    /// step by one pixel: twelve million tiles of a 12-megapixel photograph) without showing an object whole that 0.9 cuts.
+    /// </summary>
+    public const double MaxOverlap = 0.9;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="SsdInputException">A value is out of range.</exception>
     public TileOptions Validate()
     {
         if (Size < MinSize) throw new SsdInputException($"tile size: must be at least {MinSize} pixels, got {Size}");
-        if (!(Overlap is >= 0 and < 1)) throw new SsdInputException($"tile overlap: must be in [0, 1), got {Overlap}");
+        if (!(Overlap is >= 0 and <= MaxOverlap)) throw new SsdInputException($"tile overlap: must be in [0, {MaxOverlap}], got {Overlap}");
         return this;
     }
 }

@@ -28,6 +28,7 @@ public class OptionValueTests
     [InlineData("detect --draw-threshold NaN --draw /tmp/d IMAGE", "--draw-threshold: must be in [0, 1], got NaN")]
     [InlineData("detect --draw-threshold 1.5 --draw /tmp/d IMAGE", "--draw-threshold: must be in [0, 1], got 1.5")]
     [InlineData("detect --batch 0 IMAGE", "--batch: must be in [1, 256], got 0")]
+    [InlineData("detect --tile 32 --overlap 0.99 IMAGE", "--overlap: must be in [0, 0.9], got 0.99")]
     [InlineData("detect --batch 100000 IMAGE", "--batch: must be in [1, 256], got 100000")]
     [InlineData("eval --data VOC:/nowhere --batch -1", "--batch: must be in [1, 256], got -1")]
     [InlineData("eval --data VOC:/nowhere --batch ∞", "--batch: expected a whole number in [1, 256], got '∞'")]

@@ -102,4 +102,15 @@ public class CaseAReaderTests
         var e = Assert.Throws<SsdInputException>(() => DatasetReader.Read(Voc, DatasetReadOptions.ForTraining(SsdPresets.ShapeClasses, "trainval")));
         Assert.Contains("split 'trainval' not found; splits in this root: test", e.Message);
     }
+
+    [Theory]
+    [InlineData("../../../../../../etc/hostname")]
+    [InlineData("..")]
+    [InlineData("")]
+    public void A_split_is_a_list_in_the_root_not_a_path(string split)
+    {
+        var e = Assert.Throws<SsdInputException>(() => DatasetReader.Read(Voc, DatasetReadOptions.ForTraining(SsdPresets.ShapeClasses, split)));
+        Assert.StartsWith($"split '{split}': expected the name of a list in ", e.Message);
+        Assert.EndsWith("(train, val, test …), not a path", e.Message);
+    }
 }
