@@ -48,7 +48,7 @@ internal static class AverageCommand
             var paths = parse.GetValue(models)!;
             foreach (var path in paths) InputFile.CheckReadable(path, "an SsdSharp model file or training checkpoint");
             var spec = parse.GetValue(data) is { } text ? DatasetArgument.Parse(text) : null;
-            var target = new OutputPlan().Reads(paths).Reads(spec?.Paths ?? []).File("--out", parse.GetValue(output)!);
+            var target = new OutputPlan().Reads(paths).ReadsDataset(spec).File("--out", parse.GetValue(output)!);
             var computeDevice = DeviceOption.Parse(parse, device);
 
             using var network = WeightAverage.Of(paths);
