@@ -71,7 +71,7 @@ internal static class ExportCommand
                     Export = options,
                 }.Validate()
                 : null;
-            var (resolved, stateDict) = ModelWeights.Load(source, parse.GetValue(config) is { } c ? SsdConfig.Load(c) : null);
+            var (resolved, stateDict) = ModelWeights.Load(source, parse.GetValue(config) is { } c ? ModelResolver.LoadConfig(c) : null);
             if (quantization is null)
             {
                 OnnxExporter.Save(target, resolved, stateDict, options, source);
