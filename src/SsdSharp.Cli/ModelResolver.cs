@@ -54,7 +54,7 @@ internal static class ModelResolver
     {
         if (SsdPresets.TryGet(nameOrPath, out var preset)) return preset;
         InputFile.CheckReadable(nameOrPath, "a preset name, a configuration JSON file or a model file");
-        return Path.GetExtension(nameOrPath).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)
+        return ModelFile.HasModelFileExtension(nameOrPath)
             ? ModelFile.Load(nameOrPath).Config
             : SsdConfig.Load(nameOrPath);
     }

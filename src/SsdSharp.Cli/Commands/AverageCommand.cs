@@ -48,7 +48,11 @@ internal static class AverageCommand
             var paths = parse.GetValue(models)!;
             foreach (var path in paths) InputFile.CheckReadable(path, "an SsdSharp model file or training checkpoint");
             var spec = parse.GetValue(data) is { } text ? DatasetArgument.Parse(text) : null;
-            var target = new OutputPlan().Reads(paths).Reads(spec?.Paths ?? []).File("--out", parse.GetValue(output)!);
+            var plan = new OutputPlan().Reads(paths).ReadsDataset(spec);
+            var target = plan.File("--out", parse.GetValue(output)!);
+            // Training checkpoints are read with their runs' checkpoint.json, which the output must not replace.
+            plan.Reads(paths.SelectMany(TrainingCheckpoint.FilesRead));
+            ModelFileOutput.Check("--out", target);
             var computeDevice = DeviceOption.Parse(parse, device);
 
             using var network = WeightAverage.Of(paths);

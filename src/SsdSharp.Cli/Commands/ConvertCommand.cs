@@ -31,7 +31,11 @@ internal static class ConvertCommand
         {
             var source = parse.GetValue(from)!;
             InputFile.CheckReadable(source, "a PyTorch checkpoint (.pth) or a training checkpoint");
-            var target = new OutputPlan().Reads(source, parse.GetValue(config)).File("--output", parse.GetValue(output)!);
+            var plan = new OutputPlan().Reads(source, parse.GetValue(config));
+            var target = plan.File("--output", parse.GetValue(output)!);
+            // A training checkpoint is read with its run's checkpoint.json, which the output must not replace.
+            plan.Reads(TrainingCheckpoint.FilesRead(source));
+            ModelFileOutput.Check("--output", target);
             var given = parse.GetValue(config) is { } name ? ModelResolver.LoadConfig(name) : null;
             using var network = TrainingCheckpoint.IsCheckpoint(source) ? TrainingCheckpoint.LoadNetwork(source, given) : ImportedWeights.LoadNetwork(source, given);
             var c = network.Config;

@@ -41,7 +41,7 @@ internal static class DatasetCommand
             };
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
             // The drawings' folder is checked before the images are read and verified.
-            var plan = new OutputPlan().Reads(spec.Paths);
+            var plan = new OutputPlan().ReadsDataset(spec);
             var folder = drawCount > 0 ? plan.Folder("--out", outDir!, parse.GetValue(force)) : null;
             var dataset = DatasetReader.Read(spec, options);
             Print(dataset, DatasetStatistics.Compute(dataset));

@@ -65,8 +65,8 @@ internal static class EvalCommand
             if (detectionsFile != null) InputFile.CheckReadable(detectionsFile, "a detections JSON file");
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
-            // The outputs are checked before the detection pass, which can take hours.
-            var plan = new OutputPlan().Reads(spec.Paths).Reads(detectionsFile, weightsFile, configName);
+            // The outputs are checked before the detection pass, which can take hours; the images, once the truth names them.
+            var plan = new OutputPlan().ReadsDataset(spec).Reads(detectionsFile, weightsFile, configName);
             var reportFile = parse.GetValue(output) is { } o ? plan.File("--output", o) : null;
             var savedFile = parse.GetValue(saveDetections) is { } s ? plan.File("--save-detections", s) : null;
             var plotFolder = parse.GetValue(plots) is { } p ? plan.Folder("--plots", p, parse.GetValue(force)) : null;
@@ -81,7 +81,7 @@ internal static class EvalCommand
                     weightsFile);
                 using var detector = ModelResolver.CreateDetector(weightsFile, configName, options);
                 detector.Detection = postProcessing.Apply(parse, ModelEvaluation.DetectionOptionsFor(detector.Config));
-                var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true);
+                var truth = ReadTruth(spec, parse.GetValue(split)!, detector.Config.ClassNames, imagesNeeded: true, plan);
                 var results = DetectWithProgress(detector, truth.Images, tiles, e =>
                 {
                     unreadable++;
@@ -100,7 +100,7 @@ internal static class EvalCommand
             {
                 // Scoring needs the annotations only: sizes come from them, the images need not be there.
                 var classNames = configName is null ? null : ModelResolver.LoadConfig(configName).ClassNames;
-                var truth = ReadTruth(spec, parse.GetValue(split)!, classNames, imagesNeeded: false);
+                var truth = ReadTruth(spec, parse.GetValue(split)!, classNames, imagesNeeded: false, plan);
                 report = ModelEvaluation.Score(truth.Images, ReadDetections(detectionsFile, truth, classesGiven: classNames != null), truth.ClassNames,
                     MetricFor(truth, parse.GetValue(metric)));
             }
@@ -123,9 +123,14 @@ internal static class EvalCommand
         return command;
     }
 
-    private static AnnotatedDataset ReadTruth(DatasetSpec spec, string split, IReadOnlyList<string>? classNames, bool imagesNeeded)
+    /// <summary>
+    /// The ground truth of the split, its images registered as inputs with <paramref name="plan"/> (refused when one is an
+    /// output), also when only the annotations are read: they are the user's files all the same.
+    /// </summary>
+    private static AnnotatedDataset ReadTruth(DatasetSpec spec, string split, IReadOnlyList<string>? classNames, bool imagesNeeded, OutputPlan plan)
     {
         var truth = DatasetReader.Read(spec, DatasetReadOptions.ForEvaluation(classNames, split) with { RequireImageFiles = imagesNeeded });
+        plan.Reads(truth.Images.Select(i => i.ImagePath));
         // Repairs and skips change what is evaluated: say so, on stderr so that the report stays clean.
         if (truth.Problems.Count > 0)
         {

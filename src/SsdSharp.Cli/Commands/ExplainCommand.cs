@@ -4,6 +4,7 @@ using SsdSharp.Data;
 using SsdSharp.Explaining;
 using SsdSharp.Imaging;
 using SsdSharp.Inference;
+using SsdSharp.IO;
 using SsdSharp.Weights;
 using Spectre.Console;
 
@@ -21,22 +22,29 @@ internal static class ExplainCommand
         return command;
     }
 
-    private static Option<string> Out() => new("--out") { Description = "Folder to write the pictures into.", Required = true };
+    private static Option<string> Out() => new("--out") { Description = "Folder to write the pictures into: a new or empty folder, or one ssd made.", Required = true };
 
     private static Command Priors()
     {
         var config = new Option<string>("--config") { Description = "Preset or JSON config.", DefaultValueFactory = _ => "voc300" };
         var image = new Option<string?>("--image") { Description = "Draw on this image (stretched to the input) instead of an empty input." };
         var output = Out();
+        var force = ForceOption.Create();
         var command = new Command("priors", "For each source map: the default boxes of a few cells (every aspect ratio and the extra scale), the centres of all cells, the scales and ratios.")
         {
-            config, image, output,
+            config, image, output, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var c = SsdConfig.Load(parse.GetValue(config)!);
-            using var bitmap = parse.GetValue(image) is { } path ? ImageDecoder.Decode(path) : null;
-            Report(PriorsExplanation.Draw(c, bitmap, parse.GetValue(output)!));
+            var configName = parse.GetValue(config)!;
+            var imagePath = parse.GetValue(image);
+            if (imagePath != null) InputFile.CheckReadable(imagePath, "an image file");
+            var c = ModelResolver.LoadConfig(configName);
+            var plan = new OutputPlan().Reads(configName, imagePath);
+            var folder = plan.Folder("--out", parse.GetValue(output)!, parse.GetValue(force));
+            foreach (var name in PriorsExplanation.FileNames(c)) plan.FileIn("--out", folder, name);
+            using var bitmap = imagePath is null ? null : ImageDecoder.Decode(imagePath);
+            Report(PriorsExplanation.Draw(c, bitmap, folder.Path));
             return 0;
         }));
         return command;
@@ -51,25 +59,29 @@ internal static class ExplainCommand
         var threshold = new Option<double>("--threshold") { Description = "Matching IoU threshold.", DefaultValueFactory = _ => 0.5 };
         var weights = WeightsOption.Create("--weights", "A model whose confidences pick the hard negatives (3:1 mining); without it none are drawn.");
         var output = Out();
+        var force = ForceOption.Create();
         var command = new Command("match", "For one training image: the ground truth, the default boxes matched to each object (and forced best matches), and with --weights the hard negatives.")
         {
-            config, data, split, id, threshold, weights, output,
+            config, data, split, id, threshold, weights, output, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             double iou = parse.GetValue(threshold);
             if (!(iou is > 0 and <= 1)) throw new SsdInputException($"--threshold: must be in (0, 1], got {iou}");
             var configName = parse.GetValue(config);
-            using var network = parse.GetValue(weights) is { } w ? ImportedWeights.LoadNetwork(w, configName is null ? null : ModelResolver.LoadConfig(configName)) : null;
-            var c = network?.Config ?? SsdConfig.Load(configName ?? "voc300");
-            var spec = parse.GetValue(data)!;
+            var weightsFile = parse.GetValue(weights);
+            if (weightsFile != null) InputFile.CheckReadable(weightsFile, "a model file");
+            var spec = DatasetArgument.Parse(parse.GetValue(data)!);
+            var plan = new OutputPlan().Reads(weightsFile, configName).ReadsDataset(spec);
+            var folder = plan.Folder("--out", parse.GetValue(output)!, parse.GetValue(force));
+            using var network = weightsFile is null ? null : ImportedWeights.LoadNetwork(weightsFile, configName is null ? null : ModelResolver.LoadConfig(configName));
+            var c = network?.Config ?? ModelResolver.LoadConfig(configName ?? "voc300");
             var dataset = DatasetReader.Read(spec, DatasetReadOptions.ForTraining(c.ClassNames, parse.GetValue(split)!));
             var wanted = parse.GetValue(id)!;
             var image = dataset.Images.FirstOrDefault(i => i.Id == wanted)
                 ?? throw new SsdInputException($"--id: no image '{wanted}' in {spec} ({dataset.Images.Count} images, first: {string.Join(", ", dataset.Images.Take(3).Select(i => i.Id))})");
+            var file = plan.Reads(image.ImagePath).FileIn("--out", folder, $"match-{image.Id}.png");
             var match = MatchExplainer.Explain(c, image, iou, network);
-            var file = Path.Combine(parse.GetValue(output)!, $"match-{image.Id}.png");
-            Directory.CreateDirectory(parse.GetValue(output)!);
             MatchPicture.Save(match, c, file);
             foreach (var line in MatchPicture.Legend(match, c)) Console.WriteLine(line.Text);
             Report([file]);
@@ -87,9 +99,10 @@ internal static class ExplainCommand
         var topK = new Option<int>("--top-k") { Description = "Candidates and kept boxes per class.", DefaultValueFactory = _ => 200 };
         var image = new Argument<string>("IMAGE") { Description = "The image." };
         var output = Out();
+        var force = ForceOption.Create();
         var command = new Command("detect", "The detections of one image before and after NMS, per class, and the source map of each kept box.")
         {
-            weights, config, confThreshold, nmsThreshold, topK, image, output,
+            weights, config, confThreshold, nmsThreshold, topK, image, output, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -102,12 +115,18 @@ internal static class ExplainCommand
                     TopK = parse.GetValue(topK),
                 }.Validate(),
             };
+            var imagePath = parse.GetValue(image)!;
+            InputFile.CheckReadable(imagePath, "an image file");
+            var plan = new OutputPlan().Reads(imagePath, parse.GetValue(weights), parse.GetValue(config));
+            var folder = plan.Folder("--out", parse.GetValue(output)!, parse.GetValue(force));
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
-            var explanation = DetectionExplanation.Of(detector, parse.GetValue(image)!);
+            var explanation = DetectionExplanation.Of(detector, imagePath);
+            // The pictures are one per class with candidates: known, and claimed, once the image is detected.
+            foreach (var name in explanation.FileNames(detector.Config)) plan.FileIn("--out", folder, name);
             Console.WriteLine($"{explanation.Candidates.Count} candidates before NMS, {explanation.Kept.Count} detections after");
             foreach (var d in explanation.Kept)
                 Console.WriteLine($"  {detector.Config.LabelOf(d.Detection.ClassId),-12} {d.Detection.Score:F3}  source {d.Location.Source} cell ({d.Location.Row}, {d.Location.Column}) box {d.Location.Box}  prior {d.Detection.Prior}");
-            Report(explanation.Draw(detector.Config, options.Detection, parse.GetValue(output)!));
+            Report(explanation.Draw(detector.Config, options.Detection, folder.Path));
             return 0;
         }));
         return command;

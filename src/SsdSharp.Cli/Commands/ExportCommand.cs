@@ -54,13 +54,14 @@ internal static class ExportCommand
             var target = parse.GetValue(output)!;
             if (!OnnxExporter.IsOnnxFile(target)) throw new SsdInputException($"--output {target}: expected a file name ending in .onnx");
             InputFile.CheckReadable(source, "a model file or PyTorch checkpoint");
-            // Checked before the export, like every output: never an input, and writable.
-            new OutputPlan().Reads(source, parse.GetValue(config)).File("--output", target);
-            var options = new OnnxExportOptions { Opset = parse.GetValue(opset), WithNms = parse.GetValue(withNms) }.Validate();
             bool int8 = parse.GetValue(quantize) is not null;
-            var calibrationSpec = parse.GetValue(calibration);
-            if (int8 && calibrationSpec is null) throw new SsdInputException("--quantize int8: needs --calibration DATASET (images the model is calibrated on)");
-            if (!int8 && calibrationSpec is not null) throw new SsdInputException("--calibration: only with --quantize int8");
+            var calibrationText = parse.GetValue(calibration);
+            if (int8 && calibrationText is null) throw new SsdInputException("--quantize int8: needs --calibration DATASET (images the model is calibrated on)");
+            if (!int8 && calibrationText is not null) throw new SsdInputException("--calibration: only with --quantize int8");
+            var spec = calibrationText is null ? null : DatasetArgument.Parse(calibrationText);
+            // Checked before the export, like every output: never an input, and writable.
+            new OutputPlan().Reads(source, parse.GetValue(config)).ReadsDataset(spec).File("--output", target);
+            var options = new OnnxExportOptions { Opset = parse.GetValue(opset), WithNms = parse.GetValue(withNms) }.Validate();
             var quantization = int8
                 ? new QuantizationOptions
                 {
@@ -70,17 +71,16 @@ internal static class ExportCommand
                     Export = options,
                 }.Validate()
                 : null;
-            var (resolved, stateDict) = ModelWeights.Load(source, parse.GetValue(config) is { } c ? SsdConfig.Load(c) : null);
+            var (resolved, stateDict) = ModelWeights.Load(source, parse.GetValue(config) is { } c ? ModelResolver.LoadConfig(c) : null);
             if (quantization is null)
             {
                 OnnxExporter.Save(target, resolved, stateDict, options, source);
             }
             else
             {
-                var spec = DatasetSpec.Parse(calibrationSpec!);
                 var splitName = parse.GetValue(split)!;
-                var set = CalibrationImages.From(spec, splitName, NetworkInputFormat.From(resolved), parse.GetValue(images), parse.GetValue(seed));
-                var described = $"{spec.Format.ToString().ToUpperInvariant()}:{string.Join(',', spec.Paths)}, split {splitName}, seed {parse.GetValue(seed)}";
+                var set = CalibrationImages.From(spec!, splitName, NetworkInputFormat.From(resolved), parse.GetValue(images), parse.GetValue(seed));
+                var described = $"{spec!.Format.ToString().ToUpperInvariant()}:{string.Join(',', spec.Paths)}, split {splitName}, seed {parse.GetValue(seed)}";
                 Calibrate(target, resolved, stateDict, set, quantization, described, source);
             }
             var int8Note = quantization is null ? "" : $", int8 ({OnnxQuantizer.MethodName(quantization.Method)} calibration)";

@@ -35,8 +35,9 @@ internal static class InfoCommand
             Console.WriteLine($"ONNX Runtime {OnnxRuntimeBackend.Version}, providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
 
             var model = parse.GetValue(weights) ?? ModelResolver.BundledModelPath;
+            InputFile.CheckReadable(model, "a model file");
             var options = new DetectorOptions { CacheAutoChoice = !parse.GetValue(noAutoCache) };
-            var (backend, choice) = AutoBackend.Open(model, parse.GetValue(config) is { } c ? SsdConfig.Load(c) : null, options);
+            var (backend, choice) = AutoBackend.Open(model, parse.GetValue(config) is { } c ? ModelResolver.LoadConfig(c) : null, options);
             bool int8 = backend is OnnxRuntimeBackend { IsInt8: true };
             backend.Dispose();
             var when = choice.FromCache

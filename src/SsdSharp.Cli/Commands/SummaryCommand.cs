@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using SsdSharp.Configuration;
 using SsdSharp.Explaining;
+using SsdSharp.IO;
 using SsdSharp.Modeling;
 using Spectre.Console;
 
@@ -23,10 +24,12 @@ internal static class SummaryCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var c = ModelResolver.LoadConfig(parse.GetValue(config)!);
+            var configName = parse.GetValue(config)!;
+            var c = ModelResolver.LoadConfig(configName);
             if (parse.GetValue(classes) is int n) c = c.WithClassCount(n);
             if (parse.GetValue(diagram) is { } file)
             {
+                new OutputPlan().Reads(configName).File("--diagram", file);
                 NetworkDiagramSketch.Draw(NetworkDiagram.Of(c)).Save(file);
                 Terminal.Error.MarkupLineInterpolated($"[grey]drew {file}[/]");
             }

@@ -169,7 +169,7 @@ internal static class TrainCommand
     {
         try
         {
-            var plan = new OutputPlan().Reads(data.Paths).Reads(inputs);
+            var plan = new OutputPlan().ReadsDataset(data).Reads(inputs);
             var folder = plan.Folder("--out", output, force);
             foreach (var file in new[] { Trainer.ModelFileName, TrainingLog.FileName, LossCurve.FileName, TrainingCheckpoint.SidecarName })
                 plan.FileIn("--out", folder, file);

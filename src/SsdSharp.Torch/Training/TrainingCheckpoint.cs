@@ -75,6 +75,14 @@ public static class TrainingCheckpoint
         !ModelWeights.IsPyTorchCheckpoint(path) && SafeTensors.Metadata(path).GetValueOrDefault("format") == Format;
 
     /// <summary>
+    /// The files <see cref="LoadModel"/> reads for <paramref name="path"/>: the file, and for a training checkpoint its run's
+    /// <see cref="SidecarName"/> too, which a command writing beside it must not replace.
+    /// </summary>
+    /// <exception cref="WeightsException">Neither kind of file; the message names it.</exception>
+    public static IReadOnlyList<string> FilesRead(string path) =>
+        System.IO.File.Exists(path) && IsCheckpoint(path) ? [path, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, SidecarName)] : [path];
+
+    /// <summary>
     /// The configuration and weights of an SsdSharp model file, or of the network in a checkpoint file (any of a run's,
     /// not only the newest), whose configuration is the run's: the one in the <see cref="SidecarName"/> beside it, with the
     /// run's options as its recipe, as the model file the run writes at its end has.

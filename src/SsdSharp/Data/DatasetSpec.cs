@@ -12,6 +12,9 @@ public sealed record DatasetSpec(DatasetFormat Format, IReadOnlyList<string> Pat
 {
     private const string Expected = "expected VOC:ROOT[,ROOT…] or COCO:ANNOTATIONS.json[:IMAGES_DIR]";
 
+    /// <summary>The folders of a VOC root that hold its annotations, splits and images.</summary>
+    private static readonly string[] VocLayout = ["Annotations", "ImageSets", "JPEGImages"];
+
     /// <summary>A VOC spec over one or more roots.</summary>
     public static DatasetSpec Voc(params string[] roots) => new(DatasetFormat.Voc, roots);
 
@@ -21,6 +24,14 @@ public sealed record DatasetSpec(DatasetFormat Format, IReadOnlyList<string> Pat
 
     /// <summary>The COCO annotation file (COCO specs only).</summary>
     public string AnnotationsFile => Format == DatasetFormat.Coco ? Paths[0] : throw new InvalidOperationException("not a COCO spec");
+
+    /// <summary>
+    /// The folders whose every file belongs to the dataset, so that nothing of the user's is written in them: for VOC,
+    /// <c>Annotations/</c>, <c>ImageSets/</c> and <c>JPEGImages/</c> of each root. None for COCO: its images folder is
+    /// by default the annotation file's, which may hold anything, so there only the images read are the dataset's.
+    /// </summary>
+    public IReadOnlyList<string> InputFolders =>
+        Format == DatasetFormat.Voc ? Paths.SelectMany(root => VocLayout.Select(folder => Path.Combine(root, folder))).ToArray() : [];
 
     /// <summary>Parses <c>VOC:ROOT[,ROOT…]</c> or <c>COCO:ANNOTATIONS.json[:IMAGES_DIR]</c> (the prefix in any case).</summary>
     /// <exception cref="SsdInputException">The text has neither form; the message quotes it and the expected forms.</exception>

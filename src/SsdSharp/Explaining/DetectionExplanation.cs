@@ -42,6 +42,14 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
         return new DetectionExplanation(path, image.Width, image.Height, candidates, kept);
     }
 
+    /// <summary>The names of the pictures <see cref="Draw"/> writes: the overview, then one per class with candidates.</summary>
+    public IReadOnlyList<string> FileNames(SsdConfig config) =>
+        [OverviewFileName, .. Candidates.GroupBy(d => d.Detection.ClassId).Select(group => ClassFileName(config.LabelOf(group.Key)))];
+
+    private const string OverviewFileName = "detect.png";
+
+    private static string ClassFileName(string label) => $"detect-{FileSafe(label)}.png";
+
     /// <summary>
     /// Draws <c>detect.png</c> (the kept detections, each captioned with its source map) and, per class with candidates,
     /// <c>detect-{class}.png</c> (its candidates before NMS, thin, and the kept ones) into <paramref name="directory"/>.
@@ -73,7 +81,7 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
             legend.Add(new(""));
             legend.Add(new("kept per source:", Bold: true));
             legend.AddRange(diagram.Sources.Select(s => new LegendLine($"  {s.Index} {s.Map} ({s.Size}×{s.Size}): {Kept.Count(d => d.Location.Source == s.Index)}")));
-            files.Add(Path.Combine(directory, "detect.png"));
+            files.Add(Path.Combine(directory, OverviewFileName));
             overview.Save(files[^1], legend);
         }
 
@@ -99,7 +107,7 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
             legend.Add(new("kept:", Bold: true));
             legend.AddRange(kept.Take(12).Select(d => new LegendLine(Describe(d, config, diagram))));
             if (kept.Count > 12) legend.Add(new($"… and {kept.Count - 12} more"));
-            var file = Path.Combine(directory, $"detect-{FileSafe(label)}.png");
+            var file = Path.Combine(directory, ClassFileName(label));
             picture.Save(file, legend);
             files.Add(file);
         }

@@ -59,6 +59,11 @@ public static class PriorsExplanation
     public static IReadOnlyList<string> ShapeNames(IReadOnlyList<double> ratios) =>
         ["1", "1'", .. ratios.SelectMany(r => new[] { Ratio(r), "1/" + Ratio(r) })];
 
+    /// <summary>The names of the pictures <see cref="Draw"/> writes for <paramref name="config"/>, in source order.</summary>
+    public static IReadOnlyList<string> FileNames(SsdConfig config) => NetworkDiagram.Of(config).Sources.Select(s => FileName(s.Index)).ToArray();
+
+    private static string FileName(int source) => $"priors-{source}.png";
+
     /// <summary>Draws one picture per source, <c>priors-{k}.png</c> in <paramref name="directory"/>, on <paramref name="image"/> or an empty input.</summary>
     /// <returns>The files written, in source order.</returns>
     public static IReadOnlyList<string> Draw(SsdConfig config, SKBitmap? image, string directory)
@@ -107,7 +112,7 @@ public static class PriorsExplanation
             legend.Add(new($"dots: the centres of all {side * side:N0} cells"));
             if (config.Clip == DefaultBoxClip.All) legend.Add(new("clip: cx, cy, w and h each clamped to [0, 1]"));
             if (config.Clip == DefaultBoxClip.Sizes) legend.Add(new("clip: w and h clamped to [0, 1]"));
-            var file = Path.Combine(directory, $"priors-{k}.png");
+            var file = Path.Combine(directory, FileName(k));
             picture.Save(file, legend);
             files.Add(file);
         }

@@ -18,6 +18,9 @@ public static class ModelFile
     /// </summary>
     public const string TrainingCheckpointFormat = "ssdsharp-training-checkpoint/1";
 
+    /// <summary>Whether <paramref name="path"/> has the extension of a model file, <c>.safetensors</c> (any case).</summary>
+    public static bool HasModelFileExtension(string path) => Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Writes a state dict and its configuration (atomically).</summary>
     public static void Save(string path, SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict) =>
         SafeTensors.Save(path, stateDict, new Dictionary<string, string>
