@@ -22,10 +22,11 @@ internal sealed class DetectVideo
     private const double DefaultDrawThreshold = 0.5;
 
     private readonly Option<int?> _camera = new("--camera") { Description = "Detect in camera N (/dev/videoN) until stopped (Ctrl-C)." };
-    private readonly Option<int> _every = new("--every") { Description = "Video: detect every N-th frame.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _every = NumericOption.Create("--every", "Video: detect every N-th frame.", new NumberRange<int>(1, FrameSelection.MaxEvery), 1);
     private readonly Option<double> _start = new("--start") { Description = "Video file: start this many seconds in." };
     private readonly Option<double?> _duration = new("--duration") { Description = "Video: stop after this many seconds of it." };
-    private readonly Option<double?> _fps = new("--fps") { Description = "Video: detect at most this many frames per second (for live sources, so that detection keeps up)." };
+    private readonly Option<double?> _fps = NumericOption.Optional("--fps", "Video: detect at most this many frames per second (for live sources, so that detection keeps up).",
+        new NumberRange<double>(VideoWriter.MinFramesPerSecond, VideoWriter.MaxFramesPerSecond));
     private readonly Option<bool> _track = new("--track")
     {
         Description = "Video: follow objects across frames (ByteTrack on SORT's Kalman filter); a track_id per detection, trails in --draw. A folder of images is then taken as consecutive frames in name order.",
@@ -145,6 +146,12 @@ internal sealed class DetectVideo
         if (drawDir != null)
         {
             double fps = Math.Min(info.FramesPerSecond / selection.Every, selection.MaxFramesPerSecond ?? double.MaxValue);
+            // Known only now that the source is open; FFmpeg would fail on such a size or rate once frames came.
+            if (info.Width > VideoWriter.MaxSide || info.Height > VideoWriter.MaxSide)
+                throw new SsdInputException($"--draw: {source.Name} is {info.Width}×{info.Height}; an annotated video's sides are at most {VideoWriter.MaxSide}: leave out --draw");
+            if (!(fps is >= VideoWriter.MinFramesPerSecond and <= VideoWriter.MaxFramesPerSecond))
+                throw new SsdInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"--draw: {source.Name} at {info.FramesPerSecond:0.##} frames/s with --every {selection.Every} makes a video of {fps:G3} frames/s; an annotated video plays at {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond} frames/s: choose --every to fit, or leave out --draw"));
             annotated = AnnotatedVideo.Create(Path.Combine(drawDir, Path.GetFileNameWithoutExtension(source.Name) + ".mp4"), info, fps, drawThreshold);
         }
         Note($"{source.Name}: {info.Width}×{info.Height}, {info.FramesPerSecond:0.##} frames/s" + (info.FrameCount is { } n ? $", {n} frames" : "")

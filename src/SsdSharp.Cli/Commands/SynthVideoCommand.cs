@@ -16,10 +16,12 @@ internal static class SynthVideoCommand
     {
         var defaults = new SyntheticVideoOptions();
         var output = new Option<string>("--out") { Description = "The MP4 to write; the ground truth goes beside it as NAME.truth.jsonl.", Required = true };
-        var frames = new Option<int>("--frames") { Description = "Number of frames.", DefaultValueFactory = _ => defaults.Frames };
-        var width = new Option<int>("--width") { Description = "Frame width in pixels.", DefaultValueFactory = _ => defaults.Width };
-        var height = new Option<int>("--height") { Description = "Frame height in pixels.", DefaultValueFactory = _ => defaults.Height };
-        var fps = new Option<double>("--fps") { Description = "Frames per second of the file.", DefaultValueFactory = _ => defaults.FramesPerSecond };
+        var frames = NumericOption.Create("--frames", "Number of frames.", new NumberRange<int>(1), defaults.Frames);
+        var sides = new NumberRange<int>(SyntheticVideoOptions.MinSide, SyntheticVideoOptions.MaxSide);
+        var width = NumericOption.Create("--width", "Frame width in pixels.", sides, defaults.Width);
+        var height = NumericOption.Create("--height", "Frame height in pixels.", sides, defaults.Height);
+        var fps = NumericOption.Create("--fps", "Frames per second of the file.",
+            new NumberRange<double>(SyntheticVideoOptions.MinFramesPerSecond, SyntheticVideoOptions.MaxFramesPerSecond), defaults.FramesPerSecond);
         var objects = new Option<int>("--objects") { Description = "Moving objects (the first two cross head-on halfway through).", DefaultValueFactory = _ => defaults.Objects };
         var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same video.", DefaultValueFactory = _ => 0 };
         var classes = new Option<string>("--classes")

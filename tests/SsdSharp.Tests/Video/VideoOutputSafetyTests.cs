@@ -1,0 +1,85 @@
+using SsdSharp.Data.Synthetic;
+using SsdSharp.IO;
+using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Video;
+
+namespace SsdSharp.Tests.Video;
+
+/// <summary>
+/// The file safety of the video commands (docs/reliability.md): <c>detect --draw</c> on videos and <c>synth video</c>
+/// check their outputs before the work as the image commands do, never replace an input or a user's file unasked,
+/// and refuse numbers FFmpeg cannot encode in one line rather than failing in FFmpeg.
+/// </summary>
+public sealed class VideoOutputSafetyTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A 4-frame clip of 64×64 at 25 frames/s at <paramref name="parts"/> under the temporary folder.</summary>
+    private string Clip(params string[] parts)
+    {
+        var path = _temp.Path(parts);
+        var run = CliRunner.Run("synth", "video", "--out", path, "--frames", "4", "--width", "64", "--height", "64", "--objects", "1");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("synth video --out OUT --fps Infinity", "--fps: must be in [0.01, 1000], got Infinity")]
+    [InlineData("synth video --out OUT --fps 1e-9", "--fps: must be in [0.01, 1000], got 1e-9")]
+    [InlineData("synth video --out OUT --fps NaN", "--fps: must be in [0.01, 1000], got NaN")]
+    [InlineData("synth video --out OUT --width 20000", "--width: must be in [64, 16384], got 20000")]
+    [InlineData("synth video --out OUT --height 8", "--height: must be in [64, 16384], got 8")]
+    [InlineData("synth video --out OUT --frames 0", "--frames: must be at least 1, got 0")]
+    [InlineData("detect --fps 1e-300 --draw OUT clip.mp4", "--fps: must be in [0.01, 1000], got 1e-300")]
+    [InlineData("detect --fps Infinity clip.mp4", "--fps: must be in [0.01, 1000], got Infinity")]
+    [InlineData("detect --every 2000000000 --draw OUT clip.mp4", "--every: must be in [1, 1000000], got 2000000000")]
+    [InlineData("detect --every 0 clip.mp4", "--every: must be in [1, 1000000], got 0")]
+    public void NumbersThatCannotBeEncodedAreRefusedNamingTheOption(string commandLine, string message)
+    {
+        var args = commandLine.Split(' ').Select(a => a == "OUT" ? _temp.Path("out.mp4") : a).ToArray();
+        CliAssert.OneLineError(CliRunner.Run(args), message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Root));
+    }
+
+    [FfmpegFact]
+    public void AnEveryThatSlowsTheAnnotatedVideoBelowWhatItPlaysIsRefusedBeforeItIsWritten()
+    {
+        var video = Clip("clip.mp4");
+
+        var run = CliRunner.Run("detect", "--every", "1000000", "--draw", _temp.Path("out"), video);
+
+        CliAssert.OneLineError(run, "--draw: clip.mp4 at 25 frames/s with --every 1000000", "0.01 to 1000 frames/s");
+        Assert.Equal([OutputFolder.MarkerName], Directory.GetFileSystemEntries(_temp.Path("out")).Select(Path.GetFileName));
+    }
+
+    [FfmpegFact]
+    public void TheFrameRateCapCountsFromTheFirstFrame()
+    {
+        // 4 frames at 25 frames/s span 0.12 s: at half a frame a second only the first is detected.
+        var run = CliRunner.Run("detect", "--fps", "0.5", Clip("clip.mp4"));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Single(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void TheLibraryRefusesSizesAndRatesTheEncoderCannotTake()
+    {
+        Assert.Throws<SsdInputException>(() => new SyntheticVideoOptions { Width = 20000 }.Validate());
+        Assert.Throws<SsdInputException>(() => new SyntheticVideoOptions { FramesPerSecond = double.PositiveInfinity }.Validate());
+        Assert.Throws<SsdInputException>(() => new SyntheticVideoOptions { FramesPerSecond = 1e-9 }.Validate());
+        Assert.Throws<SsdInputException>(() => new SyntheticVideoOptions { FramesPerSecond = double.NaN }.Validate());
+        Assert.Throws<SsdInputException>(() => new FrameSelection { Every = 2_000_000_000 }.Validate());
+        Assert.Throws<SsdInputException>(() => new FrameSelection { MaxFramesPerSecond = 1e-300 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => VideoWriter.Create(_temp.Path("x.mp4"), 20000, 64, 25));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VideoWriter.Create(_temp.Path("x.mp4"), 64, 64, 1e-9));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Root));
+
+        // The synthetic video's limits are the writer's (Data cannot use Video).
+        Assert.Equal(VideoWriter.MaxSide, SyntheticVideoOptions.MaxSide);
+        Assert.Equal(VideoWriter.MinFramesPerSecond, SyntheticVideoOptions.MinFramesPerSecond);
+        Assert.Equal(VideoWriter.MaxFramesPerSecond, SyntheticVideoOptions.MaxFramesPerSecond);
+    }
+}
