@@ -25,6 +25,49 @@ public sealed class VideoOutputSafetyTests : IDisposable
         return path;
     }
 
+    [Fact]
+    public void DrawingIntoTheFolderOfTheVideoIsRefusedAndForcedStillNeverReplacesIt()
+    {
+        // Refused before the video is opened: any bytes serve as the video.
+        var video = _temp.Write("the user's own video", "v", "clip.mp4");
+        var hashes = FileHashes.Of(_temp.Path("v"));
+
+        CliAssert.OneLineError(CliRunner.Run("detect", "--draw", _temp.Path("v"), video),
+            $"--draw {_temp.Path("v")}: the folder holds files that ssd did not write", "--force");
+        CliAssert.OneLineError(CliRunner.Run("detect", "--draw", _temp.Path("v"), "--force", video), $"--draw {video}: is an input of this command");
+        hashes.AssertUnchanged();
+    }
+
+    [FfmpegFact]
+    public void DrawingsOfVideosWithTheSameNameAllSurvive()
+    {
+        var a = Clip("in", "a", "clip.mp4");
+        var b = _temp.Copy(a, "in", "b", "clip.mp4");
+        var hashes = FileHashes.Of(_temp.Path("in"));
+
+        var run = CliRunner.Run("detect", "--draw", _temp.Path("out"), a, b);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal((4, 64, 64), SyntheticClip.Probe(_temp.Path("out", "a", "clip.mp4")));
+        Assert.Equal((4, 64, 64), SyntheticClip.Probe(_temp.Path("out", "b", "clip.mp4")));
+        hashes.AssertUnchanged();
+    }
+
+    [Fact]
+    public void JsonLinesOutputOfAVideoThatCannotBeIsRefused()
+    {
+        var video = _temp.Write("the user's own video", "clip.mp4");
+        var notes = _temp.Write("my precious notes", "notes.jsonl");
+        var hashes = FileHashes.Of(video, notes);
+
+        CliAssert.OneLineError(CliRunner.Run("detect", "--output", "", video), "--output: empty path");
+        CliAssert.OneLineError(CliRunner.Run("detect", "--output", _temp.Root, video), $"--output {_temp.Root}: is a folder");
+        CliAssert.OneLineError(CliRunner.Run("detect", "--output", _temp.Path("clip.mp4", "x.jsonl"), video), $"{video} is a file, not a folder");
+        CliAssert.OneLineError(CliRunner.Run("detect", "--output", video, video), $"--output {video}: is an input of this command");
+        CliAssert.OneLineError(CliRunner.Run("detect", "--output", notes, video), $"--output {notes}: exists already");
+        hashes.AssertUnchanged();
+    }
+
     [Theory]
     [InlineData("synth video --out OUT --fps Infinity", "--fps: must be in [0.01, 1000], got Infinity")]
     [InlineData("synth video --out OUT --fps 1e-9", "--fps: must be in [0.01, 1000], got 1e-9")]
