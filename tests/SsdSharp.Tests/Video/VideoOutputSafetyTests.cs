@@ -68,6 +68,68 @@ public sealed class VideoOutputSafetyTests : IDisposable
         hashes.AssertUnchanged();
     }
 
+    [Fact]
+    public void SynthVideoReplacesNeitherTheVideoNorItsTruthWithoutForce()
+    {
+        var video = _temp.Write("the user's own video", "clip.mp4");
+        var truth = _temp.Write("the user's own truth", "clip.truth.jsonl");
+        var hashes = FileHashes.Of(video, truth);
+
+        CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", video, "--frames", "2"), $"--out {video}: exists already", "--force");
+        hashes.AssertUnchanged();
+
+        // The truth alone is no less the user's.
+        File.Delete(video);
+        CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", video, "--frames", "2"), $"--out {truth}: exists already", "--force");
+        Assert.False(File.Exists(video));
+        Assert.Equal("the user's own truth", File.ReadAllText(truth));
+    }
+
+    [Fact]
+    public void SynthVideoWhoseEncodingFailsKeepsTheTruthFile()
+    {
+        // An FFmpeg that fails at once: the encoding fails after the command started.
+        var fake = _temp.Write("#!/bin/sh\nexit 1\n", "ffmpeg-bin", "ffmpeg");
+        TempFolder.SetMode(fake, (UnixFileMode)0b111_101_101);
+        var truth = _temp.Write("the truth of an earlier video", "out", "clip.truth.jsonl");
+        var hashes = FileHashes.Of(truth);
+
+        var run = CliRunner.RunWith(new Dictionary<string, string> { [Ffmpeg.FolderVariable] = _temp.Path("ffmpeg-bin") },
+            "synth", "video", "--out", _temp.Path("out", "clip.mp4"), "--frames", "2", "--force");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("ffmpeg", run.Stderr);
+        hashes.AssertUnchanged();
+        // Nor is a temporary file of the truth left beside it.
+        Assert.Equal(["clip.truth.jsonl"], Directory.GetFiles(_temp.Path("out")).Select(Path.GetFileName).Where(n => n != "clip.mp4"));
+    }
+
+    [FfmpegFact]
+    public void ForcedSynthVideoReplacesBothFilesOnceEncoded()
+    {
+        var video = _temp.Write("an older video", "clip.mp4");
+        var truth = _temp.Write("an older truth", "clip.truth.jsonl");
+
+        var run = CliRunner.Run("synth", "video", "--out", video, "--frames", "3", "--width", "64", "--height", "64", "--force");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal((3, 64, 64), SyntheticClip.Probe(video));
+        Assert.Equal(3, File.ReadAllLines(truth).Length);
+        Assert.Equal(["clip.mp4", "clip.truth.jsonl"], Directory.GetFiles(_temp.Root).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void SynthVideoOutputThatCannotBeIsRefused()
+    {
+        var file = _temp.Write("the user's own file", "file");
+        var hashes = FileHashes.Of(file);
+
+        CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", ""), "--out: empty path");
+        CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", _temp.Root), $"--out {_temp.Root}: is a folder");
+        CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", _temp.Path("file", "x.mp4")), $"{file} is a file, not a folder");
+        hashes.AssertUnchanged();
+    }
+
     [Theory]
     [InlineData("synth video --out OUT --fps Infinity", "--fps: must be in [0.01, 1000], got Infinity")]
     [InlineData("synth video --out OUT --fps 1e-9", "--fps: must be in [0.01, 1000], got 1e-9")]
