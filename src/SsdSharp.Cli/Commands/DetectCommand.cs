@@ -69,24 +69,24 @@ internal static class DetectCommand
             }
             var tiles = tiling.Parse(parse);
             var given = parse.GetValue(inputs) ?? [];
+            // Every output is checked before the model loads: none may replace an input, and each must be writable.
+            var plan = new OutputPlan().Reads(parse.GetValue(weights), parse.GetValue(config));
             if (video.Applies(parse, given))
             {
                 if (parse.GetResult(format) is { Implicit: false } && parse.GetValue(format) != "jsonl")
                     throw new SsdInputException("videos give JSON Lines, a line per frame: use --format jsonl or leave --format out");
                 jsonLines.RefuseWithoutJsonLines(parse);
-                return video.Run(parse, given, parse.GetValue(output), drawDir, minDrawnScore, tiles, CreateDetector);
+                return video.Run(parse, given, plan, parse.GetValue(output), drawDir, parse.GetValue(force), minDrawnScore, tiles, CreateDetector);
             }
             if (given.Length == 0) throw new SsdInputException("no input given: name image files or folders, videos, or --camera N");
             if (parse.GetValue(format) == "jsonl")
             {
                 if (tiles != null) throw new SsdInputException("--tile is not available with --format jsonl on images");
-                return jsonLines.Run(parse, given, parse.GetValue(output), drawDir != null, CreateDetector);
+                return jsonLines.Run(parse, given, plan, parse.GetValue(output), drawDir != null, CreateDetector);
             }
             jsonLines.RefuseWithoutJsonLines(parse);
             var paths = ImageInputs.Expand(given);
-
-            // Every output is checked before the model loads: none may replace an input, and each must be writable.
-            var plan = new OutputPlan().Reads(paths).Reads(parse.GetValue(weights), parse.GetValue(config));
+            plan.Reads(paths);
             var file = parse.GetValue(output) is { } o ? plan.File("--output", o) : null;
             var drawings = drawDir is null ? null
                 : plan.DerivedFilesIn("--draw", plan.Folder("--draw", drawDir, parse.GetValue(force)), paths, ".png");

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SsdSharp.Bulk;
 using SsdSharp.Inference;
+using SsdSharp.IO;
 
 namespace SsdSharp.Cli.Commands;
 
@@ -46,18 +47,25 @@ internal sealed class DetectJsonLines
     /// <summary>Runs the job: the images of the inputs and the shard, without a line in <paramref name="output"/> yet.</summary>
     /// <param name="parse">The command line.</param>
     /// <param name="inputs">Image files and folders, as given.</param>
+    /// <param name="plan">The command's outputs, with the model's files among its inputs; the images are added.</param>
     /// <param name="output">The output file; standard output when null.</param>
     /// <param name="draw">Whether <c>--draw</c> was given (refused: drawing is no part of a batch job).</param>
     /// <param name="openDetector">Loads the model; not called when no image is left to do.</param>
-    public int Run(ParseResult parse, IEnumerable<string> inputs, string? output, bool draw, Func<SsdDetector> openDetector)
+    public int Run(ParseResult parse, IEnumerable<string> inputs, OutputPlan plan, string? output, bool draw, Func<SsdDetector> openDetector)
     {
         if (draw) throw new SsdInputException("--draw is not available with --format jsonl");
         bool resume = parse.GetValue(_resume);
         if (resume && output is null) throw new SsdInputException("--resume needs --output FILE");
-        if (output != null && !resume && File.Exists(output))
-            throw new SsdInputException($"{output}: exists already; --resume continues it (skipping the images it has), or choose another --output");
-        var shard = ShardOf(parse);
         var images = Images(inputs);
+        // Before the model loads, and before a resumed file is read: it may not be an image, a folder, or out of reach.
+        plan.Reads(images.Select(i => i.Path));
+        if (output != null)
+        {
+            plan.File("--output", output);
+            if (!resume && File.Exists(output))
+                throw new SsdInputException($"{output}: exists already; --resume continues it (skipping the images it has), or choose another --output");
+        }
+        var shard = ShardOf(parse);
 
         using var lines = output is null ? JsonLinesOutput.To(Console.OpenStandardOutput())
             : resume ? JsonLinesOutput.Resume(output) : JsonLinesOutput.Create(output);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using SsdSharp.Bulk;
 using SsdSharp.Inference;
+using SsdSharp.IO;
 using SsdSharp.Tracking;
 using SsdSharp.Video;
 
@@ -22,10 +23,11 @@ internal sealed class DetectVideo
     private const double DefaultDrawThreshold = 0.5;
 
     private readonly Option<int?> _camera = new("--camera") { Description = "Detect in camera N (/dev/videoN) until stopped (Ctrl-C)." };
-    private readonly Option<int> _every = new("--every") { Description = "Video: detect every N-th frame.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _every = NumericOption.Create("--every", "Video: detect every N-th frame.", new NumberRange<int>(1, FrameSelection.MaxEvery), 1);
     private readonly Option<double> _start = new("--start") { Description = "Video file: start this many seconds in." };
     private readonly Option<double?> _duration = new("--duration") { Description = "Video: stop after this many seconds of it." };
-    private readonly Option<double?> _fps = new("--fps") { Description = "Video: detect at most this many frames per second (for live sources, so that detection keeps up)." };
+    private readonly Option<double?> _fps = NumericOption.Optional("--fps", "Video: detect at most this many frames per second (for live sources, so that detection keeps up).",
+        new NumberRange<double>(VideoWriter.MinFramesPerSecond, VideoWriter.MaxFramesPerSecond));
     private readonly Option<bool> _track = new("--track")
     {
         Description = "Video: follow objects across frames (ByteTrack on SORT's Kalman filter); a track_id per detection, trails in --draw. A folder of images is then taken as consecutive frames in name order.",
@@ -52,13 +54,15 @@ internal sealed class DetectVideo
     /// <summary>Detects in each source in turn.</summary>
     /// <param name="parse">The command line.</param>
     /// <param name="inputs">Videos, streams, camera devices, or (with --track) image folders.</param>
+    /// <param name="plan">The command's outputs, with the model's files among its inputs; the videos' files are added.</param>
     /// <param name="output">The JSON Lines file; standard output when null.</param>
     /// <param name="drawDir">Where the annotated videos go, if anywhere.</param>
+    /// <param name="force">Draw into a folder that holds files ssd did not write (<c>--force</c>).</param>
     /// <param name="drawThreshold">The least score of untracked detections drawn.</param>
     /// <param name="tiles">Tiled detection of each frame, if asked for.</param>
     /// <param name="openDetector">Loads the model.</param>
-    public int Run(ParseResult parse, IReadOnlyList<string> inputs, string? output, string? drawDir, double? drawThreshold, TileOptions? tiles,
-        Func<SsdDetector> openDetector)
+    public int Run(ParseResult parse, IReadOnlyList<string> inputs, OutputPlan plan, string? output, string? drawDir, bool force, double? drawThreshold,
+        TileOptions? tiles, Func<SsdDetector> openDetector)
     {
         var selection = new FrameSelection
         {
@@ -69,6 +73,14 @@ internal sealed class DetectVideo
         }.Validate();
         var options = new VideoDetectionOptions { Tracking = parse.GetValue(_track) ? new TrackerOptions() : null, Tiles = tiles };
         var sources = Sources(parse, inputs, selection);
+        // Every output is checked before the model loads: none may replace an input (a drawing landing on its video), and each must be writable.
+        plan.Reads(sources.SelectMany(s => s.Files));
+        if (output != null)
+        {
+            plan.File("--output", output);
+            if (File.Exists(output)) throw new SsdInputException($"--output {output}: exists already; choose another file (the lines of a video are not resumed)");
+        }
+        var drawings = drawDir is null ? null : Drawings(plan, plan.Folder("--draw", drawDir, force), sources);
         // Before the model loads: a missing FFmpeg is the first thing to hear about.
         if (drawDir != null || parse.GetValue(_camera) != null || inputs.Any(i => !Directory.Exists(i))) _ = (Ffmpeg.FfmpegPath, Ffmpeg.FfprobePath);
 
@@ -94,9 +106,9 @@ internal sealed class DetectVideo
         {
             using var lines = output is null ? JsonLinesOutput.To(Console.OpenStandardOutput()) : JsonLinesOutput.Create(output);
             using var detector = openDetector();
-            foreach (var source in sources)
+            for (int i = 0; i < sources.Count; i++)
             {
-                DetectOne(detector, source(), lines, options, selection, drawDir, drawThreshold ?? DefaultDrawThreshold, stop.Token).GetAwaiter().GetResult();
+                DetectOne(detector, sources[i].Open(), lines, options, selection, drawings?[i], drawThreshold ?? DefaultDrawThreshold, stop.Token).GetAwaiter().GetResult();
                 if (stop.IsCancellationRequested) break;
             }
         }
@@ -110,23 +122,29 @@ internal sealed class DetectVideo
     }
 
     /// <summary>The sources, opened one at a time when their turn comes (a probe of a stream takes a while).</summary>
-    private List<Func<IFrameSource>> Sources(ParseResult parse, IReadOnlyList<string> inputs, FrameSelection selection)
+    private List<Source> Sources(ParseResult parse, IReadOnlyList<string> inputs, FrameSelection selection)
     {
-        var sources = new List<Func<IFrameSource>>();
-        if (parse.GetValue(_camera) is { } camera) sources.Add(() => new FrameReader(VideoSource.Camera(camera), selection));
+        var sources = new List<Source>();
+        if (parse.GetValue(_camera) is { } camera)
+        {
+            var device = VideoSource.Camera(camera);
+            sources.Add(new Source(() => new FrameReader(device, selection), device.Name, LocalPath: null, Files: []));
+        }
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
             {
                 var frames = ImageInputs.Expand([input]);
-                var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)));
-                sources.Add(() => new ImageSequence(name, frames, selection));
+                var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input));
+                var name = Path.GetFileName(folder);
+                sources.Add(new Source(() => new ImageSequence(name, frames, selection), name, folder, frames));
             }
             else if (VideoSource.IsVideo(input))
             {
                 var source = VideoSource.Parse(input);
-                if (source.Kind == VideoSourceKind.File && !File.Exists(input)) throw new SsdInputException($"{input}: no such file");
-                sources.Add(() => new FrameReader(source, selection));
+                bool file = source.Kind == VideoSourceKind.File;
+                if (file && !File.Exists(input)) throw new SsdInputException($"{input}: no such file");
+                sources.Add(new Source(() => new FrameReader(source, selection), source.Name, file ? input : null, file ? [input] : []));
             }
             else
             {
@@ -137,15 +155,38 @@ internal sealed class DetectVideo
         return sources;
     }
 
+    /// <summary>
+    /// Claims the annotated video of each source in <paramref name="folder"/>: files and folders of frames are named by their
+    /// paths, as drawings of images are (<c>a/clip.mp4</c> and <c>b/clip.mp4</c> keep their folders); cameras and streams by
+    /// their names.
+    /// </summary>
+    /// <returns>The path of each source's video, in order.</returns>
+    /// <exception cref="SsdInputException">A video would replace an input, or two live sources share a name.</exception>
+    private static string[] Drawings(OutputPlan plan, OutputFolder folder, List<Source> sources)
+    {
+        var local = Enumerable.Range(0, sources.Count).Where(i => sources[i].LocalPath != null).ToList();
+        var derived = plan.DerivedFilesIn("--draw", folder, local.Select(i => sources[i].LocalPath!).ToList(), ".mp4");
+        var drawings = new string[sources.Count];
+        for (int k = 0; k < local.Count; k++) drawings[local[k]] = derived[k];
+        for (int i = 0; i < sources.Count; i++) drawings[i] ??= plan.FileIn("--draw", folder, Path.GetFileNameWithoutExtension(sources[i].Name) + ".mp4");
+        return drawings;
+    }
+
     private static async Task DetectOne(SsdDetector detector, IFrameSource source, JsonLinesOutput lines, VideoDetectionOptions options,
-        FrameSelection selection, string? drawDir, double drawThreshold, CancellationToken stop)
+        FrameSelection selection, string? videoPath, double drawThreshold, CancellationToken stop)
     {
         var info = source.Info;
         AnnotatedVideo? annotated = null;
-        if (drawDir != null)
+        if (videoPath != null)
         {
             double fps = Math.Min(info.FramesPerSecond / selection.Every, selection.MaxFramesPerSecond ?? double.MaxValue);
-            annotated = AnnotatedVideo.Create(Path.Combine(drawDir, Path.GetFileNameWithoutExtension(source.Name) + ".mp4"), info, fps, drawThreshold);
+            // Known only now that the source is open; FFmpeg would fail on such a size or rate once frames came.
+            if (info.Width > VideoWriter.MaxSide || info.Height > VideoWriter.MaxSide)
+                throw new SsdInputException($"--draw: {source.Name} is {info.Width}×{info.Height}; an annotated video's sides are at most {VideoWriter.MaxSide}: leave out --draw");
+            if (!(fps is >= VideoWriter.MinFramesPerSecond and <= VideoWriter.MaxFramesPerSecond))
+                throw new SsdInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"--draw: {source.Name} at {info.FramesPerSecond:0.##} frames/s with --every {selection.Every} makes a video of {fps:G3} frames/s; an annotated video plays at {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond} frames/s: choose --every to fit, or leave out --draw"));
+            annotated = AnnotatedVideo.Create(videoPath, info, fps, drawThreshold);
         }
         Note($"{source.Name}: {info.Width}×{info.Height}, {info.FramesPerSecond:0.##} frames/s" + (info.FrameCount is { } n ? $", {n} frames" : "")
              + (source.IsLive ? "; live: Ctrl-C stops" : ""));
@@ -204,6 +245,9 @@ internal sealed class DetectVideo
             Note($"{annotated.Path}: the encoder stopped with the signal ({e.Message}); the file plays up to its last fragment");
         }
     }
+
+    /// <summary>A source to open when its turn comes, its name, the local file or folder of frames it is (null for a camera or stream), and the files it reads.</summary>
+    private sealed record Source(Func<IFrameSource> Open, string Name, string? LocalPath, IReadOnlyList<string> Files);
 
     private static string Rate(long frames, Stopwatch clock) =>
         (frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)).ToString("F1", CultureInfo.InvariantCulture);

@@ -5,6 +5,7 @@ using SkiaSharp;
 using SsdSharp.Bulk;
 using SsdSharp.Configuration;
 using SsdSharp.Data.Synthetic;
+using SsdSharp.IO;
 using SsdSharp.Video;
 
 namespace SsdSharp.Cli.Commands;
@@ -16,10 +17,12 @@ internal static class SynthVideoCommand
     {
         var defaults = new SyntheticVideoOptions();
         var output = new Option<string>("--out") { Description = "The MP4 to write; the ground truth goes beside it as NAME.truth.jsonl.", Required = true };
-        var frames = new Option<int>("--frames") { Description = "Number of frames.", DefaultValueFactory = _ => defaults.Frames };
-        var width = new Option<int>("--width") { Description = "Frame width in pixels.", DefaultValueFactory = _ => defaults.Width };
-        var height = new Option<int>("--height") { Description = "Frame height in pixels.", DefaultValueFactory = _ => defaults.Height };
-        var fps = new Option<double>("--fps") { Description = "Frames per second of the file.", DefaultValueFactory = _ => defaults.FramesPerSecond };
+        var frames = NumericOption.Create("--frames", "Number of frames.", new NumberRange<int>(1), defaults.Frames);
+        var sides = new NumberRange<int>(SyntheticVideoOptions.MinSide, SyntheticVideoOptions.MaxSide);
+        var width = NumericOption.Create("--width", "Frame width in pixels.", sides, defaults.Width);
+        var height = NumericOption.Create("--height", "Frame height in pixels.", sides, defaults.Height);
+        var fps = NumericOption.Create("--fps", "Frames per second of the file.",
+            new NumberRange<double>(SyntheticVideoOptions.MinFramesPerSecond, SyntheticVideoOptions.MaxFramesPerSecond), defaults.FramesPerSecond);
         var objects = new Option<int>("--objects") { Description = "Moving objects (the first two cross head-on halfway through).", DefaultValueFactory = _ => defaults.Objects };
         var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same video.", DefaultValueFactory = _ => 0 };
         var classes = new Option<string>("--classes")
@@ -27,9 +30,10 @@ internal static class SynthVideoCommand
             Description = "Comma-separated shape classes, in class-id order.",
             DefaultValueFactory = _ => string.Join(',', SsdPresets.ShapeClasses),
         };
+        var force = ForceOption.Create("Replace the video and its ground truth file if they exist.");
         var command = new Command("video", "Generate a synthetic video of shapes moving on known paths (crossing, occluding) and its ground truth, for detection and tracking tests.")
         {
-            output, frames, width, height, fps, objects, seed, classes,
+            output, frames, width, height, fps, objects, seed, classes, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -43,9 +47,18 @@ internal static class SynthVideoCommand
                 Seed = parse.GetValue(seed),
                 ClassNames = parse.GetValue(classes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             };
+            // The options before the outputs (whose check makes their folder), the outputs before the work.
+            _ = options.Validate();
             var path = parse.GetValue(output)!;
+            // Both files are checked before the work: neither may be a folder, lead through a file, or be replaced unasked.
+            var plan = new OutputPlan();
+            foreach (var file in new[] { plan.File("--out", path), plan.File("--out", TruthPath(path)) })
+            {
+                if (!parse.GetValue(force) && File.Exists(file))
+                    throw new SsdInputException($"--out {file}: exists already; choose another --out, or add --force to replace the video and its ground truth");
+            }
             var clock = Stopwatch.StartNew();
-            var truth = Write(new SyntheticVideo(options), path).GetAwaiter().GetResult();
+            var truth = Write(new SyntheticVideo(options), path);
             Console.WriteLine($"Wrote {options.Frames} frames ({options.Width}×{options.Height}, {options.Objects} objects) in {clock.Elapsed.TotalSeconds:F1} s to {path}, ground truth to {truth}");
             return 0;
         }));
@@ -58,15 +71,21 @@ internal static class SynthVideoCommand
     /// <summary>
     /// Encodes the frames and writes the truth, a line per frame:
     /// <c>{"frame", "time", "objects": [{"id", "label", "class_id", "box": [x1, y1, x2, y2], "difficult"}]}</c>
-    /// (VOC-style pixel boxes: first and last pixel).
+    /// (VOC-style pixel boxes: first and last pixel). The truth goes to a temporary file that replaces
+    /// <see cref="TruthPath"/> only once the video is encoded: a failed run deletes or replaces no truth file.
     /// </summary>
-    private static async Task<string> Write(SyntheticVideo video, string path)
+    private static string Write(SyntheticVideo video, string path)
+    {
+        var truthPath = TruthPath(path);
+        AtomicFile.Write(truthPath, stream => Encode(video, path, stream).GetAwaiter().GetResult());
+        return truthPath;
+    }
+
+    private static async Task Encode(SyntheticVideo video, string path, Stream truthStream)
     {
         var options = video.Options;
-        var truthPath = TruthPath(path);
-        if (File.Exists(truthPath)) File.Delete(truthPath);
         await using var writer = VideoWriter.Create(path, options.Width, options.Height, options.FramesPerSecond);
-        using var truth = JsonLinesOutput.Create(truthPath);
+        using var truth = JsonLinesOutput.To(truthStream);
         for (int i = 0; i < options.Frames; i++)
         {
             var (image, objects) = video.Render(i);
@@ -90,6 +109,5 @@ internal static class SynthVideoCommand
             truth.Write(new JsonObject { ["frame"] = i, ["time"] = Math.Round(i / options.FramesPerSecond, 6), ["objects"] = list });
         }
         await writer.CompleteAsync();
-        return truthPath;
     }
 }

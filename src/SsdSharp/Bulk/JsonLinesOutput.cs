@@ -22,6 +22,9 @@ namespace SsdSharp.Bulk;
 /// </remarks>
 public sealed class JsonLinesOutput : IDisposable
 {
+    /// <summary>How every line of an image starts, as written (<c>ToJsonString</c> puts no spaces).</summary>
+    private static ReadOnlySpan<byte> ImageLineStart => "{\"image\""u8;
+
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
@@ -60,8 +63,12 @@ public sealed class JsonLinesOutput : IDisposable
     /// <summary>
     /// Continues an output file, or starts it when there is none: the images of its lines are <see cref="Done"/>,
     /// and an incomplete last line (a run killed while writing it) is dropped, so that its image is done again.
+    /// A file that is not such an output is left as it is.
     /// </summary>
-    /// <exception cref="SsdInputException">Another process is writing the file, or a whole line is not one of this format.</exception>
+    /// <exception cref="SsdInputException">
+    /// Another process is writing the file, a whole line is not one of this format, or it ends in text without a line break
+    /// that is no torn line of an image.
+    /// </exception>
     public static JsonLinesOutput Resume(string path)
     {
         CreateFolderOf(path);
@@ -138,6 +145,10 @@ public sealed class JsonLinesOutput : IDisposable
         }
         if (position > lineStart)
         {
+            // Only what a killed writer leaves, the start of an image's line, may go: anything else is someone's text.
+            var rest = line.WrittenSpan;
+            if (!rest.StartsWith(ImageLineStart) && !ImageLineStart.StartsWith(rest))
+                throw new SsdInputException($"{path}: not a JSON Lines output of ssd detect (it ends in {position - lineStart} bytes without a line break that are no line of detections); it is left as it is: choose another --output");
             DroppedBytes = position - lineStart;
             _stream.SetLength(lineStart);
         }

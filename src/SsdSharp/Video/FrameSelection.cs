@@ -3,6 +3,9 @@ namespace SsdSharp.Video;
 /// <summary>Which frames of a source are detected: <c>--every</c>, <c>--start</c>, <c>--duration</c>, <c>--fps</c>.</summary>
 public sealed record FrameSelection
 {
+    /// <summary>The largest <see cref="Every"/>: a frame a day at 25 frames/s is far past any use, and a slip such as 2000000000 is refused.</summary>
+    public const int MaxEvery = 1_000_000;
+
     /// <summary>Detect every N-th frame (1: all), counted from the first frame read.</summary>
     public int Every { get; init; } = 1;
 
@@ -13,7 +16,8 @@ public sealed record FrameSelection
     public double? Duration { get; init; }
 
     /// <summary>
-    /// The most frames per second to detect; null: no cap. Frames come faster are skipped: for a live source,
+    /// The most frames per second to detect, <see cref="VideoWriter.MinFramesPerSecond"/> to <see cref="VideoWriter.MaxFramesPerSecond"/>
+    /// (it is also the rate of an annotated video); null: no cap. Frames come faster are skipped: for a live source,
     /// whose frames do not wait, this keeps the detector from falling behind.
     /// </summary>
     public double? MaxFramesPerSecond { get; init; }
@@ -22,10 +26,11 @@ public sealed record FrameSelection
     /// <exception cref="SsdInputException">A value is out of range.</exception>
     public FrameSelection Validate()
     {
-        if (Every < 1) throw new SsdInputException($"--every: must be at least 1, got {Every}");
+        if (Every is < 1 or > MaxEvery) throw new SsdInputException($"--every: must be 1 to {MaxEvery}, got {Every}");
         if (!(Start >= 0) || double.IsInfinity(Start)) throw new SsdInputException($"--start: must be 0 or more seconds, got {Start}");
         if (Duration is { } d && !(d > 0 && double.IsFinite(d))) throw new SsdInputException($"--duration: must be more than 0 seconds, got {d}");
-        if (MaxFramesPerSecond is { } f && !(f > 0 && double.IsFinite(f))) throw new SsdInputException($"--fps: must be more than 0, got {f}");
+        if (MaxFramesPerSecond is { } f && !(f is >= VideoWriter.MinFramesPerSecond and <= VideoWriter.MaxFramesPerSecond))
+            throw new SsdInputException($"--fps: must be {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond}, got {f}");
         return this;
     }
 
@@ -37,8 +42,8 @@ public sealed record FrameSelection
         return time =>
         {
             if (time + 1e-6 < nextAllowed) return false;
-            // After a gap, at most one frame early: the cap holds on average without a burst.
-            nextAllowed = Math.Max(nextAllowed + 1 / cap, time);
+            // The first frame starts the schedule; after a gap, at most one frame early: the cap holds on average without a burst.
+            nextAllowed = double.IsNegativeInfinity(nextAllowed) ? time + 1 / cap : Math.Max(nextAllowed + 1 / cap, time);
             return true;
         };
     }

@@ -17,6 +17,18 @@ public sealed class VideoWriter : IAsyncDisposable
     private readonly int _frameBytes;
     private bool _completed;
 
+    /// <summary>The largest frame side FFmpeg's H.264 encoder (libx264) takes; wider frames fail when it opens.</summary>
+    public const int MaxSide = 16384;
+
+    /// <summary>
+    /// The slowest playing rate written: one frame per 100 s. Far slower rates fail in the MP4 muxer (a frame's
+    /// duration overflows its time base), after the work that made the frames.
+    /// </summary>
+    public const double MinFramesPerSecond = 0.01;
+
+    /// <summary>The fastest playing rate written (far faster than any camera; 100,000 fails in the MP4 muxer).</summary>
+    public const double MaxFramesPerSecond = 1000;
+
     private VideoWriter(string path, Process process, int width, int height)
     {
         Path = path;
@@ -42,14 +54,17 @@ public sealed class VideoWriter : IAsyncDisposable
 
     /// <summary>Starts writing <paramref name="path"/> (replaced if it exists; its folder is created).</summary>
     /// <param name="path">The MP4 file.</param>
-    /// <param name="width">Frame width in pixels (an odd size is padded by a pixel: H.264's 4:2:0 needs even sides).</param>
-    /// <param name="height">Frame height in pixels.</param>
-    /// <param name="framesPerSecond">The playing rate.</param>
+    /// <param name="width">Frame width in pixels, 1 to <see cref="MaxSide"/> (an odd size is padded by a pixel: H.264's 4:2:0 needs even sides).</param>
+    /// <param name="height">Frame height in pixels, 1 to <see cref="MaxSide"/>.</param>
+    /// <param name="framesPerSecond">The playing rate, <see cref="MinFramesPerSecond"/> to <see cref="MaxFramesPerSecond"/>.</param>
     /// <exception cref="SsdInputException">FFmpeg is missing.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A side or the rate is out of range.</exception>
     public static VideoWriter Create(string path, int width, int height, double framesPerSecond)
     {
-        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"frame size must be positive, got {width}×{height}");
-        if (!(framesPerSecond > 0)) throw new ArgumentOutOfRangeException(nameof(framesPerSecond), $"frame rate must be positive, got {framesPerSecond}");
+        if (width is <= 0 or > MaxSide || height is <= 0 or > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(width), $"frame sides must be 1 to {MaxSide}, got {width}×{height}");
+        if (!(framesPerSecond is >= MinFramesPerSecond and <= MaxFramesPerSecond))
+            throw new ArgumentOutOfRangeException(nameof(framesPerSecond), $"frame rate must be {MinFramesPerSecond} to {MaxFramesPerSecond}, got {framesPerSecond}");
         if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
         string fps = framesPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
         int keyFrameEvery = Math.Max(1, (int)Math.Round(framesPerSecond));

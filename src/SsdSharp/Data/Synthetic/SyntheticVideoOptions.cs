@@ -5,6 +5,18 @@ namespace SsdSharp.Data.Synthetic;
 /// <summary>What <see cref="SyntheticVideo"/> makes: shapes moving on known straight paths over a still background.</summary>
 public sealed record SyntheticVideoOptions
 {
+    /// <summary>The smallest frame side (the shapes need room).</summary>
+    public const int MinSide = 64;
+
+    /// <summary>The largest frame side: what the H.264 encoder takes (the video writer's <c>MaxSide</c>).</summary>
+    public const int MaxSide = 16384;
+
+    /// <summary>The slowest rate of the file: one frame per 100 s (the video writer's <c>MinFramesPerSecond</c>).</summary>
+    public const double MinFramesPerSecond = 0.01;
+
+    /// <summary>The fastest rate of the file (the video writer's <c>MaxFramesPerSecond</c>).</summary>
+    public const double MaxFramesPerSecond = 1000;
+
     /// <summary>Frame width in pixels.</summary>
     public int Width { get; init; } = 640;
 
@@ -39,9 +51,11 @@ public sealed record SyntheticVideoOptions
     /// <exception cref="SsdInputException">A value is out of range or a class unknown.</exception>
     public IReadOnlyList<ShapeKind> Validate()
     {
-        if (Width < 64 || Height < 64) throw new SsdInputException($"video size: need at least 64×64, got {Width}×{Height}");
+        if (Width is < MinSide or > MaxSide || Height is < MinSide or > MaxSide)
+            throw new SsdInputException($"video size: sides must be {MinSide} to {MaxSide}, got {Width}×{Height}");
         if (Frames < 1) throw new SsdInputException($"frames: must be at least 1, got {Frames}");
-        if (!(FramesPerSecond > 0)) throw new SsdInputException($"frames per second: must be positive, got {FramesPerSecond}");
+        if (!(FramesPerSecond is >= MinFramesPerSecond and <= MaxFramesPerSecond))
+            throw new SsdInputException($"frames per second: must be {MinFramesPerSecond} to {MaxFramesPerSecond}, got {FramesPerSecond}");
         if (Objects is < 0 or > 250) throw new SsdInputException($"objects: must be 0–250, got {Objects}");
         if (!(NetworkSize.Min >= 4 && NetworkSize.Max >= NetworkSize.Min)) throw new SsdInputException($"object size: need 4 ≤ min ≤ max, got {NetworkSize.Min}–{NetworkSize.Max}");
         if (!(Speed.Min >= 0 && Speed.Max >= Speed.Min)) throw new SsdInputException($"speed: need 0 ≤ min ≤ max, got {Speed.Min}–{Speed.Max}");
