@@ -17,7 +17,7 @@ internal static class ServeCommand
         var defaults = new ServeOptions();
         var weights = WeightsOption.Create("--weights", "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
-        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 or :: for every interface).", DefaultValueFactory = _ => defaults.Host };
+        var host = new Option<string>("--host") { Description = "IP address to listen on (0.0.0.0 or :: for every interface), or localhost.", DefaultValueFactory = _ => defaults.Host };
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => defaults.Port };
         var device = DeviceOption.Create();
         var tta = TestTimeAugmentationOption.Create(" For every request that does not say (query option tta=true|false).");

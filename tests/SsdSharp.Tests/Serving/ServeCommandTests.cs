@@ -89,7 +89,7 @@ public sealed partial class ServeCommandTests
     [InlineData("--max-delay-ms", "NaN", "--max-delay-ms: must be in [0, 10000], got NaN")]
     [InlineData("--max-upload-mb", "-1", "--max-upload-mb: must be in (0, 1048576], got -1")]
     [InlineData("--queue", "0", "queue: must be at least 1, got 0")]
-    [InlineData("--host", "not a host!", "host: expected an IP address or a host name, got 'not a host!'")]
+    [InlineData("--host", "not a host!", "host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got 'not a host!'")]
     public void BadOptionsAreOneLineAndExitCode2(string option, string value, string message)
     {
         var result = CliRunner.Run("serve", option, value);
