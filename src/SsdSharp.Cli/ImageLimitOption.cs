@@ -9,8 +9,8 @@ namespace SsdSharp.Cli;
 /// </summary>
 internal static class ImageLimitOption
 {
-    /// <summary>The most the option may ask for: 1000 megapixels already take 4 GB as RGBA and 12 GB as network floats.</summary>
-    private const int MaxMegapixels = 1000;
+    /// <summary>The most the option may ask for: what the library can hold (<see cref="ImageDecoder.MaxSupportedPixels"/>), 700 megapixels, already 2.8 GB as RGBA and 8.4 GB as floats.</summary>
+    private const int MaxMegapixels = (int)(ImageDecoder.MaxSupportedPixels / 1_000_000);
 
     public static Option<int> Create() => NumericOption.Create("--max-megapixels",
         $"Largest image read, in megapixels (1 to {MaxMegapixels}); a larger one is refused from its header.",

@@ -5,7 +5,12 @@ namespace SsdSharp.Serving;
 /// <summary>Where the detection service listens and how it batches and bounds requests (<c>ssd serve</c>'s options).</summary>
 public sealed record ServeOptions
 {
-    /// <summary>Address or host name to listen on; loopback unless another is given, so that nothing is exposed by default.</summary>
+    /// <summary>
+    /// Address to listen on: an IP address (<c>0.0.0.0</c> or <c>::</c> for every interface) or <c>localhost</c>
+    /// (the loopback addresses); loopback unless another is given, so that nothing is exposed by default. Host
+    /// names are not accepted: Kestrel listens on every interface for any name but <c>localhost</c>, so a
+    /// mistyped <c>locahost</c> would expose the service.
+    /// </summary>
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>TCP port; 0 picks a free one (tests, benchmarks).</summary>
@@ -30,8 +35,8 @@ public sealed record ServeOptions
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public ServeOptions Validate()
     {
-        if (string.IsNullOrWhiteSpace(Host) || Uri.CheckHostName(Host) == UriHostNameType.Unknown)
-            throw new SsdInputException($"host: expected an IP address or a host name, got '{Host}'");
+        if (!IsAddress(Host) && !string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase))
+            throw new SsdInputException($"host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got '{Host}'");
         if (Port is < 0 or > 65535) throw new SsdInputException($"port: must be in [0, 65535], got {Port}");
         if (MaxUploadBytes < 1) throw new SsdInputException($"max-upload-mb: must be positive, got {MaxUploadBytes / (1024.0 * 1024.0)}");
         if (MaxBatch < 1) throw new SsdInputException($"max-batch: must be at least 1, got {MaxBatch}");
@@ -40,4 +45,12 @@ public sealed record ServeOptions
         if (QueueLimit < 1) throw new SsdInputException($"queue: must be at least 1, got {QueueLimit}");
         return this;
     }
+
+    /// <summary>
+    /// Whether <paramref name="host"/> is an IP address written out: an IPv6 address, or four dotted numbers, as
+    /// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also takes <c>0</c> for 0.0.0.0 (every interface).
+    /// </summary>
+    private static bool IsAddress(string? host) =>
+        IPAddress.TryParse(host, out var address) &&
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || host!.Count(c => c == '.') == 3);
 }

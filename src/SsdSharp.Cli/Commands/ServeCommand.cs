@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using SsdSharp.Inference;
 using SsdSharp.Serving;
 
@@ -7,12 +9,15 @@ namespace SsdSharp.Cli.Commands;
 /// <summary><c>ssd serve</c>: the detection service with its web page (SsdSharp.Serving).</summary>
 internal static class ServeCommand
 {
+    /// <summary>The category of the generic host's own log entries (start, stop, failures of hosted services).</summary>
+    private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     public static Command Create()
     {
         var defaults = new ServeOptions();
         var weights = WeightsOption.Create("--weights", "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth; overrides a model's class names)." };
-        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 or :: for every interface).", DefaultValueFactory = _ => defaults.Host };
+        var host = new Option<string>("--host") { Description = "IP address to listen on (0.0.0.0 or :: for every interface), or localhost.", DefaultValueFactory = _ => defaults.Host };
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => defaults.Port };
         var device = DeviceOption.Create();
         var tta = TestTimeAugmentationOption.Create(" For every request that does not say (query option tta=true|false).");
@@ -45,17 +50,23 @@ internal static class ServeCommand
                 Device = DeviceOption.Parse(parse, device), BatchSize = serve.MaxBatch, TestTimeAugmentation = parse.GetValue(tta),
             }, parse.GetValue(weights));
             using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
-            Console.Error.WriteLine($"ssd serve: {detector.Config.Name} ({detector.Config.ClassNames.Count} classes) on {detector.Backend.Description}; " +
-                                    $"batches of up to {serve.MaxBatch} images, {serve.MaxDelay.TotalMilliseconds} ms delay, queue {serve.QueueLimit}" +
-                                    (detector.Options.TestTimeAugmentation ? "; test-time augmentation by default" : ""));
-            var app = DetectionServer.Build(detector, serve);
+            // The host logs a failed start with the exception's stack trace, then throws the exception to Run,
+            // which reports it below in one line: the log entry would only repeat it. (Its other entries at the
+            // levels shown are of hosted services' failures, and the service has none of its own.)
+            var app = DetectionServer.Build(detector, serve, builder => builder.Logging.AddFilter(HostLogCategory, LogLevel.None));
+            // Once listening, so that a refused address is the only line of a failed start.
+            app.Lifetime.ApplicationStarted.Register(() => Console.Error.WriteLine(
+                $"ssd serve: {detector.Config.Name} ({detector.Config.ClassNames.Count} classes) on {detector.Backend.Description}; " +
+                $"batches of up to {serve.MaxBatch} images, {serve.MaxDelay.TotalMilliseconds} ms delay, queue {serve.QueueLimit}" +
+                (detector.Options.TestTimeAugmentation ? "; test-time augmentation by default" : "")));
             try
             {
                 app.Run();
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or SocketException)
             {
-                // Kestrel's bind failures (address in use, not an address of this machine).
+                // Kestrel's bind failures: an address in use is an IOException; one that is not this machine's
+                // ("Cannot assign requested address") or a port the user may not open, a SocketException.
                 throw new SsdInputException($"--host {serve.Host} --port {serve.Port}: {e.Message}");
             }
             finally

@@ -18,19 +18,31 @@ public sealed class LibTorchBackend : IInferenceBackend
     private readonly TensorLayout _layout;
     private readonly DefaultBoxes _defaultBoxes;
 
-    /// <summary>Takes ownership of <paramref name="network"/> and prepares it as <paramref name="options"/> say.</summary>
+    /// <summary>
+    /// Takes ownership of <paramref name="network"/> and prepares it as <paramref name="options"/> say; disposes it
+    /// when that fails (a device that is not there, out of GPU memory), as the caller no longer owns it.
+    /// </summary>
+    /// <exception cref="SsdInputException">The device is not available.</exception>
     public LibTorchBackend(SsdNetwork network, DetectorOptions? options = null)
     {
         options ??= new DetectorOptions();
         Network = network;
-        _device = Devices.Resolve(options.Device);
-        _dtype = options.Precision == InferencePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
-        _layout = options.Layout;
-        _defaultBoxes = DefaultBoxes.For(network.Config);
-        network.eval();
-        network.to(_device);
-        network.to(_dtype);
-        if (_layout == TensorLayout.ChannelsLast) ToChannelsLast(network);
+        try
+        {
+            _device = Devices.Resolve(options.Device);
+            _dtype = options.Precision == InferencePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+            _layout = options.Layout;
+            _defaultBoxes = DefaultBoxes.For(network.Config);
+            network.eval();
+            network.to(_device);
+            network.to(_dtype);
+            if (_layout == TensorLayout.ChannelsLast) ToChannelsLast(network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
         Description = $"libtorch {(_dtype == ScalarType.BFloat16 ? "bfloat16" : "float32")}" +
                       $"{(_layout == TensorLayout.ChannelsLast ? " channels-last" : "")} on {Devices.Describe(_device)}";
     }

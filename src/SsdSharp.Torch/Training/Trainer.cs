@@ -33,18 +33,29 @@ public sealed class Trainer : IDisposable
     private string? _checkpoint;
     private long _checkpointIteration = -1;
 
+    // Takes ownership of the network: disposes it when the trainer cannot be made (a device that is not there,
+    // out of GPU memory), as the caller no longer owns it.
     private Trainer(SsdNetwork network, TrainingOptions options, string outputDirectory, ComputeDevice? device)
     {
-        _device = Devices.Resolve(device ?? ComputeDevice.Auto);
         Network = network;
-        network.to(_device);
         Options = options;
         OutputDirectory = outputDirectory;
-        _parameters = network.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        _optimizer = optim.SGD(_parameters.Select(p => p.Parameter), options.LearningRate,
-            momentum: options.Momentum, weight_decay: options.WeightDecay);
-        _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
-        _loss = new MultiBoxLoss(options.NegativesPerPositive);
+        try
+        {
+            _device = Devices.Resolve(device ?? ComputeDevice.Auto);
+            network.to(_device);
+            _parameters = network.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+            _optimizer = optim.SGD(_parameters.Select(p => p.Parameter), options.LearningRate,
+                momentum: options.Momentum, weight_decay: options.WeightDecay);
+            _matcher = new PriorMatcher(DefaultBoxes.For(network.Config), options.MatchThreshold, _device);
+            _loss = new MultiBoxLoss(options.NegativesPerPositive);
+        }
+        catch
+        {
+            _optimizer?.Dispose();
+            network.Dispose();
+            throw;
+        }
     }
 
     /// <summary>File name of the trained model, written in the output directory when a run completes.</summary>
@@ -101,22 +112,22 @@ public sealed class Trainer : IDisposable
             throw new SsdInputException($"{initialWeights.Path}: initial weights bring their own base; leave the VGG base {vggBasePath} out");
         manual_seed(options.Seed);
         var network = new SsdNetwork(config);
-        network.Initialize();
-        if (vggBasePath != null) ReferenceWeights.LoadVggBase(network, vggBasePath);
         WeightTransfer? transfer = null;
-        if (initialWeights != null)
+        try
         {
-            try
+            network.Initialize();
+            if (vggBasePath != null) ReferenceWeights.LoadVggBase(network, vggBasePath);
+            if (initialWeights != null)
             {
                 transfer = StateDictLoader.LoadWhatFits(network, initialWeights.StateDict, initialWeights.Path);
                 if (transfer.Loaded.Count == 0)
                     throw new SsdInputException($"{initialWeights.Path}: no weight fits configuration '{config.Name}' (another network; start it from a model of the same layout)");
             }
-            catch
-            {
-                network.Dispose();
-                throw;
-            }
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
         }
         return new Trainer(network, options, outputDirectory, device) { InitialWeights = transfer };
     }
@@ -156,7 +167,15 @@ public sealed class Trainer : IDisposable
         // A checkpoint write killed midway left its temporary files; the run now owns the directory again.
         AtomicFile.RemoveOrphans(directory);
         var trainer = new Trainer(new SsdNetwork(info.Config), options, directory, device);
-        TrainingCheckpoint.Restore(info, trainer.Network, trainer._optimizer, trainer._parameters);
+        try
+        {
+            TrainingCheckpoint.Restore(info, trainer.Network, trainer._optimizer, trainer._parameters);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
         trainer.Iteration = trainer._checkpointIteration = info.Iteration;
         trainer._checkpoint = info.File;
         trainer._elapsedBefore = info.ElapsedSeconds;

@@ -17,7 +17,10 @@ public static class HostTensors
     /// <summary>A host copy of <paramref name="tensor"/> (any device, any layout).</summary>
     public static HostTensor FromTorch(Tensor tensor)
     {
-        using var cpu = tensor.detach().cpu().contiguous();
+        // Each step may make a tensor (a host copy of a GPU tensor, then a contiguous one): all are freed here,
+        // not at finalisation.
+        using var scope = NewDisposeScope();
+        var cpu = tensor.detach().cpu().contiguous();
         return new HostTensor(ToDType(cpu.dtype), cpu.shape, cpu.bytes.ToArray());
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace SsdSharp.IO;
@@ -77,8 +78,24 @@ public static partial class AtomicFile
         return removed;
     }
 
-    private static string TemporaryPath(string directory, string name) =>
-        Path.Combine(directory, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+    /// <summary>
+    /// The longest file name, in UTF-8 bytes, that common file systems take (ext4, XFS, Btrfs, APFS; NTFS counts
+    /// 255 UTF-16 units, never fewer): a longer output name is refused before the work (<see cref="OutputLocation.CheckCreatable"/>).
+    /// </summary>
+    public const int MaxFileNameBytes = 255;
+
+    /// <summary>
+    /// A new temporary path in <paramref name="directory"/> for the file <paramref name="name"/>, never a longer
+    /// name than the file system takes: <paramref name="name"/> is cut as needed, as the GUID alone makes the
+    /// name unique and the process id (which <see cref="RemoveOrphans"/> reads) stays whole.
+    /// </summary>
+    private static string TemporaryPath(string directory, string name)
+    {
+        var suffix = $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        int room = MaxFileNameBytes - 1 - suffix.Length;
+        while (Encoding.UTF8.GetByteCount(name) > room) name = name[..^(char.IsLowSurrogate(name[^1]) ? 2 : 1)];
+        return Path.Combine(directory, $".{name}{suffix}");
+    }
 
     private static bool IsRunning(int processId)
     {

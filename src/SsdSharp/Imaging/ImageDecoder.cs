@@ -12,20 +12,28 @@ public static class ImageDecoder
     /// <summary>Default of <see cref="MaxPixels"/>: 64 megapixels, four times a 16-megapixel photograph.</summary>
     public const long DefaultMaxPixels = 64_000_000;
 
+    /// <summary>
+    /// The most <see cref="MaxPixels"/> can be: a decoded image becomes one array of three floats a pixel
+    /// (<c>RgbImage</c>), and .NET arrays hold at most <see cref="Array.MaxLength"/>
+    /// (2,147,483,591) elements, so 715,827,863 pixels; a round 700 megapixels keeps below it.
+    /// </summary>
+    public const long MaxSupportedPixels = 700_000_000;
+
     private static long _maxPixels = DefaultMaxPixels;
 
     /// <summary>
     /// Largest image, in pixels (width × height), that is decoded or sized: a larger one is refused from its
     /// header, before any pixel memory is allocated, so that a file declaring 100000×100000 cannot exhaust
-    /// memory. Process-wide; raise it to read larger images.
+    /// memory. Process-wide; raise it (up to <see cref="MaxSupportedPixels"/>) to read larger images.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a value below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value below 1 or above <see cref="MaxSupportedPixels"/>.</exception>
     public static long MaxPixels
     {
         get => Interlocked.Read(ref _maxPixels);
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxSupportedPixels);
             Interlocked.Exchange(ref _maxPixels, value);
         }
     }
@@ -77,7 +85,10 @@ public static class ImageDecoder
     private static bool SwapsSides(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
-    /// <summary>Refuses an image above <see cref="MaxPixels"/>, naming it, its size and the limit.</summary>
+    /// <summary>
+    /// Refuses an image above <see cref="MaxPixels"/>, naming it, its size and the limit; as the limit is at most
+    /// <see cref="MaxSupportedPixels"/>, an image that passes fits the pixel arrays.
+    /// </summary>
     /// <exception cref="ImageDecodeException">The image is too large.</exception>
     internal static void CheckSize(string name, int width, int height)
     {

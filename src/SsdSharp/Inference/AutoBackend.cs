@@ -87,7 +87,16 @@ public static class AutoBackend
             foreach (var candidate in candidates)
             {
                 var backend = InferenceBackends.Open(modelPath, config, candidate);
-                double ms = Time(backend);
+                double ms;
+                try
+                {
+                    ms = Time(backend);
+                }
+                catch
+                {
+                    backend.Dispose();
+                    throw;
+                }
                 timings.Add(new BackendTiming(backend.Description, ms));
                 if (ms < bestMs)
                 {

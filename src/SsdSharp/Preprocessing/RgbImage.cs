@@ -71,7 +71,9 @@ public sealed class RgbImage
 
     /// <summary>
     /// Converts a bitmap's colour to floats, dropping alpha. Premultiplied colours are divided by
-    /// alpha first, so that a translucent PNG gives the colours OpenCV's <c>imread</c> would.
+    /// alpha first and rounded, so that a translucent PNG gives the whole 0-255 values OpenCV's <c>imread</c>
+    /// would (to the precision premultiplication left) and an 8-bit frame can hold them exactly
+    /// (<c>ImageSequence</c>).
     /// </summary>
     public static RgbImage FromBitmap(SKBitmap bitmap)
     {
@@ -171,6 +173,6 @@ public sealed class RgbImage
     private static unsafe void Unpremultiply(float* rgb, byte alpha)
     {
         float scale = alpha == 0 ? 0 : 255f / alpha;
-        for (int c = 0; c < 3; c++) rgb[c] = MathF.Min(255, rgb[c] * scale);
+        for (int c = 0; c < 3; c++) rgb[c] = MathF.Min(255, MathF.Round(rgb[c] * scale));
     }
 }

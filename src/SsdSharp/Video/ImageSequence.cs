@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using SkiaSharp;
 using SsdSharp.Imaging;
+using SsdSharp.Preprocessing;
 
 namespace SsdSharp.Video;
 
@@ -60,16 +60,11 @@ public sealed class ImageSequence : IFrameSource
         using var bitmap = ImageDecoder.Decode(path);
         if (bitmap.Width != Info.Width || bitmap.Height != Info.Height)
             throw new SsdInputException($"{path}: {bitmap.Width}×{bitmap.Height}, but the sequence's frames are {Info.Width}×{Info.Height} (its first image's size)");
-        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
-        var source = (rgba ?? bitmap).GetPixelSpan();
-        int rowBytes = (rgba ?? bitmap).RowBytes;
-        var pixels = new byte[Info.Width * Info.Height * 3];
-        for (int y = 0; y < Info.Height; y++)
-        {
-            var row = source.Slice(y * rowBytes, Info.Width * 4);
-            for (int x = 0; x < Info.Width; x++)
-                row.Slice(x * 4, 3).CopyTo(pixels.AsSpan((y * Info.Width + x) * 3, 3));
-        }
+        // Read as a still image is (a translucent PNG's colours un-premultiplied), so that a frame gives the
+        // detections `ssd detect` gives its file. The values are whole numbers 0-255: bytes hold them exactly.
+        var image = RgbImage.FromBitmap(bitmap);
+        var pixels = new byte[image.Pixels.Length];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)image.Pixels[i];
         return pixels;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SsdSharp.Tests.Infrastructure;
@@ -90,25 +89,12 @@ public sealed partial class ServeCommandTests
     [InlineData("--max-delay-ms", "NaN", "--max-delay-ms: must be in [0, 10000], got NaN")]
     [InlineData("--max-upload-mb", "-1", "--max-upload-mb: must be in (0, 1048576], got -1")]
     [InlineData("--queue", "0", "queue: must be at least 1, got 0")]
-    [InlineData("--host", "not a host!", "host: expected an IP address or a host name, got 'not a host!'")]
+    [InlineData("--host", "not a host!", "host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got 'not a host!'")]
     public void BadOptionsAreOneLineAndExitCode2(string option, string value, string message)
     {
         var result = CliRunner.Run("serve", option, value);
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("ssd: error: " + message, result.Stderr.Trim());
-    }
-
-    [Fact]
-    public void APortInUseIsOneLineAndExitCode2()
-    {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var result = CliRunner.Run("serve", "--port", port.ToString(), "--backend", "libtorch", "--device", "cpu");
-        Assert.Equal(2, result.ExitCode);
-        var error = result.Stderr.Trim().Split('\n')[^1];
-        Assert.StartsWith($"ssd: error: --host 127.0.0.1 --port {port}: ", error);
-        Assert.Contains("address already in use", error);
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
