@@ -31,6 +31,18 @@ public sealed record ServeOptions
     /// <summary>The URL Kestrel binds, IPv6 addresses in brackets.</summary>
     public string Url => $"http://{(IPAddress.TryParse(Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host)}:{Port}";
 
+    /// <summary>Largest <see cref="MaxUploadBytes"/>: 1 GB, fifty times the default; a request body is held whole in memory.</summary>
+    public const long MaxUploadLimit = 1L << 30;
+
+    /// <summary>Largest <see cref="MaxBatch"/>, as of <c>ssd detect --batch</c>: the input alone of a batch takes B · 3 · S² floats.</summary>
+    public const int MaxBatchLimit = 256;
+
+    /// <summary>
+    /// Largest <see cref="QueueLimit"/>: each waiting image is held as the network's input (3 · S² floats, 3 MB at
+    /// 512 pixels), so the queue bounds the service's memory under load (12 GB at this limit, at 512 pixels).
+    /// </summary>
+    public const int MaxQueueLimit = 4096;
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public ServeOptions Validate()
@@ -38,11 +50,12 @@ public sealed record ServeOptions
         if (!IsAddress(Host) && !string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase))
             throw new SsdInputException($"host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got '{Host}'");
         if (Port is < 0 or > 65535) throw new SsdInputException($"port: must be in [0, 65535], got {Port}");
-        if (MaxUploadBytes < 1) throw new SsdInputException($"max-upload-mb: must be positive, got {MaxUploadBytes / (1024.0 * 1024.0)}");
-        if (MaxBatch < 1) throw new SsdInputException($"max-batch: must be at least 1, got {MaxBatch}");
+        if (MaxUploadBytes is < 1 or > MaxUploadLimit)
+            throw new SsdInputException($"max-upload-mb: must be positive and at most {MaxUploadLimit >> 20}, got {MaxUploadBytes / (1024.0 * 1024.0)}");
+        if (MaxBatch is < 1 or > MaxBatchLimit) throw new SsdInputException($"max-batch: must be in [1, {MaxBatchLimit}], got {MaxBatch}");
         if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(10))
             throw new SsdInputException($"max-delay-ms: must be in [0, 10000], got {MaxDelay.TotalMilliseconds}");
-        if (QueueLimit < 1) throw new SsdInputException($"queue: must be at least 1, got {QueueLimit}");
+        if (QueueLimit is < 1 or > MaxQueueLimit) throw new SsdInputException($"queue: must be in [1, {MaxQueueLimit}], got {QueueLimit}");
         return this;
     }
 

@@ -105,11 +105,6 @@ internal static class EvalCommand
                     MetricFor(truth, parse.GetValue(metric)));
             }
 
-            if (plotFolder != null)
-            {
-                var files = EvaluationCharts.Write(report, plotFolder.Path);
-                Terminal.Error.MarkupLineInterpolated($"[grey]wrote {files.Count} plot(s) to {plotFolder.Path}[/]");
-            }
             var json = parse.GetValue(format) == "json";
             if (reportFile != null)
             {
@@ -118,6 +113,12 @@ internal static class EvalCommand
             }
             else if (json) Console.Out.Write(report.ToJson());
             else EvalOutput.Write(report, Terminal.Out);
+            // After the report, which took the detection pass: a chart that cannot be drawn must not cost it.
+            if (plotFolder != null)
+            {
+                var files = EvaluationCharts.Write(report, plotFolder.Path);
+                Terminal.Error.MarkupLineInterpolated($"[grey]wrote {files.Count} plot(s) to {plotFolder.Path}[/]");
+            }
             return unreadable == 0 ? 0 : CommandRunner.InputError;
         }));
         return command;

@@ -22,10 +22,14 @@ internal static class ServeCommand
         var device = DeviceOption.Create();
         var tta = TestTimeAugmentationOption.Create(" For every request that does not say (query option tta=true|false).");
         var backendOptions = new BackendOptions();
-        var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest request body in MB.", DefaultValueFactory = _ => defaults.MaxUploadBytes / (1024.0 * 1024.0) };
-        var maxBatch = new Option<int>("--max-batch") { Description = "Most images of concurrent requests in one forward pass.", DefaultValueFactory = _ => defaults.MaxBatch };
-        var maxDelay = new Option<double>("--max-delay-ms") { Description = "Longest wait for a batch to fill after its first image.", DefaultValueFactory = _ => defaults.MaxDelay.TotalMilliseconds };
-        var queue = new Option<int>("--queue") { Description = "Most images waiting; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => defaults.QueueLimit };
+        var maxUpload = NumericOption.Create("--max-upload-mb", "Largest request body in MB.",
+            new NumberRange<double>(0, ServeOptions.MaxUploadLimit >> 20, MinOpen: true), defaults.MaxUploadBytes / (1024.0 * 1024.0));
+        var maxBatch = NumericOption.Create("--max-batch", "Most images of concurrent requests in one forward pass.",
+            new NumberRange<int>(1, ServeOptions.MaxBatchLimit), defaults.MaxBatch);
+        var maxDelay = NumericOption.Create("--max-delay-ms", "Longest wait for a batch to fill after its first image.",
+            new NumberRange<double>(0, 10_000), defaults.MaxDelay.TotalMilliseconds);
+        var queue = NumericOption.Create("--queue", "Most images waiting; more are refused with 503 and Retry-After.",
+            new NumberRange<int>(1, ServeOptions.MaxQueueLimit), defaults.QueueLimit);
         var command = new Command("serve", "Serve detection over HTTP: a JSON API, a web page at /, OpenAPI at /openapi.json, metrics at /metrics.")
         {
             weights, config, host, port, device, tta, maxUpload, maxBatch, maxDelay, queue,
@@ -34,8 +38,6 @@ internal static class ServeCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             double megabytes = parse.GetValue(maxUpload), delay = parse.GetValue(maxDelay);
-            if (!(megabytes is > 0 and <= 1024 * 1024)) throw new SsdInputException($"--max-upload-mb: must be in (0, 1048576], got {megabytes}");
-            if (!(delay is >= 0 and <= 10_000)) throw new SsdInputException($"--max-delay-ms: must be in [0, 10000], got {delay}");
             var serve = new ServeOptions
             {
                 Host = parse.GetValue(host)!,

@@ -80,6 +80,9 @@ internal static class TrainCommand
             };
 
             var spec = DatasetArgument.Parse(parse.GetValue(data)!);
+            var evalSpec = parse.GetValue(evalData) is { } evalText ? DatasetArgument.Parse(evalText) : null;
+            // Here when given, before the model and the training set; a resumed run's own --eval-every is checked below.
+            if (parse.GetValue(evalEvery) > 0 && evalSpec is null) throw EvalDataMissing();
             var computeDevice = DeviceOption.Parse(parse, device);
             // --resume alone continues the run of --out: the same command line with --resume appended.
             using var trainer = parse.GetResult(resume) is not null
@@ -99,8 +102,7 @@ internal static class TrainCommand
             Terminal.Error.MarkupLineInterpolated($"[grey]training set: {dataset.Images.Count} images from {dataset.Spec}{ignoredNote}{ProblemNote(dataset)}[/]");
             if (options.EvaluateEvery > 0)
             {
-                var evalSpec = DatasetArgument.Parse(parse.GetValue(evalData) ?? throw new SsdInputException("--eval-every needs --eval-data SPEC"));
-                var evalSet = DatasetReader.Read(evalSpec, DatasetReadOptions.ForEvaluation(classNames, parse.GetValue(evalSplit)!));
+                var evalSet = DatasetReader.Read(evalSpec ?? throw EvalDataMissing(), DatasetReadOptions.ForEvaluation(classNames, parse.GetValue(evalSplit)!));
                 Terminal.Error.MarkupLineInterpolated($"[grey]evaluation set: {evalSet.Images.Count} images from {evalSet.Spec}, every {options.EvaluateEvery} iterations[/]");
                 trainer.Evaluator = VocEvaluationHook.Create(evalSet.Images);
             }
@@ -151,6 +153,8 @@ internal static class TrainCommand
     /// A new run into <paramref name="output"/>, which must hold no checkpoint (that is a run to resume) and be new,
     /// empty or made by ssd (unless <paramref name="force"/>); the files the run writes must not be its inputs.
     /// </summary>
+    private static SsdInputException EvalDataMissing() => new("--eval-every needs --eval-data SPEC");
+
     private static Trainer StartNew(DatasetSpec data, string? configName, string? output, string? vggBase, bool force, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");

@@ -85,16 +85,20 @@ public sealed partial class ServeCommandTests
 
     [Theory]
     [InlineData("--port", "70000", "port: must be in [0, 65535], got 70000")]
-    [InlineData("--max-batch", "0", "max-batch: must be at least 1, got 0")]
+    [InlineData("--max-batch", "0", "--max-batch: must be in [1, 256], got 0")]
+    [InlineData("--max-batch", "100000", "--max-batch: must be in [1, 256], got 100000")]
     [InlineData("--max-delay-ms", "NaN", "--max-delay-ms: must be in [0, 10000], got NaN")]
-    [InlineData("--max-upload-mb", "-1", "--max-upload-mb: must be in (0, 1048576], got -1")]
-    [InlineData("--queue", "0", "queue: must be at least 1, got 0")]
+    [InlineData("--max-upload-mb", "-1", "--max-upload-mb: must be in (0, 1024], got -1")]
+    [InlineData("--max-upload-mb", "1e6", "--max-upload-mb: must be in (0, 1024], got 1e6")]
+    [InlineData("--queue", "0", "--queue: must be in [1, 4096], got 0")]
+    [InlineData("--queue", "100000", "--queue: must be in [1, 4096], got 100000")]
     [InlineData("--host", "not a host!", "host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got 'not a host!'")]
     public void BadOptionsAreOneLineAndExitCode2(string option, string value, string message)
     {
         var result = CliRunner.Run("serve", option, value);
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("ssd: error: " + message, result.Stderr.Trim());
+        // Values out of an option's range are refused as the command line is parsed, which points at --help.
+        Assert.Matches("^" + Regex.Escape("ssd: error: " + message) + "(; see 'ssd serve --help')?$", result.Stderr.Trim());
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]

@@ -87,6 +87,16 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
     }
 
     [Fact]
+    public void EvalEveryWithoutEvalDataIsRefusedBeforeTheModelAndTheData()
+    {
+        // A data root that does not exist: the missing --eval-data is named first, before anything is read or made.
+        var output = _data.NewDirectory();
+        CliAssert.OneLineError(CliRunner.Run("train", "--config", _data.ConfigFile, "--data", "VOC:" + Path.Combine(output, "nowhere"), "--out", output, "--eval-every", "2"),
+            "--eval-every needs --eval-data SPEC");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public async Task TerminationSavesACheckpointAndExitsWith130()
     {
         var output = _data.NewDirectory();
