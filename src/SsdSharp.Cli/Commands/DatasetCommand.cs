@@ -34,6 +34,7 @@ internal static class DatasetCommand
             int drawCount = parse.GetValue(draw);
             var outDir = parse.GetValue(output);
             if (drawCount > 0 && outDir is null) throw new SsdInputException("--draw needs --out DIR");
+            if (drawCount == 0 && outDir is not null) throw new SsdInputException("--out is the folder of --draw N's drawings: give --draw N too");
             var options = DatasetReadOptions.ForEvaluation(ClassNames(parse.GetValue(classes), parse.GetValue(config)), parse.GetValue(split)!) with
             {
                 Policy = ParsePolicy(parse.GetValue(policy)!),
@@ -53,7 +54,11 @@ internal static class DatasetCommand
 
     private static IReadOnlyList<string>? ClassNames(string? classes, string? config)
     {
-        if (classes != null) return classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (classes != null)
+        {
+            var names = classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return names.Length > 0 ? names : throw new SsdInputException($"--classes '{classes}': expected class names separated by commas");
+        }
         return config is null ? null : ModelResolver.LoadConfig(config).ClassNames;
     }
 
