@@ -71,13 +71,14 @@ internal static class SynthVideoCommand
     /// <summary>
     /// Encodes the frames and writes the truth, a line per frame:
     /// <c>{"frame", "time", "objects": [{"id", "label", "class_id", "box": [x1, y1, x2, y2], "difficult"}]}</c>
-    /// (VOC-style pixel boxes: first and last pixel). The truth goes to a temporary file that replaces
-    /// <see cref="TruthPath"/> only once the video is encoded: a failed run deletes or replaces no truth file.
+    /// (VOC-style pixel boxes: first and last pixel). Both go to temporary files that replace <paramref name="path"/>
+    /// and <see cref="TruthPath"/> only once the video is encoded: a failed run, even with <c>--force</c>, deletes or
+    /// replaces neither.
     /// </summary>
     private static string Write(SyntheticVideo video, string path)
     {
         var truthPath = TruthPath(path);
-        AtomicFile.Write(truthPath, stream => Encode(video, path, stream).GetAwaiter().GetResult());
+        AtomicFile.WriteThrough(path, encoded => AtomicFile.Write(truthPath, stream => Encode(video, encoded, stream).GetAwaiter().GetResult()));
         return truthPath;
     }
 

@@ -14,18 +14,27 @@ namespace SsdSharp.IO;
 public static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) =>
+        WriteThrough(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        });
+
+    /// <summary>
+    /// Writes <paramref name="path"/> atomically through <paramref name="write"/>, which creates the file at the
+    /// temporary path it is given (beside <paramref name="path"/>): for files another program writes, such as FFmpeg's
+    /// videos. The file is renamed over <paramref name="path"/> once <paramref name="write"/> returns, and deleted if it throws.
+    /// </summary>
+    public static void WriteThrough(string path, Action<string> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = TemporaryPath(directory, Path.GetFileName(path));
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
+            write(temp);
             File.Move(temp, path, overwrite: true);
         }
         finally

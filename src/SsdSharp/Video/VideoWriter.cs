@@ -74,7 +74,8 @@ public sealed class VideoWriter : IAsyncDisposable
             "-f", "rawvideo", "-pix_fmt", "rgba", "-s", $"{width}x{height}", "-framerate", fps, "-i", "-",
             "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", keyFrameEvery.ToString(CultureInfo.InvariantCulture),
-            "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
+            // The container named, not left to the extension: the file may be a temporary one (AtomicFile.WriteThrough).
+            "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4",
             path,
         ], writeInput: true);
         return new VideoWriter(path, process, width, height);

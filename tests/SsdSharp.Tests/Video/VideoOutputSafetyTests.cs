@@ -86,13 +86,15 @@ public sealed class VideoOutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void SynthVideoWhoseEncodingFailsKeepsTheTruthFile()
+    public void SynthVideoWhoseEncodingFailsKeepsTheVideoAndTheTruthFile()
     {
-        // An FFmpeg that fails at once: the encoding fails after the command started.
-        var fake = _temp.Write("#!/bin/sh\nexit 1\n", "ffmpeg-bin", "ffmpeg");
+        // An FFmpeg that fails after opening its output, as the real one does when the encoding fails: the encoding
+        // fails after the command started, and whatever file it was given is empty.
+        var fake = _temp.Write("#!/bin/sh\nfor a; do last=$a; done\n: > \"$last\"\nexit 1\n", "ffmpeg-bin", "ffmpeg");
         TempFolder.SetMode(fake, (UnixFileMode)0b111_101_101);
         var truth = _temp.Write("the truth of an earlier video", "out", "clip.truth.jsonl");
-        var hashes = FileHashes.Of(truth);
+        var video = _temp.Write("an earlier video", "out", "clip.mp4");
+        var hashes = FileHashes.Of(truth, video);
 
         var run = CliRunner.RunWith(new Dictionary<string, string> { [Ffmpeg.FolderVariable] = _temp.Path("ffmpeg-bin") },
             "synth", "video", "--out", _temp.Path("out", "clip.mp4"), "--frames", "2", "--force");
@@ -100,8 +102,8 @@ public sealed class VideoOutputSafetyTests : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("ffmpeg", run.Stderr);
         hashes.AssertUnchanged();
-        // Nor is a temporary file of the truth left beside it.
-        Assert.Equal(["clip.truth.jsonl"], Directory.GetFiles(_temp.Path("out")).Select(Path.GetFileName).Where(n => n != "clip.mp4"));
+        // Nor is a temporary file of either left beside them.
+        Assert.Equal(["clip.mp4", "clip.truth.jsonl"], Directory.GetFiles(_temp.Path("out")).Select(Path.GetFileName).Order());
     }
 
     [FfmpegFact]
