@@ -47,9 +47,12 @@ public sealed record ServeOptions
     /// <exception cref="SsdInputException">Naming the wrong option.</exception>
     public ServeOptions Validate()
     {
-        if (!IsAddress(Host) && !string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase))
-            throw new SsdInputException($"host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got '{Host}'");
+        bool localhost = string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase);
+        if (!IsAddress(Host) && !localhost)
+            throw new SsdInputException($"host: expected an IP address (0.0.0.0 or :: for every interface, IPv6 without brackets) or localhost, got '{Host}'");
         if (Port is < 0 or > 65535) throw new SsdInputException($"port: must be in [0, 65535], got {Port}");
+        // Kestrel binds localhost as two addresses, which cannot share one port it would pick.
+        if (localhost && Port == 0) throw new SsdInputException("port: 0 (any free port) needs an address; with localhost give a port, or use --host 127.0.0.1 or ::1");
         if (MaxUploadBytes is < 1 or > MaxUploadLimit)
             throw new SsdInputException($"max-upload-mb: must be positive and at most {MaxUploadLimit >> 20}, got {MaxUploadBytes / (1024.0 * 1024.0)}");
         if (MaxBatch is < 1 or > MaxBatchLimit) throw new SsdInputException($"max-batch: must be in [1, {MaxBatchLimit}], got {MaxBatch}");
@@ -60,10 +63,12 @@ public sealed record ServeOptions
     }
 
     /// <summary>
-    /// Whether <paramref name="host"/> is an IP address written out: an IPv6 address, or four dotted numbers, as
-    /// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also takes <c>0</c> for 0.0.0.0 (every interface).
+    /// Whether <paramref name="host"/> is an IP address written out: an IPv6 address without brackets, or four dotted
+    /// numbers. <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also takes <c>0</c> for 0.0.0.0 (every
+    /// interface) and <c>[::1]</c> or <c>[::1]:80</c>, which <see cref="Url"/> would bracket again into a URL Kestrel
+    /// reads as no address, binding every interface.
     /// </summary>
     private static bool IsAddress(string? host) =>
-        IPAddress.TryParse(host, out var address) &&
-        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || host!.Count(c => c == '.') == 3);
+        host is not null && !host.Contains('[') && IPAddress.TryParse(host, out var address) &&
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || host.Count(c => c == '.') == 3);
 }

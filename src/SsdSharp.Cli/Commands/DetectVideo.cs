@@ -144,6 +144,8 @@ internal sealed class DetectVideo
                 var source = VideoSource.Parse(input);
                 bool file = source.Kind == VideoSourceKind.File;
                 if (file && !File.Exists(input)) throw new SsdInputException($"{input}: no such file");
+                // FFprobe and FFmpeg each read the file from its start: a FIFO would be consumed by the first and wait on the second.
+                if (file) InputFile.CheckReadable(input, "a video file");
                 sources.Add(new Source(() => new FrameReader(source, selection), source.Name, file ? input : null, file ? [input] : []));
             }
             else

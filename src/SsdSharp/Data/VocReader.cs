@@ -44,6 +44,7 @@ public static class VocReader
         if (split.Length == 0 || split.IndexOfAny(['/', '\\']) >= 0 || split is "." or "..")
             throw new SsdInputException($"split '{split}': expected the name of a list in {folder} (train, val, test …), not a path");
         var file = Path.Combine(folder, split + ".txt");
+        InputFile.CheckReadable(file, "a list of image ids");
         if (!File.Exists(file))
         {
             // Class-specific lists (aeroplane_train.txt) are not splits.
@@ -71,6 +72,9 @@ public static class VocReader
         var file = Path.Combine(root, "Annotations", id + ".xml");
         var imagePath = Path.Combine(root, "JPEGImages", id + ".jpg");
         if (!File.Exists(file)) return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "annotation file not found");
+        // Opening a FIFO would wait for a writer; an empty file is no annotation either.
+        if (new FileInfo(CanonicalPath.Of(file)).Length == 0)
+            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "empty, or not a regular file (a FIFO, socket or device)");
         XElement annotation;
         try
         {

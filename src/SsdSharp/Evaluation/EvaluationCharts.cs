@@ -1,4 +1,5 @@
 using SsdSharp.Imaging;
+using SsdSharp.IO;
 
 namespace SsdSharp.Evaluation;
 
@@ -14,7 +15,8 @@ public static class EvaluationCharts
     {
         Directory.CreateDirectory(folder);
         var files = new List<string>();
-        var fileNames = new CurveFileNames();
+        // Class names may hold characters no file name can, run to any length, or meet once made safe.
+        var fileNames = new DistinctFileNames("pr_", ".png");
         var names = new List<string>();
         var values = new List<double>();
         string barsTitle;
@@ -52,27 +54,5 @@ public static class EvaluationCharts
         Charts.SaveLines(path, ap is { } value ? $"{name}: {metric} {value:F4}" : $"{name}: no ground truth", "recall", "precision",
             [new ChartSeries(null, curve.Recall.ToArray(), curve.Precision.ToArray())], limits: (0, 1, 0, 1.02), width: 800, height: 600);
         return path;
-    }
-
-    /// <summary>
-    /// <c>pr_NAME.png</c> for each class, distinct and within a file name's 255 bytes: class names may hold characters no
-    /// file name can, run to any length, or differ only where those characters were (<c>a b</c> and <c>a_b</c>), or only
-    /// in case, which folders on macOS and Windows do not tell apart; the second of such names is numbered.
-    /// </summary>
-    private sealed class CurveFileNames
-    {
-        /// <summary>Characters of the class name kept: 4 bytes each at most in UTF-8, with room for the rest of the name.</summary>
-        private const int MaxNameChars = 48;
-
-        private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
-
-        public string For(string className)
-        {
-            var invalid = Path.GetInvalidFileNameChars();
-            var safe = new string(className.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c) ? '_' : c).Take(MaxNameChars).ToArray());
-            var name = $"pr_{safe}.png";
-            for (int k = 2; !_used.Add(name); k++) name = $"pr_{safe}_{k}.png";
-            return name;
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using SsdSharp.Boxes;
 using SsdSharp.Configuration;
 using SsdSharp.Imaging;
+using SsdSharp.IO;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
 
@@ -43,12 +44,20 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
     }
 
     /// <summary>The names of the pictures <see cref="Draw"/> writes: the overview, then one per class with candidates.</summary>
-    public IReadOnlyList<string> FileNames(SsdConfig config) =>
-        [OverviewFileName, .. Candidates.GroupBy(d => d.Detection.ClassId).Select(group => ClassFileName(config.LabelOf(group.Key)))];
+    public IReadOnlyList<string> FileNames(SsdConfig config)
+    {
+        var classFiles = ClassFileNames(config);
+        return [OverviewFileName, .. Candidates.Select(d => d.Detection.ClassId).Distinct().Select(id => classFiles[id])];
+    }
 
     private const string OverviewFileName = "detect.png";
 
-    private static string ClassFileName(string label) => $"detect-{FileSafe(label)}.png";
+    /// <summary><c>detect-{class}.png</c> of each class with candidates, in the order drawn, distinct whatever the class names.</summary>
+    private Dictionary<int, string> ClassFileNames(SsdConfig config)
+    {
+        var names = new DistinctFileNames("detect-", ".png");
+        return Candidates.Select(d => d.Detection.ClassId).Distinct().ToDictionary(id => id, id => names.For(config.LabelOf(id)));
+    }
 
     /// <summary>
     /// Draws <c>detect.png</c> (the kept detections, each captioned with its source map) and, per class with candidates,
@@ -85,6 +94,7 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
             overview.Save(files[^1], legend);
         }
 
+        var classFiles = ClassFileNames(config);
         foreach (var group in Candidates.GroupBy(d => d.Detection.ClassId))
         {
             var label = config.LabelOf(group.Key);
@@ -107,7 +117,7 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
             legend.Add(new("kept:", Bold: true));
             legend.AddRange(kept.Take(12).Select(d => new LegendLine(Describe(d, config, diagram))));
             if (kept.Count > 12) legend.Add(new($"… and {kept.Count - 12} more"));
-            var file = Path.Combine(directory, ClassFileName(label));
+            var file = Path.Combine(directory, classFiles[group.Key]);
             picture.Save(file, legend);
             files.Add(file);
         }
@@ -123,7 +133,4 @@ public sealed record DetectionExplanation(string Image, int Width, int Height, I
         var shape = PriorsExplanation.ShapeNames(config.AspectRatios[k])[box];
         return $"{config.LabelOf(d.Detection.ClassId)} {d.Detection.Score:0.00}: src {k} {diagram.Sources[k].Map}, ({row}, {column}), {shape}";
     }
-
-    private static string FileSafe(string label) =>
-        string.Concat(label.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 }

@@ -41,6 +41,27 @@ public sealed class FifoInputTests : IDisposable
     }
 
     [Fact]
+    public void AVideoOrAVocListOrAnnotationThatIsAFifoIsRefusedNotWaitedOn()
+    {
+        var video = _temp.Path("fifo.mp4");
+        var root = _temp.Folder("voc");
+        var split = Path.Combine(_temp.Folder("voc", "ImageSets", "Main"), "train.txt");
+        _temp.Folder("voc", "Annotations");
+        var annotation = _temp.Path("voc", "Annotations", "a.xml");
+        using (var mkfifo = Process.Start("mkfifo", [video, split])) mkfifo.WaitForExit();
+
+        AssertRefused(video, "a video file", "detect", video);
+        AssertRefused(split, "a list of image ids", "dataset", "stats", "--data", $"VOC:{root}", "--split", "train");
+
+        // An annotation is one image's: a FIFO there is a problem of that image, fatal under --policy fail.
+        File.Delete(split);
+        File.WriteAllText(split, "a\n");
+        using (var mkfifo = Process.Start("mkfifo", [annotation])) mkfifo.WaitForExit();
+        CliAssert.OneLineError(CliRunner.RunWithin(Within, "dataset", "stats", "--data", $"VOC:{root}", "--split", "train", "--policy", "fail"),
+            $"{annotation}: empty, or not a regular file (a FIFO, socket or device)");
+    }
+
+    [Fact]
     public void AFolderGivenAsTheModelIsNamedAsAFolder()
     {
         var folder = _temp.Folder("adir");

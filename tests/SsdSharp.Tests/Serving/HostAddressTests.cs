@@ -28,10 +28,21 @@ public sealed class HostAddressTests
     [InlineData("127.1")]
     [InlineData("")]
     [InlineData("not a host!")]
+    [InlineData("[::1]")]
+    [InlineData("[::1]:80")]
     public void AnythingElseIsRefusedSayingWhatIsExpected(string host)
     {
         var e = Assert.Throws<SsdInputException>(() => new ServeOptions { Host = host }.Validate());
-        Assert.Equal($"host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got '{host}'", e.Message);
+        Assert.Equal($"host: expected an IP address (0.0.0.0 or :: for every interface, IPv6 without brackets) or localhost, got '{host}'", e.Message);
+    }
+
+    [Fact]
+    public void LocalhostNeedsAPortOfItsOwn()
+    {
+        // Kestrel refused it with an exception of its own after the model loaded (exit 3).
+        var e = Assert.Throws<SsdInputException>(() => new ServeOptions { Host = "localhost", Port = 0 }.Validate());
+        Assert.StartsWith("port: 0 (any free port) needs an address", e.Message);
+        new ServeOptions { Host = "127.0.0.1", Port = 0 }.Validate();
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed partial class ServeCommandTests
     [InlineData("--max-upload-mb", "1e6", "--max-upload-mb: must be in (0, 1024], got 1e6")]
     [InlineData("--queue", "0", "--queue: must be in [1, 4096], got 0")]
     [InlineData("--queue", "100000", "--queue: must be in [1, 4096], got 100000")]
-    [InlineData("--host", "not a host!", "host: expected an IP address (0.0.0.0 or :: for every interface) or localhost, got 'not a host!'")]
+    [InlineData("--host", "not a host!", "host: expected an IP address (0.0.0.0 or :: for every interface, IPv6 without brackets) or localhost, got 'not a host!'")]
     public void BadOptionsAreOneLineAndExitCode2(string option, string value, string message)
     {
         var result = CliRunner.Run("serve", option, value);

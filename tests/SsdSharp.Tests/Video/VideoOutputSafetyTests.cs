@@ -129,6 +129,8 @@ public sealed class VideoOutputSafetyTests : IDisposable
         CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", ""), "--out: empty path");
         CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", _temp.Root), $"--out {_temp.Root}: is a folder");
         CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", _temp.Path("file", "x.mp4")), $"{file} is a file, not a folder");
+        CliAssert.OneLineError(CliRunner.Run("synth", "video", "--out", _temp.Path("clip.mkv")), $"--out {_temp.Path("clip.mkv")}: expected a file name ending in .mp4");
+        Assert.False(File.Exists(_temp.Path("clip.mkv")));
         hashes.AssertUnchanged();
     }
 
