@@ -89,8 +89,8 @@ internal static class TrainCommand
                 ? Resume(parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new SsdInputException("--resume without a directory continues the run of --out DIR; give one of them"),
                     parse.GetValue(config), parse.GetValue(vggBase), parse.GetValue(init), parse.GetValue(output), Adjust, computeDevice)
                 : parse.GetValue(init) is { } initPath
-                    ? FineTune(spec, initPath, parse.GetValue(config), parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice)
-                    : StartNew(spec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
+                    ? FineTune(spec, evalSpec, initPath, parse.GetValue(config), parse.GetValue(split)!, parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice)
+                    : StartNew(spec, evalSpec, parse.GetValue(config), parse.GetValue(output), parse.GetValue(vggBase), parse.GetValue(force), Adjust, computeDevice);
             if (trainer.Device == ComputeDevice.Cpu) HostMemory.KeepFreedMemoryForReuse();
             var options = trainer.Options;
             var classNames = trainer.Network.Config.ClassNames;
@@ -155,25 +155,26 @@ internal static class TrainCommand
     /// </summary>
     private static SsdInputException EvalDataMissing() => new("--eval-every needs --eval-data SPEC");
 
-    private static Trainer StartNew(DatasetSpec data, string? configName, string? output, string? vggBase, bool force, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
+    private static Trainer StartNew(DatasetSpec data, DatasetSpec? evalData, string? configName, string? output, string? vggBase, bool force, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
         if (vggBase != null) InputFile.CheckReadable(vggBase, "a VGG base checkpoint (.pth)");
         var config = ModelResolver.LoadConfig(configName);
         return WithPlannedOutputs(Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: vggBase != null)), output, vggBase, device),
-            data, output, force, configName, vggBase);
+            data, evalData, output, force, configName, vggBase);
     }
 
     /// <summary>
     /// <paramref name="trainer"/> once its output folder is checked: new, empty or made by ssd (unless <paramref name="force"/>),
-    /// and none of the files the run writes is one of its inputs; disposed when the check fails.
+    /// and none of the files the run writes is one of its inputs, nor among the files of its training or evaluation data;
+    /// disposed when the check fails.
     /// </summary>
-    private static Trainer WithPlannedOutputs(Trainer trainer, DatasetSpec data, string output, bool force, params string?[] inputs)
+    private static Trainer WithPlannedOutputs(Trainer trainer, DatasetSpec data, DatasetSpec? evalData, string output, bool force, params string?[] inputs)
     {
         try
         {
-            var plan = new OutputPlan().ReadsDataset(data).Reads(inputs);
+            var plan = new OutputPlan().ReadsDataset(data).ReadsDataset(evalData).Reads(inputs);
             var folder = plan.Folder("--out", output, force);
             foreach (var file in new[] { Trainer.ModelFileName, TrainingLog.FileName, LossCurve.FileName, TrainingCheckpoint.SidecarName })
                 plan.FileIn("--out", folder, file);
@@ -190,7 +191,7 @@ internal static class TrainCommand
     /// A new run from another model's weights, for <paramref name="configName"/> or else for the model's own
     /// configuration, whose classes become the training data's when the model does not know them all.
     /// </summary>
-    private static Trainer FineTune(DatasetSpec data, string initPath, string? configName, string split, string? output, string? vggBase, bool force,
+    private static Trainer FineTune(DatasetSpec data, DatasetSpec? evalData, string initPath, string? configName, string split, string? output, string? vggBase, bool force,
         Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (output is null) throw new SsdInputException("--out is required for a new run (or --resume DIR to continue one)");
@@ -200,7 +201,7 @@ internal static class TrainCommand
         var config = configName is not null ? ModelResolver.LoadConfig(configName) : WithDataClasses(weights.ConfigFor(null), data, split);
         // The base of a trained model is pretrained: the recipe is the one for a pretrained base.
         var trainer = WithPlannedOutputs(Trainer.Create(config, adjust(TrainingOptions.For(config, pretrainedBase: true)), output, device: device, initialWeights: weights),
-            data, output, force, configName, initPath);
+            data, evalData, output, force, configName, initPath);
         var transfer = trainer.InitialWeights!;
         // Plain lines: a path or a list of layers must not be wrapped at the console width.
         Console.Error.WriteLine($"starting from {initPath} ({weights.Format}): loaded {transfer.Loaded.Count} of the network's {transfer.Loaded.Count + transfer.Kept.Count} tensors");

@@ -85,6 +85,9 @@ public sealed class DatasetOutputSafetyTests : IDisposable
         CliAssert.OneLineError(CliRunner.Run("dataset", "stats", "--data", data, "--draw", "1", "--out", drawn), $"--out {drawn}: lies in {Path.Combine(root, "JPEGImages")}");
         var run = Path.Combine(root, "Annotations", "run");
         CliAssert.OneLineError(CliRunner.Run("train", "--config", "shapes300", "--data", data, "--out", run), $"--out {run}: lies in {Path.Combine(root, "Annotations")}");
+        // The evaluation data of a run is its input as much as the training data.
+        CliAssert.OneLineError(CliRunner.Run("train", "--config", "shapes300", "--data", "VOC:" + Path.Combine(root, "elsewhere"), "--eval-data", data, "--eval-every", "1", "--out", run),
+            $"--out {run}: lies in {Path.Combine(root, "Annotations")}");
         var mean = Path.Combine(root, "ImageSets", "mean.safetensors");
         CliAssert.OneLineError(CliRunner.Run("average", BundledDetector.ModelPath, BundledDetector.ModelPath, "--data", data, "--out", mean),
             $"--out {mean}: lies in {Path.Combine(root, "ImageSets")}");
