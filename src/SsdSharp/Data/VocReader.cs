@@ -73,8 +73,7 @@ public static class VocReader
         var imagePath = Path.Combine(root, "JPEGImages", id + ".jpg");
         if (!File.Exists(file)) return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "annotation file not found");
         // Opening a FIFO would wait for a writer; an empty file is no annotation either.
-        if (new FileInfo(CanonicalPath.Of(file)).Length == 0)
-            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "empty, or not a regular file (a FIFO, socket or device)");
+        if (InputFile.HoldsNoData(file)) return new RawImage(file, id, imagePath, 0, 0, [], Malformed: InputFile.NoData);
         XElement annotation;
         try
         {

@@ -18,10 +18,21 @@ public static class InputFile
     public static void CheckReadable(string path, string expected)
     {
         if (Directory.Exists(path)) throw new SsdInputException($"{path}: is a folder; expected {expected}");
-        if (!File.Exists(path)) return;
+        if (HoldsNoData(path)) throw new SsdInputException($"{path}: {NoData}; expected {expected}");
+    }
+
+    /// <summary>What <see cref="HoldsNoData"/> finds, for messages.</summary>
+    public const string NoData = "empty, or not a regular file (a FIFO, socket or device)";
+
+    /// <summary>
+    /// Whether the file <paramref name="path"/> exists and reports a size of 0: empty, or a FIFO, socket or device, which
+    /// must not be opened (see <see cref="CheckReadable"/>). For readers that record such a file as a problem of their data.
+    /// </summary>
+    public static bool HoldsNoData(string path)
+    {
+        if (!File.Exists(path)) return false;
         // FileInfo describes a link itself: the file checked is the one at the end of the links (/dev/zero behind a link too).
         var info = new FileInfo(CanonicalPath.Of(path));
-        if (info.Exists && info.Length == 0)
-            throw new SsdInputException($"{path}: empty, or not a regular file (a FIFO, socket or device); expected {expected}");
+        return info.Exists && info.Length == 0;
     }
 }
