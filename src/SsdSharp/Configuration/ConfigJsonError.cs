@@ -49,6 +49,30 @@ internal static partial class ConfigJsonError
         return unmapped.Success ? UnknownKey(key, unmapped.Groups[1].Value, info, at) : $"{key}{at}: expected {Expected(info)}";
     }
 
+    /// <summary>
+    /// The file's key for a field that <see cref="SsdConfig.Validate"/> names the C# way (<c>Recipe.MaxGradientNorm</c>,
+    /// <c>AspectRatios[2]</c>): <c>$.recipe.clip</c>, <c>$.aspect_ratios[2]</c>. A field it cannot follow stays as it is.
+    /// </summary>
+    public static string KeyOf(string field, JsonSerializerOptions options)
+    {
+        var info = options.GetTypeInfo(typeof(SsdConfig));
+        var key = "$";
+        foreach (Match step in PathStep().Matches("." + field))
+        {
+            if (step.Groups["index"].Success)
+            {
+                key += step.Value;
+                info = options.GetTypeInfo(info.ElementType ?? typeof(object));
+                continue;
+            }
+            var property = info.Properties.FirstOrDefault(p => (p.AttributeProvider as MemberInfo)?.Name == step.Groups["name"].Value);
+            if (property is null) return field;
+            key += "." + property.Name;
+            info = options.GetTypeInfo(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
+        }
+        return key;
+    }
+
     private static string UnknownKey(string parent, string name, JsonTypeInfo info, string at) =>
         $"{parent}{at}: unknown key '{name}'; expected one of {string.Join(", ", info.Properties.Select(p => p.Name))}";
 

@@ -193,7 +193,7 @@ public sealed record SsdConfig
             if (FeatureMaps[k] <= 0) throw new SsdConfigException($"{nameof(FeatureMaps)}[{k}]", $"must be positive, got {FeatureMaps[k]}");
             if (!(Steps[k] > 0 && double.IsFinite(Steps[k]))) throw new SsdConfigException($"{nameof(Steps)}[{k}]", $"must be positive, got {Steps[k]}");
             if (!(MinSizes[k] > 0 && double.IsFinite(MinSizes[k]))) throw new SsdConfigException($"{nameof(MinSizes)}[{k}]", $"must be positive, got {MinSizes[k]}");
-            if (!(MaxSizes[k] >= MinSizes[k] && double.IsFinite(MaxSizes[k]))) throw new SsdConfigException($"{nameof(MaxSizes)}[{k}]", $"must be at least MinSizes[{k}] = {MinSizes[k]}, got {MaxSizes[k]}");
+            if (!(MaxSizes[k] >= MinSizes[k] && double.IsFinite(MaxSizes[k]))) throw new SsdConfigException($"{nameof(MaxSizes)}[{k}]", $"must be at least the source's min size, {MinSizes[k]}, got {MaxSizes[k]}");
             var ratios = AspectRatios[k] ?? throw new SsdConfigException($"{nameof(AspectRatios)}[{k}]", "must be a list of ratios");
             CheckAtMost($"{nameof(AspectRatios)}[{k}]", ratios.Count, MaxAspectRatios, "ratios");
             if (ratios.Any(r => !(r > 0 && double.IsFinite(r)) || r == 1))
@@ -276,7 +276,7 @@ public sealed record SsdConfig
         }
         catch (SsdConfigException e)
         {
-            throw new SsdConfigException($"{source}: {e.Field}", e.Reason);
+            throw new SsdConfigException($"{source}: {ConfigJsonError.KeyOf(e.Field, JsonOptions)}", e.Reason);
         }
     }
 

@@ -52,8 +52,26 @@ public class ConfigJsonErrorTests
     public void AWrongRecipeValueIsNamedInItsFileWhenTheFileIsRead()
     {
         var config = SsdPresets.Shapes300 with { Recipe = new TrainingRecipe { LearningRate = -1 } };
-        Assert.Equal("my.json: Recipe.LearningRate: must be a positive number, got -1", ErrorOf(config.ToJson()));
+        Assert.Equal("my.json: $.recipe.learning_rate: must be a positive number, got -1", ErrorOf(config.ToJson()));
         var nested = SsdPresets.Shapes300 with { Recipe = new TrainingRecipe { WithoutPretrainedBase = new TrainingRecipe { LearningRateSteps = [500, 100] } } };
-        Assert.Equal("my.json: Recipe.WithoutPretrainedBase.LearningRateSteps: must be increasing positive iteration numbers, got [500, 100]", ErrorOf(nested.ToJson()));
+        Assert.Equal("my.json: $.recipe.without_pretrained_base.learning_rate_steps: must be increasing positive iteration numbers, got [500, 100]", ErrorOf(nested.ToJson()));
+        var clip = SsdPresets.Shapes300 with { Recipe = new TrainingRecipe { MaxGradientNorm = 0 } };
+        Assert.Equal("my.json: $.recipe.clip: must be a positive number, got 0", ErrorOf(clip.ToJson()));
+    }
+
+    [Theory]
+    [InlineData("max_sizes", "$.max_sizes[0]: must be at least the source's min size")]
+    [InlineData("aspect_ratios", "$.aspect_ratios[0]: ratios must be positive and not 1")]
+    [InlineData("detection", "$.detection: conf-threshold: must be in [0, 1)")]
+    public void AFieldWrongInItsFileIsNamedByTheFilesKey(string key, string expected)
+    {
+        var json = key switch
+        {
+            "max_sizes" => Regex.Replace(Json, @"""max_sizes"": \[\s*[\d.]+", "\"max_sizes\": [1"),
+            "aspect_ratios" => Regex.Replace(Json, @"""aspect_ratios"": \[\s*\[\s*[\d.]+", "\"aspect_ratios\": [[1"),
+            _ => (SsdPresets.Shapes300 with { Detection = new DetectionOptions { ConfidenceThreshold = 2 } }).ToJson(),
+        };
+        Assert.NotEqual(Json, json);
+        Assert.StartsWith($"my.json: {expected}", ErrorOf(json));
     }
 }

@@ -61,9 +61,9 @@ public class SsdConfigTests
     }
 
     [Theory]
-    [InlineData("\"pixel_stds\": [\n    1,", "\"pixel_stds\": [\n    0,", "PixelStds")]
-    [InlineData("\"pixel_range\": 255", "\"pixel_range\": -1", "PixelRange")]
-    [InlineData("\"size_offset_clamp\": null", "\"size_offset_clamp\": 0", "SizeOffsetClamp")]
+    [InlineData("\"pixel_stds\": [\n    1,", "\"pixel_stds\": [\n    0,", "$.pixel_stds: must be positive")]
+    [InlineData("\"pixel_range\": 255", "\"pixel_range\": -1", "$.pixel_range: must be positive")]
+    [InlineData("\"size_offset_clamp\": null", "\"size_offset_clamp\": 0", "$.size_offset_clamp: must be positive")]
     [InlineData("\"clip\": \"all\"", "\"clip\": \"centres\"", "clip")]
     public void InvalidPreprocessingOrCodingIsRefusedNamingTheField(string from, string to, string field)
     {
@@ -147,8 +147,7 @@ public class SsdConfigTests
         var json = SsdPresets.Voc300.ToJson().Replace("\"steps\": [\n    8,", "\"steps\": [\n");
         var e = Assert.Throws<SsdConfigException>(() => SsdConfig.FromJson(json, "my.json"));
         Assert.Contains("my.json", e.Message);
-        Assert.Contains("Steps", e.Message);
-        Assert.Contains("expected 6 entries, got 5", e.Message);
+        Assert.Contains("$.steps: expected 6 entries, got 5", e.Message);
     }
 
     [Fact]

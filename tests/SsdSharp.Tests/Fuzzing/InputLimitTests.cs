@@ -248,10 +248,10 @@ public sealed class InputLimitTests : IDisposable
     // Configurations: absurd sizes are refused naming the field and the limit.
 
     [Theory]
-    [InlineData("fc_channels", "16", "1000000000", "FcChannels: 1000000000 channels is above the limit of 8192")]
-    [InlineData("input_size", "300", "1000000", "InputSize: 1000000 pixels is above the limit of 2048")]
-    [InlineData("out_channels", "8", "100000", "Extras[0]: 100000 channels is above the limit of 8192")]
-    [InlineData("kernel", "1", "1000", "Extras[0]: kernel 1000, stride 1 and padding 0 must each be at most 64")]
+    [InlineData("fc_channels", "16", "1000000000", "$.fc_channels: 1000000000 channels is above the limit of 8192")]
+    [InlineData("input_size", "300", "1000000", "$.input_size: 1000000 pixels is above the limit of 2048")]
+    [InlineData("out_channels", "8", "100000", "$.extras[0]: 100000 channels is above the limit of 8192")]
+    [InlineData("kernel", "1", "1000", "$.extras[0]: kernel 1000, stride 1 and padding 0 must each be at most 64")]
     public void AbsurdConfigSizeIsRefusedNamingTheFieldAndTheLimit(string field, string value, string absurd, string expected)
     {
         var json = TinyConfig.Create().ToJson();
