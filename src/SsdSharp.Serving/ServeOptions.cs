@@ -34,6 +34,9 @@ public sealed record ServeOptions
     /// <summary>Largest <see cref="MaxUploadBytes"/>: 1 GB, fifty times the default; a request body is held whole in memory.</summary>
     public const long MaxUploadLimit = 1L << 30;
 
+    /// <summary>Longest <see cref="MaxDelay"/>: a request's first image waits at most this long for others to join its batch.</summary>
+    public static TimeSpan MaxDelayLimit { get; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest <see cref="MaxBatch"/>, as of <c>ssd detect --batch</c>: the input alone of a batch takes B · 3 · S² floats.</summary>
     public const int MaxBatchLimit = 256;
 
@@ -56,8 +59,8 @@ public sealed record ServeOptions
         if (MaxUploadBytes is < 1 or > MaxUploadLimit)
             throw new SsdInputException($"max-upload-mb: must be positive and at most {MaxUploadLimit >> 20}, got {MaxUploadBytes / (1024.0 * 1024.0)}");
         if (MaxBatch is < 1 or > MaxBatchLimit) throw new SsdInputException($"max-batch: must be in [1, {MaxBatchLimit}], got {MaxBatch}");
-        if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(10))
-            throw new SsdInputException($"max-delay-ms: must be in [0, 10000], got {MaxDelay.TotalMilliseconds}");
+        if (MaxDelay < TimeSpan.Zero || MaxDelay > MaxDelayLimit)
+            throw new SsdInputException($"max-delay-ms: must be in [0, {MaxDelayLimit.TotalMilliseconds}], got {MaxDelay.TotalMilliseconds}");
         if (QueueLimit is < 1 or > MaxQueueLimit) throw new SsdInputException($"queue: must be in [1, {MaxQueueLimit}], got {QueueLimit}");
         return this;
     }

@@ -167,10 +167,10 @@ internal sealed class DetectVideo
     private static string[] Drawings(OutputPlan plan, OutputFolder folder, List<Source> sources)
     {
         var local = Enumerable.Range(0, sources.Count).Where(i => sources[i].LocalPath != null).ToList();
-        var derived = plan.DerivedFilesIn("--draw", folder, local.Select(i => sources[i].LocalPath!).ToList(), ".mp4");
+        var derived = plan.DerivedFilesIn("--draw", folder, local.Select(i => sources[i].LocalPath!).ToList(), VideoWriter.FileExtension);
         var drawings = new string[sources.Count];
         for (int k = 0; k < local.Count; k++) drawings[local[k]] = derived[k];
-        for (int i = 0; i < sources.Count; i++) drawings[i] ??= plan.FileIn("--draw", folder, Path.GetFileNameWithoutExtension(sources[i].Name) + ".mp4");
+        for (int i = 0; i < sources.Count; i++) drawings[i] ??= plan.FileIn("--draw", folder, Path.GetFileNameWithoutExtension(sources[i].Name) + VideoWriter.FileExtension);
         return drawings;
     }
 

@@ -27,7 +27,7 @@ internal static class ServeCommand
         var maxBatch = NumericOption.Create("--max-batch", "Most images of concurrent requests in one forward pass.",
             new NumberRange<int>(1, ServeOptions.MaxBatchLimit), defaults.MaxBatch);
         var maxDelay = NumericOption.Create("--max-delay-ms", "Longest wait for a batch to fill after its first image.",
-            new NumberRange<double>(0, 10_000), defaults.MaxDelay.TotalMilliseconds);
+            new NumberRange<double>(0, ServeOptions.MaxDelayLimit.TotalMilliseconds), defaults.MaxDelay.TotalMilliseconds);
         var queue = NumericOption.Create("--queue", "Most images waiting; more are refused with 503 and Retry-After.",
             new NumberRange<int>(1, ServeOptions.MaxQueueLimit), defaults.QueueLimit);
         var command = new Command("serve", "Serve detection over HTTP: a JSON API, a web page at /, OpenAPI at /openapi.json, metrics at /metrics.")

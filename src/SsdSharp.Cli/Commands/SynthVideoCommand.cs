@@ -52,8 +52,8 @@ internal static class SynthVideoCommand
             var path = parse.GetValue(output)!;
             // The writer makes fragmented MP4 (it plays while written, and after a kill) whatever the name says. (An empty
             // path or a folder is left to the plan, which names it so.)
-            if (path.Length > 0 && !Directory.Exists(path) && !path.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase))
-                throw new SsdInputException($"--out {path}: expected a file name ending in .mp4 (the video is MP4)");
+            if (path.Length > 0 && !Directory.Exists(path) && !path.EndsWith(VideoWriter.FileExtension, StringComparison.OrdinalIgnoreCase))
+                throw new SsdInputException($"--out {path}: expected a file name ending in {VideoWriter.FileExtension} (the video is MP4)");
             // Both files are checked before the work: neither may be a folder, lead through a file, or be replaced unasked.
             var plan = new OutputPlan();
             foreach (var file in new[] { plan.File("--out", path), plan.File("--out", TruthPath(path)) })

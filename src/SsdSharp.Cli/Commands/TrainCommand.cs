@@ -149,12 +149,13 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>The refusal of evaluations without data: of <c>--eval-every</c> given, or of a resumed run's own.</summary>
+    private static SsdInputException EvalDataMissing() => new("--eval-every needs --eval-data SPEC");
+
     /// <summary>
     /// A new run into <paramref name="output"/>, which must hold no checkpoint (that is a run to resume) and be new,
     /// empty or made by ssd (unless <paramref name="force"/>); the files the run writes must not be its inputs.
     /// </summary>
-    private static SsdInputException EvalDataMissing() => new("--eval-every needs --eval-data SPEC");
-
     private static Trainer StartNew(DatasetSpec data, DatasetSpec? evalData, string? configName, string? output, string? vggBase, bool force, Func<TrainingOptions, TrainingOptions> adjust, ComputeDevice device)
     {
         if (configName is null) throw new SsdInputException("--config is required for a new run (or --resume DIR to continue one)");

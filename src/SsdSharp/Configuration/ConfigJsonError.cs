@@ -28,24 +28,10 @@ internal static partial class ConfigJsonError
         // Our converters' messages already say what was expected, in the file's terms.
         if (e is ConfigValueException) return $"{e.Path ?? "$"}{at}: {e.Message}";
 
-        var info = options.GetTypeInfo(typeof(SsdConfig));
-        var key = "$";
-        var unmapped = UnmappedName().Match(e.Message);
-        foreach (Match step in PathStep().Matches(e.Path ?? ""))
-        {
-            if (step.Groups["index"].Success)
-            {
-                key += step.Value;
-                info = options.GetTypeInfo(info.ElementType ?? typeof(object));
-                continue;
-            }
-            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value.Replace("''", "'", StringComparison.Ordinal);
-            var property = info.Properties.FirstOrDefault(p => p.Name == name);
-            if (property is null) return UnknownKey(key, name, info, at);
-            key += step.Value;
-            info = options.GetTypeInfo(property.PropertyType);
-        }
+        var (key, info, unknown) = Follow(e.Path ?? "", options, (property, name) => property.Name == name);
+        if (unknown is not null) return UnknownKey(key, unknown, info, at);
         // A key that maps to nothing may be left out of the path, which then stops at the object holding it.
+        var unmapped = UnmappedName().Match(e.Message);
         return unmapped.Success ? UnknownKey(key, unmapped.Groups[1].Value, info, at) : $"{key}{at}: expected {Expected(info)}";
     }
 
@@ -55,9 +41,20 @@ internal static partial class ConfigJsonError
     /// </summary>
     public static string KeyOf(string field, JsonSerializerOptions options)
     {
+        var (key, _, unknown) = Follow("." + field, options, (property, name) => (property.AttributeProvider as MemberInfo)?.Name == name);
+        return unknown is null ? key : field;
+    }
+
+    /// <summary>
+    /// Follows <paramref name="path"/> (steps <c>.name</c>, <c>['name']</c>, <c>[index]</c>) through the serialized form of
+    /// <see cref="SsdConfig"/>, each name to the property <paramref name="names"/> says it names.
+    /// </summary>
+    /// <returns>The path as far as it led, in the file's keys; the type there; the first name no property has, if any.</returns>
+    private static (string Key, JsonTypeInfo Info, string? Unknown) Follow(string path, JsonSerializerOptions options, Func<JsonPropertyInfo, string, bool> names)
+    {
         var info = options.GetTypeInfo(typeof(SsdConfig));
         var key = "$";
-        foreach (Match step in PathStep().Matches("." + field))
+        foreach (Match step in PathStep().Matches(path))
         {
             if (step.Groups["index"].Success)
             {
@@ -65,12 +62,14 @@ internal static partial class ConfigJsonError
                 info = options.GetTypeInfo(info.ElementType ?? typeof(object));
                 continue;
             }
-            var property = info.Properties.FirstOrDefault(p => (p.AttributeProvider as MemberInfo)?.Name == step.Groups["name"].Value);
-            if (property is null) return field;
+            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value.Replace("''", "'", StringComparison.Ordinal);
+            var property = info.Properties.FirstOrDefault(p => names(p, name));
+            if (property is null) return (key, info, name);
+            // The configuration's keys are snake_case words, which a JSON path writes after a dot.
             key += "." + property.Name;
-            info = options.GetTypeInfo(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
+            info = options.GetTypeInfo(property.PropertyType);
         }
-        return key;
+        return (key, info, null);
     }
 
     private static string UnknownKey(string parent, string name, JsonTypeInfo info, string at) =>

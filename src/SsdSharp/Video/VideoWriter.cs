@@ -29,6 +29,9 @@ public sealed class VideoWriter : IAsyncDisposable
     /// <summary>The fastest playing rate written (far faster than any camera; 100,000 fails in the MP4 muxer).</summary>
     public const double MaxFramesPerSecond = 1000;
 
+    /// <summary>The extension of the files written: the container is MP4 whatever the path's name says.</summary>
+    public const string FileExtension = ".mp4";
+
     private VideoWriter(string path, Process process, int width, int height)
     {
         Path = path;
