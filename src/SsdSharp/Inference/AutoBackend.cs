@@ -12,7 +12,10 @@ namespace SsdSharp.Inference;
 /// <see cref="InferenceBackendKind.Auto"/>: which path is fastest depends on the machine (on an AVX2 CPU
 /// ONNX Runtime beat libtorch by a third; with AVX-512 BF16 libtorch's channels-last won), so the
 /// plausible paths are timed once, warm, on the actual model, and the fastest is remembered in the
-/// cache folder, keyed by model hash, CPU, thread count and SsdSharp version. Only paths as accurate as
+/// cache folder, keyed by model hash, CPU, thread count and SsdSharp version. They are timed in alternation,
+/// each keeping its fastest pass: a virtual machine's speed drifts by half for seconds at a time, and timed one
+/// after the other, the path that met a slow spell lost (on a 2-core AVX2 EPYC, ONNX Runtime's 420–460 ms timed
+/// at 664 ms, and auto kept a libtorch path 1.2–1.5× slower). Only paths as accurate as
 /// float32 compete (libtorch float32 in either layout, ONNX Runtime); bfloat16 runs only when asked for,
 /// and then its two layouts compete. int8 runs only as an int8 <c>.onnx</c> model the user exported
 /// (<see cref="Onnx.Quantization.OnnxQuantizer"/>) and passes: an <c>.onnx</c> model runs as it is.
@@ -23,7 +26,8 @@ public static class AutoBackend
     public const string NoCacheVariable = "SSDSHARP_NO_AUTO_CACHE";
 
     private const string CacheFileName = "auto-backend.json";
-    private const int TimedRuns = 3;
+    /// <summary>Timed passes of each candidate, in alternation, after one warm-up pass each.</summary>
+    private const int TimedRounds = 5;
 
     /// <summary>
     /// The concrete options that compete for <paramref name="options"/> (whose backend is auto), among
@@ -78,61 +82,56 @@ public static class AutoBackend
 
     private static (IInferenceBackend, BackendChoice) TimeCandidates(string modelPath, SsdConfig? config, IReadOnlyList<DetectorOptions> candidates)
     {
-        IInferenceBackend? best = null;
-        DetectorOptions? bestOptions = null;
-        double bestMs = double.PositiveInfinity;
-        var timings = new List<BackendTiming>();
+        var backends = new List<IInferenceBackend>();
         try
         {
-            foreach (var candidate in candidates)
-            {
-                var backend = InferenceBackends.Open(modelPath, config, candidate);
-                double ms;
-                try
-                {
-                    ms = Time(backend);
-                }
-                catch
-                {
-                    backend.Dispose();
-                    throw;
-                }
-                timings.Add(new BackendTiming(backend.Description, ms));
-                if (ms < bestMs)
-                {
-                    best?.Dispose();
-                    (best, bestOptions, bestMs) = (backend, candidate, ms);
-                }
-                else
-                {
-                    backend.Dispose();
-                }
-            }
+            foreach (var candidate in candidates) backends.Add(InferenceBackends.Open(modelPath, config, candidate));
+            var input = TimingInput(backends[0].Config.InputSize);
+            var ms = TimeInAlternation(backends, TimedRounds, backend => TimeOnePass(backend, input));
+            int best = Array.IndexOf(ms, ms.Min());
+            var timings = backends.Select((b, i) => new BackendTiming(b.Description, ms[i])).ToList();
+            var choice = new BackendChoice(candidates[best], backends[best].Description, ms[best], timings, FromCache: false, DateTimeOffset.UtcNow);
+            var fastest = backends[best];
+            backends.RemoveAt(best);
+            return (fastest, choice);
         }
-        catch
+        finally
         {
-            best?.Dispose();
-            throw;
+            foreach (var other in backends) other.Dispose();
         }
-        return (best!, new BackendChoice(bestOptions!, best!.Description, bestMs, timings, FromCache: false, DateTimeOffset.UtcNow));
     }
 
-    /// <summary>Milliseconds of one warm forward pass at batch 1: the fastest of <see cref="TimedRuns"/> after a warm-up run.</summary>
-    private static double Time(IInferenceBackend backend)
+    /// <summary>
+    /// The fastest of <paramref name="rounds"/> timings of each backend, in ms, timed in turn (each once per round) after
+    /// one warm-up pass each, so that a slow spell of the machine costs every candidate a round rather than one candidate all of its.
+    /// </summary>
+    /// <param name="backends">The candidates.</param>
+    /// <param name="rounds">Rounds of timing.</param>
+    /// <param name="time">Milliseconds of one pass of a backend (the first pass of each is the warm-up and not counted).</param>
+    internal static double[] TimeInAlternation(IReadOnlyList<IInferenceBackend> backends, int rounds, Func<IInferenceBackend, double> time)
     {
-        int size = backend.Config.InputSize;
-        // A fixed image-like input (values of preprocessed pixels): timing must not depend on chance.
+        foreach (var backend in backends) time(backend);
+        var best = Enumerable.Repeat(double.PositiveInfinity, backends.Count).ToArray();
+        for (int round = 0; round < rounds; round++)
+            for (int i = 0; i < backends.Count; i++)
+                best[i] = Math.Min(best[i], time(backends[i]));
+        return best;
+    }
+
+    /// <summary>A fixed image-like input of one image (values of preprocessed pixels): timing must not depend on chance.</summary>
+    private static float[] TimingInput(int size)
+    {
         var input = new float[3 * size * size];
         for (int i = 0; i < input.Length; i++) input[i] = i * 7919 % 251 - 120;
+        return input;
+    }
+
+    /// <summary>Milliseconds of one forward pass of <paramref name="input"/> at batch 1.</summary>
+    private static double TimeOnePass(IInferenceBackend backend, float[] input)
+    {
+        var clock = Stopwatch.StartNew();
         backend.Run(input, 1);
-        double best = double.PositiveInfinity;
-        for (int run = 0; run < TimedRuns; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            backend.Run(input, 1);
-            best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
-        }
-        return best;
+        return clock.Elapsed.TotalMilliseconds;
     }
 
     private static bool Same(DetectorOptions a, DetectorOptions b) =>

@@ -91,6 +91,31 @@ public sealed class BackendSelectionTests : IDisposable
     }
 
     [Fact]
+    public void AutoTimesTheCandidatesInAlternationSoThatASlowSpellCostsEachOneRound()
+    {
+        // A pass of A takes 30 ms, of B 20 ms, of C 25 ms, but passes 4 to 9 fall in a slow spell of the machine (40 ms more).
+        // Timed one after the other (a warm-up and three passes each), all of B's passes would fall in it and C would win.
+        var cost = new Dictionary<string, double> { ["A"] = 30, ["B"] = 20, ["C"] = 25 };
+        var order = new List<string>();
+        var ms = AutoBackend.TimeInAlternation([new NamedBackend("A"), new NamedBackend("B"), new NamedBackend("C")], rounds: 3, backend =>
+        {
+            order.Add(backend.Description);
+            return cost[backend.Description] + (order.Count is >= 4 and <= 9 ? 40 : 0);
+        });
+        Assert.Equal(["A", "B", "C", "A", "B", "C", "A", "B", "C", "A", "B", "C"], order);
+        Assert.Equal([30.0, 20.0, 25.0], ms);
+    }
+
+    /// <summary>A candidate that is only timed (by the test's clock), never run.</summary>
+    private sealed class NamedBackend(string name) : IInferenceBackend
+    {
+        public SsdConfig Config => SsdPresets.Shapes300;
+        public string Description => name;
+        public NetworkPredictions Run(float[] input, int count) => throw new InvalidOperationException("timed by the test, not run");
+        public void Dispose() { }
+    }
+
+    [Fact]
     public void AutoOffersOnlyWhatWasAskedFor()
     {
         var auto = Options(InferenceBackendKind.Auto);
