@@ -167,14 +167,8 @@ internal static class DetectBenchmark
                               $"{fastestVariant.Name}, batch {fastestVariant.Batch} (the fastest float32-accurate variant above) {variant:F1} ms; ratio {perImage / variant:F3}");
         }
         Console.WriteLine($"default path against the fastest float32-accurate variant, per round: {string.Join(", ", ratios.Select(r => r.ToString("F3")))} " +
-                          $"(median {Median(ratios):F3}; goal ≤ 1.05)");
-        return Median(defaults);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+                          $"(median {Measure.Median(ratios):F3}; goal ≤ 1.05)");
+        return Measure.Median(defaults);
     }
 
     /// <summary>ONNX Runtime on shapes300 (batch norm after every base convolution) with batch norm folded by the exporter or left as nodes.</summary>

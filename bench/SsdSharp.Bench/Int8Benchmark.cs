@@ -92,7 +92,7 @@ internal static class Int8Benchmark
             ratios.Add(fm / qm);
             Console.WriteLine($"  round {round}: float32 {fm:F1} ms (min {f[0]:F1}, max {f[^1]:F1}), int8 {qm:F1} ms (min {q[0]:F1}, max {q[^1]:F1}): {fm / qm:F2}× faster");
         }
-        Console.WriteLine($"  int8 speed-up per round: {string.Join(", ", ratios.Select(r => r.ToString("F2")))} (median {ratios.Order().ElementAt(ratios.Count / 2):F2}×)");
+        Console.WriteLine($"  int8 speed-up per round: {string.Join(", ", ratios.Select(r => r.ToString("F2")))} (median {Measure.Median(ratios):F2}×)");
     }
 
     /// <summary>Float32 detections above <see cref="ScoreFloor"/> that int8 reproduces: same class, IoU ≥ <see cref="IouFloor"/>, each int8 detection used once.</summary>

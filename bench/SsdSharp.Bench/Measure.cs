@@ -8,8 +8,14 @@ internal static class Measure
     /// <summary>Median wall-clock milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> unmeasured ones.</summary>
     public static double MedianMs(Action action, int runs, int warmup = 2)
     {
-        var samples = SortedMs(action, runs, warmup);
-        return runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2;
+        return Median(SortedMs(action, runs, warmup));
+    }
+
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two of an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Wall-clock milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> unmeasured ones, ascending.</summary>
