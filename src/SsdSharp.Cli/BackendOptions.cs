@@ -84,7 +84,9 @@ internal sealed class BackendOptions
             Layout = channelsLast ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             CacheAutoChoice = !parse.GetValue(_noAutoCache),
         };
-        if (result.Precision == InferencePrecision.BFloat16 && result.Device.Kind == ComputeDeviceKind.Cpu && CpuInfo.Current.BFloat16Warning is { } warning)
+        // --device auto runs on the CPU where no GPU is usable, which is where the warning matters most: the default.
+        bool onCpu = result.Device.Kind == ComputeDeviceKind.Cpu || (result.Device.Kind == ComputeDeviceKind.Auto && Devices.CudaDeviceCount == 0);
+        if (result.Precision == InferencePrecision.BFloat16 && onCpu && CpuInfo.Current.BFloat16Warning is { } warning)
             CommandRunner.WriteWarning(warning);
         return result;
     }

@@ -49,6 +49,22 @@ public class DeviceOptionTests
         Assert.Contains("docs/gpu.md", lines[0]);
     }
 
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("cpu")]
+    public void BFloat16OnTheCpuWarnsWhereTheCpuWouldEmulateIt(string device)
+    {
+        // On a CPU with native bfloat16 there is nothing to warn of; elsewhere the default device (auto, no GPU here) warns as cpu does.
+        Assert.Equal(0, Devices.CudaDeviceCount);
+        var missing = Path.Combine(Path.GetTempPath(), $"ssd-missing-{Guid.NewGuid():N}.jpg");
+        var result = CliRunner.Run("detect", "--device", device, "--dtype", "bfloat16", missing);
+        Assert.Equal(2, result.ExitCode);
+        string[] expected = CpuInfo.Current.BFloat16Warning is { } warning
+            ? [$"ssd: warning: {warning}", $"ssd: error: {missing}: no such file or folder"]
+            : [$"ssd: error: {missing}: no such file or folder"];
+        Assert.Equal(expected, result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public void AnUnknownDeviceIsNamed()
     {
