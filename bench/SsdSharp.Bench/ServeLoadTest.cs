@@ -10,7 +10,7 @@ namespace SsdSharp.Bench;
 /// [--weights MODEL] [--backend auto] [--tta]</c>: the load test of <c>ssd serve</c> (issue 14). Starts the real service on a
 /// loopback port with the model (default: the bundled one) on the CPU, runs N clients that each post the images one after the other for T seconds, and reports
 /// requests per second, latency percentiles, errors, the batch sizes the service formed, and its resident
-/// memory at the start, after the first 100 requests and at the end. In the same run, before and after,
+/// memory at the start, after the first 100 requests, at each quarter of the run and at the end. In the same run, before and after,
 /// it times <c>ssd detect</c> on the same images with the same model, backend and batch size: the difference of
 /// a run over many copies and a run over one batch, so that process start and model loading cancel out. A first,
 /// untimed <c>ssd detect</c> settles <c>--backend auto</c>'s choice in the cache that every later run reads, so that
@@ -59,12 +59,14 @@ internal static partial class ServeLoadTest
         Console.WriteLine($"| batch sizes (forward passes) | {load.Batches} |");
         Console.WriteLine($"| resident memory: ready / after 100 requests / end / max | {load.RssReady:F0} / {load.Rss100:F0} / {load.RssEnd:F0} / {load.RssMax:F0} MB |");
         Console.WriteLine($"| end ÷ after 100 requests | **{load.RssEnd / load.Rss100:F3}** (goal within 1 ± 0.10) |");
+        Console.WriteLine($"| resident memory at ¼ / ½ / ¾ of the run / end | {string.Join(" / ", load.RssQuarters.Select(r => r.ToString("F0")))} / {load.RssEnd:F0} MB |");
+        Console.WriteLine($"| end ÷ half-way (growth in the second half) | {load.RssEnd / load.RssQuarters[1]:F3} |");
         Console.WriteLine($"| load average at the end | {LoadAverage()} |");
         return load.Errors == 0 ? 0 : 1;
     }
 
     private sealed record LoadResult(long Requests, long Errors, double Seconds, double SteadyRate, double[] LatenciesMs, string Batches,
-        double RssReady, double Rss100, double RssEnd, double RssMax)
+        double RssReady, double Rss100, double RssEnd, double RssMax, double[] RssQuarters)
     {
         public double Percentile(double p) => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[(int)Math.Min(LatenciesMs.Length - 1, Math.Ceiling(p * LatenciesMs.Length) - 1)];
     }
@@ -100,7 +102,20 @@ internal static partial class ServeLoadTest
             var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
             var clock = Stopwatch.StartNew();
             var end = TimeSpan.FromSeconds(seconds);
-            using var sampler = new Timer(_ => { double r = RssMb(server.Id); lock (latencies) rssMax = Math.Max(rssMax, r); }, null, 1000, 1000);
+            // Each second the peak, and the first sample past each quarter of the run: growth that stops (allocators and pools
+            // reaching their working size under load) shows as a flat second half; a leak grows through it.
+            var quarters = new[] { double.NaN, double.NaN, double.NaN };
+            using var sampler = new Timer(_ =>
+            {
+                double r = RssMb(server.Id);
+                int passed = Math.Min(quarters.Length, (int)(4 * clock.Elapsed.TotalSeconds / seconds));
+                lock (latencies)
+                {
+                    rssMax = Math.Max(rssMax, r);
+                    for (int q = 0; q < passed; q++)
+                        if (double.IsNaN(quarters[q])) quarters[q] = r;
+                }
+            }, null, 1000, 1000);
             async Task Client(int id)
             {
                 for (int i = id; clock.Elapsed < end; i += clients)
@@ -136,7 +151,8 @@ internal static partial class ServeLoadTest
             Array.Sort(sorted);
             // Fewer than 100 requests in all: no steady state to report.
             double steadyRate = done > 100 ? (done - 100) / steadySeconds : double.NaN;
-            return new LoadResult(done, errors, elapsed, steadyRate, sorted, BatchSizes(metrics), rssReady, rss100, rssEnd, Math.Max(rssMax, rssEnd));
+            lock (latencies)
+                return new LoadResult(done, errors, elapsed, steadyRate, sorted, BatchSizes(metrics), rssReady, rss100, rssEnd, Math.Max(rssMax, rssEnd), [.. quarters]);
         }
         finally
         {
