@@ -6,10 +6,7 @@ namespace SsdSharp.Bench;
 internal static class Measure
 {
     /// <summary>Median wall-clock milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> unmeasured ones.</summary>
-    public static double MedianMs(Action action, int runs, int warmup = 2)
-    {
-        return Median(SortedMs(action, runs, warmup));
-    }
+    public static double MedianMs(Action action, int runs, int warmup = 2) => Median(SortedMs(action, runs, warmup));
 
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two of an even count).</summary>
     public static double Median(IEnumerable<double> values)

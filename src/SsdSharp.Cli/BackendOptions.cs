@@ -84,9 +84,8 @@ internal sealed class BackendOptions
             Layout = channelsLast ? TensorLayout.ChannelsLast : TensorLayout.Contiguous,
             CacheAutoChoice = !parse.GetValue(_noAutoCache),
         };
-        // --device auto runs on the CPU where no GPU is usable, which is where the warning matters most: the default.
-        bool onCpu = result.Device.Kind == ComputeDeviceKind.Cpu || (result.Device.Kind == ComputeDeviceKind.Auto && Devices.CudaDeviceCount == 0);
-        if (result.Precision == InferencePrecision.BFloat16 && onCpu && CpuInfo.Current.BFloat16Warning is { } warning)
+        // Also for the default --device auto, which is the CPU where no GPU is usable.
+        if (result.Precision == InferencePrecision.BFloat16 && Devices.RunsOnCpu(result.Device) && CpuInfo.Current.BFloat16Warning is { } warning)
             CommandRunner.WriteWarning(warning);
         return result;
     }
