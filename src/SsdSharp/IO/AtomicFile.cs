@@ -52,16 +52,18 @@ public static partial class AtomicFile
         });
 
     /// <summary>
-    /// Proves that files can be written in <paramref name="directory"/> (creating it if needed) by writing
-    /// and deleting an empty temporary file, so that a command finds a read-only or forbidden output folder
-    /// before its work rather than after.
+    /// Proves that files can be written in <paramref name="directory"/> by writing and deleting an empty temporary
+    /// file, so that a command finds a read-only or forbidden output folder before its work rather than after. A
+    /// folder still to be made is not made here (a command refused later must leave nothing behind): the probe goes
+    /// into the nearest folder on its way that exists, where the writer will make it.
     /// </summary>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
-    /// <exception cref="IOException">The folder cannot be created or written (read-only file system, a file on the way…).</exception>
+    /// <exception cref="IOException">The folder cannot be written (read-only file system…).</exception>
     public static void ProbeWritable(string directory)
     {
-        Directory.CreateDirectory(directory);
-        var temp = TemporaryPath(Path.GetFullPath(directory), "probe");
+        var existing = Path.GetFullPath(directory);
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+        var temp = TemporaryPath(existing, "probe");
         using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
         {
         }

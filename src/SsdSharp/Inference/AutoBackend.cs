@@ -104,6 +104,8 @@ public static class AutoBackend
     /// <summary>
     /// The fastest of <paramref name="rounds"/> timings of each backend, in ms, timed in turn (each once per round) after
     /// one warm-up pass each, so that a slow spell of the machine costs every candidate a round rather than one candidate all of its.
+    /// Each round starts one candidate further on, so that none always follows the same one (whose threads may still be
+    /// spinning, or whose memory traffic has just emptied the caches).
     /// </summary>
     /// <param name="backends">The candidates.</param>
     /// <param name="rounds">Rounds of timing.</param>
@@ -113,8 +115,11 @@ public static class AutoBackend
         foreach (var backend in backends) time(backend);
         var best = Enumerable.Repeat(double.PositiveInfinity, backends.Count).ToArray();
         for (int round = 0; round < rounds; round++)
-            for (int i = 0; i < backends.Count; i++)
+            for (int k = 0; k < backends.Count; k++)
+            {
+                int i = (round + k) % backends.Count;
                 best[i] = Math.Min(best[i], time(backends[i]));
+            }
         return best;
     }
 

@@ -94,6 +94,18 @@ public sealed class OutputPathTests : IDisposable
     }
 
     [Fact]
+    public void AFileOutputInFoldersStillToBeMadeIsCheckedWithoutMakingThem()
+    {
+        // The plan is checked before the work, and a command may still be refused after it (a bad split, a
+        // misspelt layer name): nothing of the output may exist by then.
+        var path = _temp.Path("new", "deeper", "model.onnx");
+        Assert.Equal(path, new OutputPlan().File("--output", path));
+        Assert.Empty(Directory.GetFileSystemEntries(_temp.Root));
+        AtomicFile.WriteAllText(path, "written");
+        Assert.Equal("written", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void AtomicWriteThatFailsLeavesTheOldFileAndNoTemporary()
     {
         var path = _temp.Write("old", "report.json");

@@ -102,7 +102,23 @@ public sealed class BackendSelectionTests : IDisposable
             order.Add(backend.Description);
             return cost[backend.Description] + (order.Count is >= 4 and <= 9 ? 40 : 0);
         });
-        Assert.Equal(["A", "B", "C", "A", "B", "C", "A", "B", "C", "A", "B", "C"], order);
+        Assert.Equal(["A", "B", "C", "A", "B", "C", "B", "C", "A", "C", "A", "B"], order);
+        Assert.Equal([30.0, 20.0, 25.0], ms);
+    }
+
+    [Fact]
+    public void AutoTimesNoCandidateOnlyRightAfterTheSameOther()
+    {
+        // A pass of B takes 20 ms, of C 25 ms, but right after A (whose threads keep spinning) any pass takes 40 ms more.
+        // In the same order every round B would always follow A and C would win.
+        var cost = new Dictionary<string, double> { ["A"] = 30, ["B"] = 20, ["C"] = 25 };
+        string? previous = null;
+        var ms = AutoBackend.TimeInAlternation([new NamedBackend("A"), new NamedBackend("B"), new NamedBackend("C")], rounds: 3, backend =>
+        {
+            var pass = cost[backend.Description] + (previous == "A" ? 40 : 0);
+            previous = backend.Description;
+            return pass;
+        });
         Assert.Equal([30.0, 20.0, 25.0], ms);
     }
 
