@@ -54,9 +54,6 @@ public static class SafeTensors
         Span<byte> prefix = stackalloc byte[8];
         if (file.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8) throw new WeightsException($"{path}: too short for a safetensors file ({file.Length} bytes)");
         long headerLength = HeaderLength(BinaryPrimitives.ReadInt64LittleEndian(prefix), file.Length, path);
-        // The format's own bound (the reference implementation refuses larger headers): a file of gigabytes declaring a header of
-        // nearly its length is not read into memory to be refused.
-        if (headerLength > MaxHeaderBytes) throw new WeightsException($"{path}: safetensors header of {headerLength} bytes declared, more than the format's limit of {MaxHeaderBytes}");
         var headerBytes = new byte[headerLength];
         file.ReadExactly(headerBytes);
         using var header = ParseHeader(headerBytes, path);
@@ -68,12 +65,16 @@ public static class SafeTensors
         return metadata;
     }
 
-    /// <summary>The declared header length, checked against the file's length before anything is allocated for it.</summary>
+    /// <summary>The declared header length, checked against the file's length and the format's bound before anything is allocated or parsed for it.</summary>
     private static long HeaderLength(long declared, long fileLength, string name)
     {
         // Compared without adding 8, which overflows for a declared length near 2^63.
         if (declared <= 0 || declared > fileLength - 8)
             throw new WeightsException($"{name}: not a safetensors file (header length {declared} for {fileLength} bytes)");
+        // The format's own bound (the reference implementation refuses larger headers): a file of gigabytes declaring a header of
+        // nearly its length is neither read into memory nor parsed to be refused.
+        if (declared > MaxHeaderBytes)
+            throw new WeightsException($"{name}: safetensors header of {declared} bytes declared, more than the format's limit of {MaxHeaderBytes}");
         return declared;
     }
 

@@ -134,6 +134,10 @@ public sealed class InputLimitTests : IDisposable
             var e = Assert.Throws<WeightsException>(() => SafeTensors.Metadata(file));
             Assert.Contains(file, e.Message);
             Assert.Contains("header of 150000000 bytes declared, more than the format's limit of 100000000", e.Message);
+            // Bytes already in memory are held to the same bound before their header is parsed.
+            var bytes = new byte[100_000_016];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, 100_000_001);
+            Assert.Contains("header of 100000001 bytes declared, more than the format's limit", Assert.Throws<WeightsException>(() => SafeTensors.Load(bytes, "in memory")).Message);
 
             File.WriteAllBytes(file, [1, 0, 0]);
             Assert.Contains("too short", Assert.Throws<WeightsException>(() => SafeTensors.Metadata(file)).Message);
