@@ -15,6 +15,7 @@ internal static class EvalOutput
         table.AddColumn(new TableColumn("detections").RightAligned());
         if (report.Voc is not null)
         {
+            table.AddColumn(new TableColumn("missed").RightAligned());
             table.AddColumn(new TableColumn("VOC07 AP").RightAligned());
             table.AddColumn(new TableColumn("VOC area AP").RightAligned());
         }
@@ -35,12 +36,12 @@ internal static class EvalOutput
                 (voc?.NumGt ?? coco!.NumGt).ToString(),
                 (voc?.NumDet ?? coco!.NumDet).ToString(),
             };
-            if (voc is not null) row.AddRange([Number(voc.Ap07), Number(voc.ApArea)]);
+            if (voc is not null) row.AddRange([voc.NumMissed.ToString(), Number(voc.Ap07), Number(voc.ApArea)]);
             if (coco is not null) row.AddRange([Number(coco.AP), Number(coco.AP50)]);
             table.AddRow(row.ToArray());
         }
         var mean = new List<string> { "[bold]mean[/]", "", "" };
-        if (report.Voc is { } v) mean.AddRange([Bold(v.Map07), Bold(v.MapArea)]);
+        if (report.Voc is { } v) mean.AddRange(["", Bold(v.Map07), Bold(v.MapArea)]);
         if (report.Coco is { } c) mean.AddRange([Bold(c.Metrics.AP), Bold(c.Metrics.AP50)]);
         table.AddRow(mean.ToArray());
         console.Write(table);

@@ -10,11 +10,11 @@ public sealed record EvaluationReport(VocResult? Voc, CocoResult? Coco)
 {
     /// <summary>
     /// The report as JSON, with the keys of the metrics computed:
-    /// <c>{"voc07_mAP", "voc_area_mAP", "per_class": {NAME: {"voc07", "area", "coco_AP", "coco_AP50", "num_gt", "num_det"}},
+    /// <c>{"voc07_mAP", "voc_area_mAP", "per_class": {NAME: {"voc07", "area", "num_missed", "coco_AP", "coco_AP50", "num_gt", "num_det"}},
     /// "coco": {"AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"}}</c>.
     /// A class without ground truth has null APs. <c>num_gt</c> and <c>num_det</c> are the VOC counts when
     /// VOC was computed (difficult objects excluded, all detections), else the COCO ones (crowd excluded,
-    /// at most 100 detections per image and class).
+    /// at most 100 detections per image and class). <c>num_missed</c> (with VOC) counts the objects no detection found.
     /// </summary>
     public string ToJson()
     {
@@ -38,6 +38,7 @@ public sealed record EvaluationReport(VocResult? Voc, CocoResult? Coco)
                 {
                     WriteNumber(json, "voc07", voc.Ap07);
                     WriteNumber(json, "area", voc.ApArea);
+                    json.WriteNumber("num_missed", voc.NumMissed);
                 }
                 if (coco is not null)
                 {

@@ -8,7 +8,14 @@ namespace SsdSharp.Evaluation;
 /// <param name="NumGt">Ground truth objects of the class that count (difficult and crowd objects excluded).</param>
 /// <param name="NumDet">Detections of the class.</param>
 /// <param name="Curve">The raw precision–recall points, one per detection by descending score (empty without ground truth or detections).</param>
-public sealed record VocClassResult(int ClassId, string Name, double? Ap07, double? ApArea, int NumGt, int NumDet, PrecisionRecallCurve Curve);
+public sealed record VocClassResult(int ClassId, string Name, double? Ap07, double? ApArea, int NumGt, int NumDet, PrecisionRecallCurve Curve)
+{
+    /// <summary>
+    /// Objects of <see cref="NumGt"/> that no detection of the class found (IoU above 0.5, each detection finding one
+    /// object): what keeps the recall under 1. One such object caps the 11-point AP at 10/11 (0.909), whatever the precision.
+    /// </summary>
+    public int NumMissed => Curve.Recall.Count == 0 ? NumGt : NumGt - (int)Math.Round(Curve.Recall[^1] * NumGt);
+}
 
 /// <summary>The VOC evaluation of a detection set: per-class AP and the means.</summary>
 /// <param name="Classes">One entry per class, in class id order.</param>

@@ -1,3 +1,4 @@
+using SsdSharp.Evaluation;
 using System.Text.Json;
 using SsdSharp.Configuration;
 using SsdSharp.Data.Synthetic;
@@ -21,6 +22,9 @@ public class EvalCommandTests
         var star = root.GetProperty("per_class").GetProperty("star");
         Assert.Equal(expected.GetProperty("voc07_11point").GetProperty("star").GetDouble(), star.GetProperty("voc07").GetDouble(), 1e-6);
         Assert.Equal(33, star.GetProperty("num_gt").GetInt32());
+        var truth = CaseA.Voc();
+        var voc = VocEvaluator.Evaluate(truth.Images, DetectionFileReader.Read(CaseA.File("detections.json"), truth), truth.ClassNames);
+        Assert.Equal(voc.Classes.Single(c => c.Name == "star").NumMissed, star.GetProperty("num_missed").GetInt32());
         Assert.Equal(expected.GetProperty("coco").GetProperty("AR100").GetDouble(), root.GetProperty("coco").GetProperty("AR100").GetDouble(), 1e-4);
     }
 

@@ -19,6 +19,26 @@ public class VocEvaluatorTests
     }
 
     [Fact]
+    public void MissedCountsTheObjectsThatNoDetectionFound()
+    {
+        // Three objects that count and a difficult one: the first found (and found again, a false positive), the second only
+        // by a box of IoU 0.25, the third not at all, the difficult one found. Two are missed, so recall stops at 1/3.
+        var truth = new[]
+        {
+            Image("i", Truth(0, 0, 99, 99), Truth(200, 200, 299, 299), Truth(400, 0, 449, 49, difficult: true)),
+            Image("j", Truth(0, 0, 49, 49)),
+        };
+        var dets = Dets(("i", [Det(0.9f, 0, 0, 99, 99), Det(0.8f, 0, 0, 99, 99), Det(0.7f, 200, 200, 249, 249), Det(0.6f, 400, 0, 449, 49)]));
+        var result = VocEvaluator.Evaluate(truth, dets, Classes);
+        Assert.Equal((3, 2), (result.Classes[0].NumGt, result.Classes[0].NumMissed));
+        Assert.Equal(1.0 / 3, result.Classes[0].Curve.Recall[^1], 1e-12);
+        // A class without detections misses all of its objects; one without objects misses none.
+        var none = VocEvaluator.Evaluate(truth, Dets(), Classes).Classes[0];
+        Assert.Equal((3, 3), (none.NumGt, none.NumMissed));
+        Assert.Equal(0, result.Classes[1].NumMissed);
+    }
+
+    [Fact]
     public void MatchToADifficultObjectCountsAsNeither()
     {
         // The first detection's best overlap is the difficult object: no false positive, so AP stays 1.
