@@ -1,7 +1,7 @@
-using SsdSharp.Evaluation;
 using System.Text.Json;
 using SsdSharp.Configuration;
 using SsdSharp.Data.Synthetic;
+using SsdSharp.Evaluation;
 using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Evaluation;
