@@ -33,6 +33,12 @@ internal static class CommandRunner
             WriteError(e.Message);
             return InputError;
         }
+        catch (Exception e) when (DiskFull(e) is { } full)
+        {
+            // The machine's, not ssd's: outputs are written to temporary files that are deleted when a write fails.
+            WriteError($"no space left on the device ({full.Message}); free some space, or write the output elsewhere");
+            return InputError;
+        }
         catch (OperationCanceledException)
         {
             WriteError("cancelled");
@@ -45,6 +51,18 @@ internal static class CommandRunner
             return InternalError;
         }
     }
+
+    /// <summary>
+    /// The write that found the disk full or the quota exhausted (ENOSPC or EDQUOT, whose errno is the HResult on Linux and
+    /// macOS, or Windows' disk-full errors): <paramref name="e"/> itself, or the first of parallel writers that all failed so.
+    /// </summary>
+    private static IOException? DiskFull(Exception e) => e switch
+    {
+        IOException io when io.HResult is 28 || (OperatingSystem.IsLinux() && io.HResult == 122) || (OperatingSystem.IsMacOS() && io.HResult == 69)
+            || io.HResult is unchecked((int)0x80070070) or unchecked((int)0x80070027) => io,
+        AggregateException all when all.Flatten().InnerExceptions.Select(DiskFull).ToList() is [{ } first, ..] found && found.All(f => f != null) => first,
+        _ => null,
+    };
 
     public static void WriteError(string message) =>
         Console.Error.WriteLine($"ssd: error: {message}");

@@ -37,7 +37,7 @@ internal static class ExportCommand
             DefaultValueFactory = _ => OnnxQuantizer.MethodName(new QuantizationOptions().Method),
         };
         method.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
-        var seed = new Option<int>("--seed") { Description = "Chooses the calibration images.", DefaultValueFactory = _ => 0 };
+        var seed = NumericOption.Create("--seed", "Chooses the calibration images.", new NumberRange<int>(0), 0);
         var keepFloat = new Option<string?>("--keep-float")
         {
             Description = "Convolutions left in float, comma-separated names or prefixes (vgg.0, loc, conf); default: none.",
@@ -57,7 +57,7 @@ internal static class ExportCommand
             bool int8 = parse.GetValue(quantize) is not null;
             var calibrationText = parse.GetValue(calibration);
             if (int8 && calibrationText is null) throw new SsdInputException("--quantize int8: needs --calibration DATASET (images the model is calibrated on)");
-            if (!int8 && calibrationText is not null) throw new SsdInputException("--calibration: only with --quantize int8");
+            if (!int8) CommandLineErrors.RefuseGiven(parse, [calibration, split, images, method, seed, keepFloat, activations], name => $"{name}: only with --quantize int8");
             var spec = calibrationText is null ? null : DatasetArgument.Parse(calibrationText);
             // Checked before the export, like every output: never an input, and writable.
             new OutputPlan().Reads(source, parse.GetValue(config)).ReadsDataset(spec).File("--output", target);

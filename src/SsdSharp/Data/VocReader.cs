@@ -72,11 +72,11 @@ public static class VocReader
         var file = Path.Combine(root, "Annotations", id + ".xml");
         var imagePath = Path.Combine(root, "JPEGImages", id + ".jpg");
         if (!File.Exists(file)) return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "annotation file not found");
-        // Opening a FIFO would wait for a writer; an empty file is no annotation either.
-        if (InputFile.HoldsNoData(file)) return new RawImage(file, id, imagePath, 0, 0, [], Malformed: InputFile.NoData);
         XElement annotation;
         try
         {
+            // Opening a FIFO would wait for a writer; an empty file is no annotation either.
+            if (InputFile.HoldsNoData(file)) return new RawImage(file, id, imagePath, 0, 0, [], Malformed: InputFile.NoData);
             if (DeeperThan(file, MaxDepth))
                 return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"elements nested deeper than {MaxDepth} levels; a VOC annotation has 4");
             annotation = XDocument.Load(file).Root!;
@@ -84,6 +84,16 @@ public static class VocReader
         catch (XmlException e)
         {
             return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"malformed XML: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A link to nothing (which File.Exists does not see), or a file this user may not read.
+            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: InputFile.CannotRead(e));
+        }
+        catch (SsdInputException)
+        {
+            // The one refusal in there: CanonicalPath's, when following the file's links (HoldsNoData) goes round in a loop.
+            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "cannot be read (a loop of symbolic links)");
         }
         if (annotation.Name != "annotation")
             return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"root element is <{annotation.Name}>, expected <annotation>");

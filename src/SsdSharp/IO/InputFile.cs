@@ -21,6 +21,17 @@ public static class InputFile
         if (HoldsNoData(path)) throw new SsdInputException($"{path}: {NoData}; expected {expected}");
     }
 
+    /// <summary>
+    /// Why a file that exists could not be opened, for the messages of readers that record it as a problem of their data:
+    /// a link to nothing or a loop of links (both pass <see cref="File.Exists"/>), or a file this user may not read.
+    /// </summary>
+    public static string CannotRead(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "cannot be read (permission denied)",
+        FileNotFoundException or DirectoryNotFoundException => "cannot be read (a link to a file that does not exist)",
+        _ => $"cannot be read ({e.Message})",
+    };
+
     /// <summary>What <see cref="HoldsNoData"/> finds, for messages.</summary>
     public const string NoData = "empty, or not a regular file (a FIFO, socket or device)";
 

@@ -43,8 +43,16 @@ public static class ImageDecoder
     public static SKBitmap Decode(string path)
     {
         if (!File.Exists(path)) throw new ImageDecodeException(path, "file not found");
-        using var stream = File.OpenRead(path);
-        return Decode(stream, path);
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(path, IO.InputFile.CannotRead(e));
+        }
+        using (stream) return Decode(stream, path);
     }
 
     /// <summary>Decodes a stream; <paramref name="name"/> appears in error messages.</summary>

@@ -35,6 +35,9 @@ public class Int8CommandTests
     [Theory]
     [InlineData(new[] { "--quantize", "int8" }, "--quantize int8: needs --calibration DATASET")]
     [InlineData(new[] { "--calibration", "VOC:nowhere" }, "--calibration: only with --quantize int8")]
+    [InlineData(new[] { "--keep-float", "conf" }, "--keep-float: only with --quantize int8")]
+    [InlineData(new[] { "--calibration-method", "minmax" }, "--calibration-method: only with --quantize int8")]
+    [InlineData(new[] { "--quantize", "int8", "--calibration", "VOC:nowhere", "--seed", "-1" }, "--seed")]
     public void CalibrationOptionsGoTogether(string[] options, string message)
     {
         var folder = Directory.CreateTempSubdirectory("ssd-int8-bad").FullName;

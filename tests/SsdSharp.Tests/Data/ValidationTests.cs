@@ -134,6 +134,27 @@ public class ValidationTests : IDisposable
     }
 
     [Fact]
+    public void Annotations_and_images_behind_broken_or_looping_links_are_problems_of_the_data()
+    {
+        // File.Exists sees both kinds of link, and opening them throws: they are named like any file that cannot be read.
+        _data.WriteImage("a", 100, 80);
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"));
+        File.CreateSymbolicLink(_data.Xml("b"), "/nonexistent/b.xml");
+        File.CreateSymbolicLink(_data.Xml("c"), _data.Xml("c"));
+        _data.WriteVoc("d", 100, 80, ("circle", "11", "11", "31", "31"));
+        File.CreateSymbolicLink(_data.Jpeg("d"), "d.jpg");
+        _data.WriteSplit("train", "a", "b", "c", "d");
+
+        var data = ReadVoc(ValidationPolicy.Fix, verify: true);
+        Assert.Equal("a", Assert.Single(data.Images).Id);
+        Assert.Equal([_data.Xml("b"), _data.Xml("c"), _data.Jpeg("d")], data.Problems.Select(p => p.File));
+        Assert.All(data.Problems, p => Assert.Equal(ProblemAction.ImageSkipped, p.Action));
+        Assert.Equal("cannot be read (a link to a file that does not exist)", data.Problems[0].Message);
+        Assert.StartsWith("cannot be read (", data.Problems[1].Message);
+        Assert.Contains("cannot be read (", data.Problems[2].Message);
+    }
+
+    [Fact]
     public void A_missing_size_is_read_from_the_image_under_fix_only()
     {
         _data.WriteImage("a", 100, 80);
