@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SsdSharp.Imaging;
+using SsdSharp.Weights;
 
 namespace SsdSharp.Serving;
 
@@ -37,6 +38,8 @@ internal sealed class ProblemResponses(RequestDelegate next, ILogger<ProblemResp
     {
         HttpProblemException problem => problem,
         ImageDecodeException decode => new(StatusCodes.Status400BadRequest, "invalid image", decode.Message),
+        // The service's model, not the request, is at fault.
+        WeightsException => new(StatusCodes.Status500InternalServerError, "model fault", "the service's model failed (damaged weights); its log has the details"),
         SsdInputException input => new(StatusCodes.Status400BadRequest, "invalid input", input.Message),
         BadHttpRequestException bad => new(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request body too large" : "bad request", bad.Message),
         ServiceStoppingException stopping => new(StatusCodes.Status503ServiceUnavailable, "service stopping", stopping.Message) { RetryAfterSeconds = 5 },

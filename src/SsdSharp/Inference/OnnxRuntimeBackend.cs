@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SsdSharp.Configuration;
 using SsdSharp.Onnx;
+using SsdSharp.Weights;
 
 namespace SsdSharp.Inference;
 
@@ -16,10 +17,12 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly int _priors;
+    private readonly string _source;
 
-    private OnnxRuntimeBackend(InferenceSession session, SsdConfig config)
+    private OnnxRuntimeBackend(InferenceSession session, SsdConfig config, string source)
     {
         _session = session;
+        _source = source;
         Config = config;
         _priors = config.NumPriors;
         Quantization = session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(OnnxMetadata.QuantizationKey);
@@ -77,7 +80,20 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         using var boxesValue = OrtValue.CreateTensorValueFromMemory(boxes, [count, _priors, 4]);
         using var scoresValue = OrtValue.CreateTensorValueFromMemory(scores, [count, _priors, classes]);
         _session.Run(_runOptions, [Images], [images], [Boxes, Scores], [boxesValue, scoresValue]);
+        // An .onnx file's weights are not read by SsdSharp (a model file's are, and refused when not finite): damaged ones
+        // show here, and no detection may carry a NaN score or box.
+        if (!AllFinite(scores) || !AllFinite(boxes))
+            throw new WeightsException($"{_source}: the model computes NaN or infinite values; its weights are damaged");
         return new NetworkPredictions(count, _priors, classes, boxes, scores);
+    }
+
+    private static bool AllFinite(float[] values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value)) return false;
+        }
+        return true;
     }
 
     /// <summary>"entropy-calibrated, uint8 activations" from the quantization metadata.</summary>
@@ -128,7 +144,7 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         }
         try
         {
-            var backend = new OnnxRuntimeBackend(session, configOf(session).Validate());
+            var backend = new OnnxRuntimeBackend(session, configOf(session).Validate(), source);
             backend.CheckSignature(source);
             return backend;
         }

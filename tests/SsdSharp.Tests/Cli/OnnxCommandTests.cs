@@ -34,6 +34,27 @@ public class OnnxCommandTests
         }
     }
 
+    [Fact]
+    public void AnOnnxModelWithDamagedWeightsIsNamedNotWrittenOut()
+    {
+        // SsdSharp reads a model file's weights and refuses NaN ones; an .onnx file's weights only ONNX Runtime reads.
+        var folder = Directory.CreateTempSubdirectory("ssd-nan-onnx").FullName;
+        var onnx = Path.Combine(folder, "damaged.onnx");
+        Assert.Equal(0, CliRunner.Run("export", "--weights", Bundled, "--output", onnx).ExitCode);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        var weight = model.Graph.Initializer.First(t => t.Name.StartsWith("conf.", StringComparison.Ordinal) && t.DataType == (int)global::Onnx.TensorProto.Types.DataType.Float && t.Dims.Count == 4);
+        var nan = new byte[weight.RawData.Length];
+        for (int i = 0; i < nan.Length; i += 4) BitConverter.TryWriteBytes(nan.AsSpan(i), float.NaN);
+        weight.RawData = Google.Protobuf.ByteString.CopyFrom(nan);
+        File.WriteAllBytes(onnx, Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        var output = Path.Combine(folder, "detections.json");
+        var detect = CliRunner.Run("detect", "--weights", onnx, "--output", output, Image);
+        Assert.Equal(2, detect.ExitCode);
+        Assert.Equal($"ssd: error: {onnx}: the model computes NaN or infinite values; its weights are damaged", detect.Stderr.Trim());
+        Assert.False(File.Exists(output));
+    }
+
     [Theory]
     [InlineData("--backend", "libtorch", "an ONNX model runs on ONNX Runtime; --backend libtorch does not go with it")]
     [InlineData("--dtype", "float32", "an ONNX model runs as exported; --dtype float32 does not go with it (leave --dtype auto)")]
