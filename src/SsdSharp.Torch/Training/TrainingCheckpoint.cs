@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -168,6 +169,14 @@ public static class TrainingCheckpoint
             throw new SsdInputException($"{info.File}: holds iteration {stored ?? "?"}, the sidecar says {info.Iteration}");
         var model = tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+        // Checked before anything is restored: NaN momentum would train a NaN model without a word, and libtorch
+        // aborts the process (no exception) on an RNG state it refuses.
+        var nonFinite = parameters.Select(p => MomentumPrefix + p.Name)
+            .Where(key => tensors.TryGetValue(key, out var buffer) && buffer.DType is TensorDType.F32 or TensorDType.F64 or TensorDType.F16 or TensorDType.BF16 && !buffer.ToFloat32().All(float.IsFinite))
+            .ToList();
+        if (nonFinite.Count > 0) throw WeightsException.NonFinite(info.File, nonFinite);
+        if (tensors.TryGetValue(RngKey, out var rng) && CpuRngStateProblem(rng) is { } problem)
+            throw new SsdInputException($"{info.File}: {RngKey}: {problem}; the checkpoint is damaged");
         StateDictLoader.Load(network, model, info.File);
         using var scope = NewDisposeScope();
         var states = optimizer.state_dict().State;
@@ -178,6 +187,25 @@ public static class TrainingCheckpoint
             state.momentum_buffer?.Dispose();
             state.momentum_buffer = HostTensors.ToTorch(buffer).to(parameters[i].Parameter.device, copy: true).DetachFromDisposeScope();
         }
-        if (tensors.TryGetValue(RngKey, out var rng)) set_rng_state(HostTensors.ToTorch(rng));
+        if (rng is not null) set_rng_state(HostTensors.ToTorch(rng));
+    }
+
+    /// <summary>
+    /// What libtorch 2.10's CPU generator would refuse in <paramref name="state"/> (<c>CPUGeneratorImpl::set_state</c>), or
+    /// null: its size (the legacy state of 5,048 bytes, or 5,056 with the float normal sample), and the mt19937 engine's
+    /// <c>is_valid</c>: seeded, 1 ≤ left ≤ 624, next ≤ 624. Offsets are those of the C struct on 64-bit platforms:
+    /// the initial seed (8 bytes), left and seeded (4 each), next (8), then the 624 words of the state.
+    /// </summary>
+    internal static string? CpuRngStateProblem(HostTensor state)
+    {
+        const int legacySize = 5048, size = 5056, stateWords = 624;
+        if (state.DType != TensorDType.U8 || state.Data.Length is not (legacySize or size))
+            return $"{state.Data.Length} bytes of {state.DType}, expected the {size} bytes (uint8) of libtorch's CPU generator";
+        var data = state.Data.AsSpan();
+        int left = BinaryPrimitives.ReadInt32LittleEndian(data[8..]), seeded = BinaryPrimitives.ReadInt32LittleEndian(data[12..]);
+        ulong next = BinaryPrimitives.ReadUInt64LittleEndian(data[16..]);
+        return seeded == 1 && left is >= 1 and <= stateWords && next <= stateWords
+            ? null
+            : $"not a valid mt19937 state (seeded {seeded}, left {left}, next {next})";
     }
 }

@@ -55,6 +55,32 @@ public sealed class ResumeCommandTests : IClassFixture<TrainCommandTests.TinyDat
         hashes.AssertUnchanged();
     }
 
+    /// <summary>
+    /// A checkpoint damaged where the model's finiteness check does not look: NaN momentum would train a NaN model to the
+    /// end, and an RNG state libtorch refuses aborted the process with a C++ trace.
+    /// </summary>
+    [Theory]
+    [InlineData("momentum", "NaN or infinite values in momentum.")]
+    [InlineData("rng", "rng.torch: not a valid mt19937 state (seeded 0, left 0, next 0); the checkpoint is damaged")]
+    public void ADamagedCheckpointIsNamedAndTheRunKept(string damage, string message)
+    {
+        var copy = _data.NewDirectory();
+        System.IO.Directory.CreateDirectory(copy);
+        foreach (var file in System.IO.Directory.GetFiles(_run.Directory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var checkpoint = TrainingCheckpoint.Read(copy).File;
+        var (tensors, metadata) = SsdSharp.Weights.SafeTensors.Load(checkpoint);
+        var key = damage == "rng" ? "rng.torch" : tensors.Keys.First(k => k.StartsWith("momentum.", StringComparison.Ordinal));
+        var data = new byte[tensors[key].Data.Length];
+        if (damage == "momentum") Array.Fill(data, (byte)0xFF);
+        tensors[key] = new SsdSharp.Weights.HostTensor(tensors[key].DType, tensors[key].Shape, data);
+        SsdSharp.Weights.SafeTensors.Save(checkpoint, tensors, metadata);
+        var hashes = FileHashes.Of(copy);
+
+        var result = CliRunner.Run(["train", "--resume", copy, "--data", _data.Spec, "--iterations", "3"]);
+        CliAssert.OneLineError(result, checkpoint, message);
+        hashes.AssertUnchanged();
+    }
+
     [Fact]
     public void ResumeAloneNeedsTheOutputDirectory()
     {
