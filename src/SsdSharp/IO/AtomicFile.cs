@@ -13,22 +13,60 @@ namespace SsdSharp.IO;
 /// </summary>
 public static partial class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
-    public static void Write(string path, Action<Stream> write) =>
+    /// <summary>
+    /// Writes <paramref name="path"/> through <paramref name="write"/>, atomically; a device, FIFO or empty file there
+    /// (<c>--output /dev/null</c>) is written into as it is, and a link to a file replaces the file, not the link.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        if (IsWrittenInPlace(path))
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+            write(stream);
+            stream.Flush();
+            return;
+        }
         WriteThrough(path, temp =>
         {
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
             write(stream);
             stream.Flush(flushToDisk: true);
         });
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> exists and holds no data where it leads: a device (<c>/dev/null</c>, a terminal), a
+    /// FIFO, a link to a pipe (<c>/dev/stdout</c>), or an empty file. Renaming a new file over it would replace the device
+    /// or FIFO itself (as root, <c>/dev/null</c>), so it is written into instead; an empty file has nothing to lose.
+    /// </summary>
+    private static bool IsWrittenInPlace(string path)
+    {
+        if (!File.Exists(path)) return false;
+        var final = new FileInfo(path).LinkTarget is null ? path : File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName;
+        // A link that leads to no path (/proc/self/fd/1 → "pipe:[…]") leads to a pipe or socket.
+        return final is null || !File.Exists(final) || new FileInfo(final).Length == 0;
+    }
+
+    /// <summary>Where an atomic write of <paramref name="path"/> renames its file: the file a link leads to, so that the link stays.</summary>
+    private static string RenameTarget(string path) =>
+        File.Exists(path) && new FileInfo(path).LinkTarget is not null && File.ResolveLinkTarget(path, returnFinalTarget: true) is { Exists: true } target
+            ? target.FullName
+            : path;
 
     /// <summary>
     /// Writes <paramref name="path"/> atomically through <paramref name="write"/>, which creates the file at the
     /// temporary path it is given (beside <paramref name="path"/>): for files another program writes, such as FFmpeg's
     /// videos. The file is renamed over <paramref name="path"/> once <paramref name="write"/> returns, and deleted if it throws.
+    /// A device, FIFO or empty file at <paramref name="path"/> is given to <paramref name="write"/> as it is (see <see cref="Write"/>).
     /// </summary>
     public static void WriteThrough(string path, Action<string> write)
     {
+        if (IsWrittenInPlace(path))
+        {
+            write(path);
+            return;
+        }
+        path = RenameTarget(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = TemporaryPath(directory, Path.GetFileName(path));

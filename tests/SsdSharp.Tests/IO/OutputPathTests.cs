@@ -106,6 +106,32 @@ public sealed class OutputPathTests : IDisposable
     }
 
     [Fact]
+    public void AnOutputThroughALinkReplacesTheFileItLeadsToAndKeepsTheLink()
+    {
+        var target = _temp.Write("old", "real.json");
+        var link = _temp.Path("link.json");
+        File.CreateSymbolicLink(link, target);
+        AtomicFile.WriteAllText(link, "new");
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+    }
+
+    [Fact]
+    public async Task AFifoOrEmptyFileIsWrittenIntoNotReplaced()
+    {
+        // As root, renaming a file over /dev/null replaced the device; a FIFO stands in for it here.
+        var fifo = _temp.Path("fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+        var reader = Task.Run(() => File.ReadAllText(fifo));
+        AtomicFile.WriteAllText(fifo, "through the pipe");
+        Assert.Equal("through the pipe", await reader.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, new FileInfo(fifo).Length);
+        var empty = _temp.Write("", "empty.json");
+        AtomicFile.WriteAllText(empty, "filled");
+        Assert.Equal("filled", File.ReadAllText(empty));
+    }
+
+    [Fact]
     public void AtomicWriteThatFailsLeavesTheOldFileAndNoTemporary()
     {
         var path = _temp.Write("old", "report.json");
