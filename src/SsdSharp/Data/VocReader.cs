@@ -93,7 +93,7 @@ public static class VocReader
         catch (SsdInputException)
         {
             // The one refusal in there: CanonicalPath's, when following the file's links (HoldsNoData) goes round in a loop.
-            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "cannot be read (a loop of symbolic links)");
+            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "cannot read the file (a loop of symbolic links)");
         }
         if (annotation.Name != "annotation")
             return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"root element is <{annotation.Name}>, expected <annotation>");

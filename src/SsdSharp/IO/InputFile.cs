@@ -27,9 +27,9 @@ public static class InputFile
     /// </summary>
     public static string CannotRead(Exception e) => e switch
     {
-        UnauthorizedAccessException => "cannot be read (permission denied)",
-        FileNotFoundException or DirectoryNotFoundException => "cannot be read (a link to a file that does not exist)",
-        _ => $"cannot be read ({e.Message})",
+        UnauthorizedAccessException => "cannot read the file (permission denied)",
+        FileNotFoundException or DirectoryNotFoundException => "cannot read the file (a link to a file that does not exist)",
+        _ => $"cannot read the file ({e.Message})",
     };
 
     /// <summary>What <see cref="HoldsNoData"/> finds, for messages.</summary>

@@ -59,13 +59,10 @@ public sealed class RgbImage
             using var bitmap = ImageDecoder.Decode(path);
             return FromBitmap(bitmap);
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageDecodeException(path, "cannot read the file (permission denied)");
-        }
-        catch (IOException e)
-        {
-            throw new ImageDecodeException(path, $"cannot read the file ({e.Message})");
+            // Opening is ImageDecoder's to name; reading can still fail (a disk error, a file cut while read).
+            throw new ImageDecodeException(path, IO.InputFile.CannotRead(e));
         }
     }
 
