@@ -19,7 +19,7 @@ public static partial class AtomicFile
     /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
-        if (IsWrittenInPlace(path))
+        if (Destination(path).InPlace)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
             write(stream);
@@ -35,23 +35,19 @@ public static partial class AtomicFile
     }
 
     /// <summary>
-    /// Whether <paramref name="path"/> exists and holds no data where it leads: a device (<c>/dev/null</c>, a terminal), a
-    /// FIFO, a link to a pipe (<c>/dev/stdout</c>), or an empty file. Renaming a new file over it would replace the device
-    /// or FIFO itself (as root, <c>/dev/null</c>), so it is written into instead; an empty file has nothing to lose.
+    /// Where a write of <paramref name="path"/> goes: <c>InPlace</c> when it exists and holds no data where it leads (a
+    /// device such as <c>/dev/null</c> or a terminal, a FIFO, a link to a pipe such as <c>/dev/stdout</c>, an empty file):
+    /// renaming a new file over it would replace the device or FIFO itself (as root, <c>/dev/null</c>), so it is written
+    /// into, and an empty file has nothing to lose. Otherwise <c>RenameOver</c> is the file a link leads to (so that the
+    /// link stays), or <paramref name="path"/>.
     /// </summary>
-    private static bool IsWrittenInPlace(string path)
+    private static (bool InPlace, string RenameOver) Destination(string path)
     {
-        if (!File.Exists(path)) return false;
-        var final = new FileInfo(path).LinkTarget is null ? path : File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName;
+        if (!File.Exists(path)) return (false, path);
+        var final = new FileInfo(path).LinkTarget is null ? new FileInfo(path) : File.ResolveLinkTarget(path, returnFinalTarget: true) as FileInfo;
         // A link that leads to no path (/proc/self/fd/1 → "pipe:[…]") leads to a pipe or socket.
-        return final is null || !File.Exists(final) || new FileInfo(final).Length == 0;
+        return final is null || !final.Exists || final.Length == 0 ? (true, path) : (false, final.FullName);
     }
-
-    /// <summary>Where an atomic write of <paramref name="path"/> renames its file: the file a link leads to, so that the link stays.</summary>
-    private static string RenameTarget(string path) =>
-        File.Exists(path) && new FileInfo(path).LinkTarget is not null && File.ResolveLinkTarget(path, returnFinalTarget: true) is { Exists: true } target
-            ? target.FullName
-            : path;
 
     /// <summary>
     /// Writes <paramref name="path"/> atomically through <paramref name="write"/>, which creates the file at the
@@ -61,12 +57,13 @@ public static partial class AtomicFile
     /// </summary>
     public static void WriteThrough(string path, Action<string> write)
     {
-        if (IsWrittenInPlace(path))
+        var (inPlace, renameOver) = Destination(path);
+        if (inPlace)
         {
             write(path);
             return;
         }
-        path = RenameTarget(path);
+        path = renameOver;
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = TemporaryPath(directory, Path.GetFileName(path));
