@@ -54,11 +54,7 @@ internal static class DatasetCommand
 
     private static IReadOnlyList<string>? ClassNames(string? classes, string? config)
     {
-        if (classes != null)
-        {
-            var names = classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            return names.Length > 0 ? names : throw new SsdInputException($"--classes '{classes}': expected class names separated by commas");
-        }
+        if (classes != null) return CommaSeparated.Items("--classes", classes, "class names separated by commas");
         return config is null ? null : ModelResolver.LoadConfig(config).ClassNames;
     }
 

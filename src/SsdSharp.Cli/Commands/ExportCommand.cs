@@ -67,7 +67,9 @@ internal static class ExportCommand
                 {
                     Method = parse.GetValue(method) switch { "minmax" => CalibrationMethod.MinMax, "percentile" => CalibrationMethod.Percentile, _ => CalibrationMethod.Entropy },
                     Activations = parse.GetValue(activations) == "int8" ? ActivationType.Int8 : ActivationType.UInt8,
-                    KeepFloat = parse.GetValue(keepFloat) is { } names ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : QuantizationOptions.DefaultKeepFloat,
+                    KeepFloat = parse.GetValue(keepFloat) is { } names
+                        ? CommaSeparated.Items("--keep-float", names, "convolution names or prefixes separated by commas, or '' for none", blankAllowed: true)
+                        : QuantizationOptions.DefaultKeepFloat,
                     Export = options,
                 }.Validate()
                 : null;

@@ -49,7 +49,7 @@ internal static class SynthCommand
             {
                 Images = parse.GetValue(images),
                 Seed = parse.GetValue(seed),
-                ClassNames = parse.GetValue(classes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                ClassNames = CommaSeparated.Items("--classes", parse.GetValue(classes)!, "shape names separated by commas"),
                 DifficultBelow = parse.GetValue(difficultBelow),
                 MinSide = parse.GetValue(minSide),
                 MaxSide = parse.GetValue(maxSide),

@@ -45,7 +45,7 @@ internal static class SynthVideoCommand
                 FramesPerSecond = parse.GetValue(fps),
                 Objects = parse.GetValue(objects),
                 Seed = parse.GetValue(seed),
-                ClassNames = parse.GetValue(classes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                ClassNames = CommaSeparated.Items("--classes", parse.GetValue(classes)!, "shape names separated by commas"),
             };
             // The options before the outputs (whose check makes their folder), the outputs before the work.
             _ = options.Validate();

@@ -31,7 +31,7 @@ internal static class TrainCommand
         var iterations = NumericOption.Optional("--iterations", "Optimiser steps of the whole run (default: the config's recipe).", new NumberRange<long>(1));
         var batch = NumericOption.Optional("--batch", "Images per batch (default 32).", NumericOption.BatchRange);
         var lr = NumericOption.Optional("--lr", "Base learning rate.", new NumberRange<double>(0, MinOpen: true));
-        var lrSteps = new Option<string?>("--lr-steps") { Description = "Comma-separated iterations at which the rate is multiplied by --gamma." };
+        var lrSteps = new Option<string?>("--lr-steps") { Description = "Comma-separated iterations at which the rate is multiplied by --gamma ('' for none: a constant rate)." };
         var gamma = NumericOption.Optional("--gamma", "Learning-rate decay factor (0.1), in (0, 1].", new NumberRange<double>(0, 1, MinOpen: true));
         var warmup = NumericOption.Optional("--warmup", "Iterations of linear warm-up from a third of the rate.", new NumberRange<long>(0));
         var clip = NumericOption.Optional("--clip", "Clip the global gradient norm to this value (0: off).", new NumberRange<double>(0));
@@ -233,10 +233,10 @@ internal static class TrainCommand
 
     private static IReadOnlyList<long> ParseSteps(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return parts.Select(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+        const string Expected = "iteration numbers separated by commas (e.g. 80000,100000), or '' for a constant rate";
+        return CommaSeparated.Items("--lr-steps", text, Expected, blankAllowed: true).Select(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new SsdInputException($"--lr-steps: '{p}' is not an iteration number (expected e.g. 80000,100000)")).ToArray();
+            : throw new SsdInputException($"--lr-steps: '{p}' is not an iteration number; expected {Expected}")).ToArray();
     }
 
     private static string ProblemNote(AnnotatedDataset dataset) =>

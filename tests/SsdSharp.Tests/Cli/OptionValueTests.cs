@@ -81,6 +81,24 @@ public class OptionValueTests
         CliAssert.OneLineError(result, "--lr-steps: 'nan' is not an iteration number");
     }
 
+    /// <summary>An empty item was dropped: <c>circle,,square</c> made square class 2 without a word.</summary>
+    [Theory]
+    [InlineData("--lr-steps '100,,200' has an empty item", "train", "--data", "VOC:/nowhere", "--config", "shapes300", "--out", "/tmp/never", "--lr-steps", "100,,200")]
+    [InlineData("--classes 'circle,,square' has an empty item", "synth", "--out", "/tmp/never", "--images", "1", "--classes", "circle,,square")]
+    [InlineData("--classes is empty: expected shape names", "synth", "--out", "/tmp/never", "--images", "1", "--classes", " ")]
+    [InlineData("--classes 'circle,' has an empty item", "synth", "video", "--out", "/tmp/never.mp4", "--classes", "circle,")]
+    [InlineData("--classes ',circle' has an empty item", "dataset", "stats", "--data", "VOC:/nowhere", "--classes", ",circle")]
+    [InlineData("--keep-float 'conf,,loc' has an empty item", "export", "--weights", "IMAGE", "--output", "/tmp/never.onnx", "--quantize", "int8",
+        "--calibration", "VOC:/nowhere", "--keep-float", "conf,,loc")]
+    public void CommaSeparatedOptionWithAnEmptyItemIsRefused(string message, params string[] args)
+    {
+        var result = CliRunner.Run(args.Select(a => a.Replace("IMAGE", Image)).ToArray());
+        CliAssert.OneLineError(result, message);
+        Assert.Empty(result.Stdout);
+        Assert.False(Directory.Exists("/tmp/never"));
+        Assert.False(File.Exists("/tmp/never.mp4"));
+    }
+
     [Theory]
     [InlineData("detect --frob", "unknown option '--frob'", "ssd detect --help")]
     [InlineData("train --data VOC:/nowhere --frob", "unknown option '--frob'", "ssd train --help")]
