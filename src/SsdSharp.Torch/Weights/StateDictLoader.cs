@@ -71,10 +71,7 @@ public static class StateDictLoader
             .Select(kv => $"{kv.Key} (file {HostTensor.FormatShape(kv.Value.shape)}, network {HostTensor.FormatShape(target[kv.Key].shape)})").ToList();
         if (WeightsException.Mismatch(source, missing, unexpected, misShaped) is { } mismatch) throw mismatch;
         using var _ = no_grad();
-        // A NaN or infinite weight poisons every output; refuse it here rather than detect nothing later.
-        var nonFinite = stateDict.Where(kv => !IsFinite(kv.Value)).Select(kv => kv.Key).ToList();
-        if (nonFinite.Count > 0)
-            throw WeightsException.NonFinite(source, nonFinite);
+        CheckValues(stateDict, stateDict.Keys, source);
         foreach (var (key, value) in stateDict) CopyConverted(target[key], value);
     }
 
@@ -97,9 +94,7 @@ public static class StateDictLoader
         var loadedSet = loaded.ToHashSet(StringComparer.Ordinal);
         using (no_grad())
         {
-            var nonFinite = loaded.Where(k => !IsFinite(stateDict[k])).ToList();
-            if (nonFinite.Count > 0)
-                throw WeightsException.NonFinite(source, nonFinite);
+            CheckValues(stateDict, loaded, source);
             foreach (var key in loaded) CopyConverted(target[key], stateDict[key]);
         }
         var kept = required.Where(k => !loadedSet.Contains(k)).ToList();
@@ -117,10 +112,18 @@ public static class StateDictLoader
         target.copy_(value.to(target.dtype, target.device));
     }
 
-    private static bool IsFinite(Tensor t)
+    /// <summary>
+    /// Refuses values that would poison every output rather than detect nothing later: NaN or infinite weights, and
+    /// negative running variances (whose square root divides).
+    /// </summary>
+    /// <exception cref="WeightsException">Naming the tensors.</exception>
+    private static void CheckValues(IReadOnlyDictionary<string, Tensor> stateDict, IEnumerable<string> keys, string source)
     {
-        if (!t.is_floating_point()) return true;
+        var checkedKeys = keys.Where(k => stateDict[k].is_floating_point()).ToList();
         using var scope = NewDisposeScope();
-        return isfinite(t).all().item<bool>();
+        var nonFinite = checkedKeys.Where(k => !isfinite(stateDict[k]).all().item<bool>()).ToList();
+        if (nonFinite.Count > 0) throw WeightsException.NonFinite(source, nonFinite);
+        var negative = checkedKeys.Where(k => StateDictKeys.IsRunningVariance(k) && stateDict[k].lt(0).any().item<bool>()).ToList();
+        if (negative.Count > 0) throw WeightsException.NegativeVariance(source, negative);
     }
 }

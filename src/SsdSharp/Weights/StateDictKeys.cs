@@ -9,4 +9,7 @@ public static class StateDictKeys
 
     /// <summary>Whether <paramref name="key"/> names bookkeeping (BatchNorm's step counter) rather than a weight.</summary>
     public static bool IsBookkeeping(string key) => key.EndsWith(BookkeepingSuffix, StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="key"/> is a batch norm's running variance, which must not be negative (its square root divides).</summary>
+    public static bool IsRunningVariance(string key) => key.EndsWith(".running_var", StringComparison.Ordinal);
 }

@@ -24,6 +24,13 @@ public sealed class WeightsException(string message, Exception? inner = null) : 
     public static WeightsException NonFinite(string source, IReadOnlyList<string> keys) =>
         new($"{source}: NaN or infinite values in {Summarise(keys)}; expected finite weights");
 
+    /// <summary>
+    /// The error for batch-norm running variances holding negative values, naming the keys (the first eight): the
+    /// network would divide by the root of a negative number and detect nothing, without an error.
+    /// </summary>
+    public static WeightsException NegativeVariance(string source, IReadOnlyList<string> keys) =>
+        new($"{source}: negative values in {Summarise(keys)}; expected running variances ≥ 0 (the file is damaged)");
+
     private static string Summarise(IReadOnlyList<string> keys) =>
         keys.Count <= 8 ? string.Join(", ", keys) : $"{string.Join(", ", keys.Take(8))} and {keys.Count - 8} more";
 }

@@ -320,6 +320,21 @@ public sealed class InputLimitTests : IDisposable
         Assert.Contains("NaN or infinite values in extras.2.bias", e.Message);
     }
 
+    /// <summary>A negative running variance loaded without a word and made the network detect nothing.</summary>
+    [Fact]
+    public void ModelWithANegativeRunningVarianceIsRefusedNamingTheTensor()
+    {
+        var path = Path.Combine(_work, "model.safetensors");
+        using (var network = new SsdNetwork(TinyConfig.Create()))
+        {
+            using (no_grad()) network.state_dict()["vgg.1.running_var"][2] = -0.5f;
+            NetworkFile.Save(network, path);
+        }
+        var e = Assert.Throws<WeightsException>(() => NetworkFile.Load(path));
+        AssertOneLineNaming(path, e);
+        Assert.Contains("negative values in vgg.1.running_var; expected running variances ≥ 0", e.Message);
+    }
+
     // Detections: values beyond single precision name the file and the entry.
 
     [Theory]

@@ -128,6 +128,17 @@ public class PresetExportTests
         Assert.Equal("nan.safetensors: NaN or infinite values in conf.1.bias; expected finite weights", e.Message);
     }
 
+    [Fact]
+    public void NegativeRunningVariancesAreRefusedWithTheirKeys()
+    {
+        var weights = RandomWeights(SsdPresets.Shapes300, 1);
+        var values = weights["vgg.1.running_var"].ToFloat32();
+        values[0] = -1e-3f;
+        weights["vgg.1.running_var"] = HostTensor.FromFloat32(values, weights["vgg.1.running_var"].Shape);
+        var e = Assert.Throws<WeightsException>(() => OnnxExporter.Export(SsdPresets.Shapes300, weights, source: "bn.safetensors"));
+        Assert.Equal("bn.safetensors: negative values in vgg.1.running_var; expected running variances ≥ 0 (the file is damaged)", e.Message);
+    }
+
     internal static float[] RandomInput(SsdConfig config, int batch)
     {
         var random = new Random(11);
