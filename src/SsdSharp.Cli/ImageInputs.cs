@@ -17,7 +17,8 @@ internal static class ImageInputs
     /// Files as given; folders as their image files (recursively, sorted by path). Each file and each folder
     /// is taken once, however many paths and links lead to it, so that a link loop ends. FIFOs and devices
     /// are refused before anything waits on them. When files or folders were reached again, one line on the
-    /// error stream says how many, so that fewer results than inputs never come without a word.
+    /// error stream says how many, so that fewer results than inputs never come without a word. An image in a
+    /// folder that is a link leading nowhere is kept, for its reader to report; a named one is refused.
     /// </summary>
     /// <exception cref="SsdInputException">An input does not exist or cannot be read, is no regular file, or a folder holds no image.</exception>
     public static List<string> Expand(IEnumerable<string> inputs)
@@ -38,7 +39,7 @@ internal static class ImageInputs
                 images.Sort(StringComparer.Ordinal);
                 foreach (var image in images)
                 {
-                    if (files.Add(CanonicalPath.Of(image))) paths.Add(image);
+                    if (files.Add(Identity(image))) paths.Add(image);
                     else filesAgain++;
                 }
             }
@@ -90,9 +91,14 @@ internal static class ImageInputs
             }
             else if (Extensions.Contains(Path.GetExtension(entry)) && File.Exists(entry))
             {
-                InputFile.CheckReadable(entry, ImageFile);
+                // A link among the images that leads nowhere is that image's problem, reported with the others' results
+                // (as a damaged image is), not a reason to stop.
+                if (InputFile.LinkProblem(entry) is null) InputFile.CheckReadable(entry, ImageFile);
                 images.Add(entry);
             }
         }
     }
+
+    /// <summary>What tells a file met twice: its canonical path; a link loop, which has none, is known by its own path.</summary>
+    private static string Identity(string image) => CanonicalPath.TryOf(image) ?? Path.GetFullPath(image);
 }

@@ -87,13 +87,8 @@ public static class VocReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A link to nothing (which File.Exists does not see), or a file this user may not read.
-            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: InputFile.CannotRead(e));
-        }
-        catch (SsdInputException)
-        {
-            // The one refusal in there: CanonicalPath's, when following the file's links (HoldsNoData) goes round in a loop.
-            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: "cannot read the file (a loop of symbolic links)");
+            // A link leading nowhere (which File.Exists does not see), or a file this user may not read.
+            return new RawImage(file, id, imagePath, 0, 0, [], Malformed: InputFile.CannotRead(file, e));
         }
         if (annotation.Name != "annotation")
             return new RawImage(file, id, imagePath, 0, 0, [], Malformed: $"root element is <{annotation.Name}>, expected <annotation>");

@@ -39,6 +39,19 @@ public static class CanonicalPath
         return current;
     }
 
+    /// <summary>The canonical form of <paramref name="path"/> (see <see cref="Of"/>), or null when its links form a loop.</summary>
+    public static string? TryOf(string path)
+    {
+        try
+        {
+            return Of(path);
+        }
+        catch (SsdInputException)
+        {
+            return null;
+        }
+    }
+
     private static string[] Parts(string fullPath) =>
         fullPath[Path.GetPathRoot(fullPath)!.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
 }

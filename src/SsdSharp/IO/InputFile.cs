@@ -8,27 +8,42 @@ namespace SsdSharp.IO;
 public static class InputFile
 {
     /// <summary>
-    /// Refuses <paramref name="path"/> when it is a folder, or a file with no data: a FIFO, a socket or a
-    /// device reports a size of 0 (portably the one sign of them .NET gives), and so does an empty file,
-    /// which no reader accepts either. A path that does not exist passes: its reader names it.
+    /// Refuses <paramref name="path"/> when it is a folder, a link that leads nowhere (to a file that does not
+    /// exist, or round in a loop), or a file with no data: a FIFO, a socket or a device reports a size of 0
+    /// (portably the one sign of them .NET gives), and so does an empty file, which no reader accepts either.
+    /// A path that does not exist passes: its reader names it.
     /// </summary>
     /// <param name="path">The path as given.</param>
     /// <param name="expected">What the file should be, for the message ("an image file").</param>
-    /// <exception cref="SsdInputException">A folder, not a regular file with data, or a loop of links.</exception>
+    /// <exception cref="SsdInputException">A folder, a link leading nowhere, or not a regular file with data.</exception>
     public static void CheckReadable(string path, string expected)
     {
         if (Directory.Exists(path)) throw new SsdInputException($"{path}: is a folder; expected {expected}");
+        if (LinkProblem(path) is { } problem) throw new SsdInputException($"{path}: {problem}; expected {expected}");
         if (HoldsNoData(path)) throw new SsdInputException($"{path}: {NoData}; expected {expected}");
     }
 
     /// <summary>
-    /// Why a file that exists could not be opened, for the messages of readers that record it as a problem of their data:
-    /// a link to nothing or a loop of links (both pass <see cref="File.Exists"/>), or a file this user may not read.
+    /// Why the links on <paramref name="path"/> lead to no file: "a loop of symbolic links", or "a link to a file that
+    /// does not exist"; null when they lead to something, or the path itself does not exist. Both kinds pass
+    /// <see cref="File.Exists"/> (which looks at the link itself) and fail only when opened.
     /// </summary>
-    public static string CannotRead(Exception e) => e switch
+    public static string? LinkProblem(string path)
     {
-        UnauthorizedAccessException => "cannot read the file (permission denied)",
-        FileNotFoundException or DirectoryNotFoundException => "cannot read the file (a link to a file that does not exist)",
+        if (!File.Exists(path)) return null;
+        if (CanonicalPath.TryOf(path) is not { } target) return "a loop of symbolic links";
+        return File.Exists(target) || Directory.Exists(target) ? null : "a link to a file that does not exist";
+    }
+
+    /// <summary>
+    /// Why a file that exists could not be opened (<paramref name="e"/> from opening <paramref name="path"/>), for the
+    /// messages of readers that record it as a problem of their data: a link leading nowhere (<see cref="LinkProblem"/>),
+    /// or a file this user may not read.
+    /// </summary>
+    public static string CannotRead(string path, Exception e) => (LinkProblem(path), e) switch
+    {
+        ({ } problem, _) => $"cannot read the file ({problem})",
+        (_, UnauthorizedAccessException) => "cannot read the file (permission denied)",
         _ => $"cannot read the file ({e.Message})",
     };
 
@@ -41,7 +56,7 @@ public static class InputFile
     /// </summary>
     public static bool HoldsNoData(string path)
     {
-        if (!File.Exists(path)) return false;
+        if (!File.Exists(path) || LinkProblem(path) != null) return false;
         // FileInfo describes a link itself: the file checked is the one at the end of the links (/dev/zero behind a link too).
         var info = new FileInfo(CanonicalPath.Of(path));
         return info.Exists && info.Length == 0;

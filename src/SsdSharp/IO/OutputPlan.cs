@@ -20,8 +20,8 @@ public sealed class OutputPlan
     {
         foreach (var path in paths)
         {
-            if (path == null || !System.IO.File.Exists(path)) continue;
-            var canonical = CanonicalPath.Of(path);
+            // A loop of links is no file an output could replace (its reader reports it).
+            if (path == null || !System.IO.File.Exists(path) || CanonicalPath.TryOf(path) is not { } canonical) continue;
             if (_outputs.TryGetValue(canonical, out var output)) throw IsInput(output, path);
             _inputs.TryAdd(canonical, path);
         }

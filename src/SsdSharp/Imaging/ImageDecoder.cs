@@ -50,7 +50,7 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageDecodeException(path, IO.InputFile.CannotRead(e));
+            throw new ImageDecodeException(path, IO.InputFile.CannotRead(path, e));
         }
         using (stream) return Decode(stream, path);
     }

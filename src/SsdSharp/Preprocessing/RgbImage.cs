@@ -62,7 +62,7 @@ public sealed class RgbImage
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Opening is ImageDecoder's to name; reading can still fail (a disk error, a file cut while read).
-            throw new ImageDecodeException(path, IO.InputFile.CannotRead(e));
+            throw new ImageDecodeException(path, IO.InputFile.CannotRead(path, e));
         }
     }
 

@@ -161,6 +161,37 @@ public sealed class HostileInputTests : IDisposable
         Assert.Contains("note: 1 image file(s) and 1 folder(s) reached again by another path or link, read once: 1 image(s)", result.Stderr);
     }
 
+    /// <summary>A looping link among a folder's images stopped the whole command before its first image.</summary>
+    [Fact]
+    public void ALinkAmongAFoldersImagesThatLeadsNowhereIsThatImagesProblem()
+    {
+        _temp.Copy(Image, "in", "a.png");
+        _temp.Copy(Image, "in", "z.png");
+        File.CreateSymbolicLink(_temp.Path("in", "b.png"), "c.png");
+        File.CreateSymbolicLink(_temp.Path("in", "c.png"), "b.png");
+        File.CreateSymbolicLink(_temp.Path("in", "d.png"), "nothing.png");
+        var result = CliRunner.Run("detect", "--max-detections", "1", _temp.Path("in"));
+        Assert.Equal(2, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal([_temp.Path("in", "a.png"), _temp.Path("in", "z.png")], json.RootElement.EnumerateArray().Select(i => i.GetProperty("image").GetString()));
+        Assert.Contains($"{_temp.Path("in", "b.png")}: cannot read the file (a loop of symbolic links)", result.Stderr);
+        Assert.Contains($"{_temp.Path("in", "c.png")}: cannot read the file (a loop of symbolic links)", result.Stderr);
+        Assert.Contains($"{_temp.Path("in", "d.png")}: cannot read the file (a link to a file that does not exist)", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("loop.png", "a loop of symbolic links")]
+    [InlineData("broken.png", "a link to a file that does not exist")]
+    public void ANamedInputThatIsALinkLeadingNowhereIsRefusedSayingWhatWasExpected(string name, string problem)
+    {
+        File.CreateSymbolicLink(_temp.Path("loop.png"), "loop.png");
+        File.CreateSymbolicLink(_temp.Path("broken.png"), "nothing.png");
+        var link = _temp.Path(name);
+        CliAssert.OneLineError(CliRunner.Run("detect", link), $"{link}: {problem}; expected an image file");
+        CliAssert.OneLineError(CliRunner.Run("detect", "--weights", link, Image), $"{link}: {problem}; expected a model file");
+        CliAssert.OneLineError(CliRunner.Run("eval", "--data", Evaluation.CaseA.VocSpec, "--detections", link), $"{link}: {problem}; expected a detections JSON file");
+    }
+
     [Fact]
     public void AFolderGivenAgainOrInsideOneGivenIsARepeatNotAnEmptyFolder()
     {
