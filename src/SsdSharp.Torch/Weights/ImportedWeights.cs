@@ -75,12 +75,13 @@ public sealed partial class ImportedWeights : IDisposable
     /// it must describe the same network, e.g. with other class names; for a torchvision checkpoint it must
     /// keep torchvision's conventions), else the file's own.
     /// </summary>
-    /// <exception cref="WeightsException">An ssd.pytorch checkpoint without a configuration, or a configuration that does not go with a torchvision checkpoint.</exception>
+    /// <exception cref="WeightsException">An ssd.pytorch checkpoint without a configuration, or a configuration that does not go with a torchvision checkpoint or describes another network than a model file's.</exception>
     public SsdConfig ConfigFor(SsdConfig? config)
     {
         if (config is not null)
         {
             if (Format == WeightsFormat.Torchvision) TorchvisionWeights.CheckConventions(config, Path);
+            if (Format == WeightsFormat.ModelFile) ModelWeights.CheckSameNetwork(config, Config!, Path);
             return config;
         }
         return Config ?? throw new WeightsException($"{Path}: an ssd.pytorch checkpoint needs a configuration (--config voc300, coco300, … or a JSON file)");

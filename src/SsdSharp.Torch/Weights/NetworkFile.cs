@@ -20,6 +20,7 @@ public static class NetworkFile
     public static SsdNetwork Load(string path, SsdConfig? config = null)
     {
         var (embedded, stateDict) = ModelFile.Load(path);
+        if (config is not null) ModelWeights.CheckSameNetwork(config, embedded, path);
         return StateDictLoader.NetworkOf(config ?? embedded, stateDict, path);
     }
 }

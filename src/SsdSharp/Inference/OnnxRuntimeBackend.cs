@@ -52,7 +52,7 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
         {
             var metadata = session.ModelMetadata.CustomMetadataMap;
             var embedded = metadata.ContainsKey(OnnxMetadata.FormatKey) || config is null ? OnnxMetadata.ReadConfig(metadata, path) : null;
-            if (config is not null && embedded is not null) CheckSameNetwork(config, embedded, path);
+            if (config is not null && embedded is not null) ModelWeights.CheckSameNetwork(config, embedded, path);
             return config ?? embedded!;
         });
     }
@@ -153,13 +153,6 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
             session.Dispose();
             throw;
         }
-    }
-
-    private static void CheckSameNetwork(SsdConfig given, SsdConfig embedded, string path)
-    {
-        if (given.InputSize != embedded.InputSize || given.NumPriors != embedded.NumPriors || given.NumClasses != embedded.NumClasses)
-            throw new SsdInputException($"{path}: the model is {embedded.Name} ({embedded.InputSize} px, {embedded.NumPriors} default boxes, {embedded.NumClasses} classes); " +
-                                        $"config '{given.Name}' describes another network ({given.InputSize} px, {given.NumPriors}, {given.NumClasses})");
     }
 
     /// <summary>The model must take <c>images</c> [N, 3, S, S] and give <c>boxes</c> [N, P, 4] and <c>scores</c> [N, P, C] of the configuration.</summary>

@@ -26,11 +26,25 @@ public static class ModelWeights
         if (!IsPyTorchCheckpoint(path))
         {
             var (embedded, stateDict) = ModelFile.Load(path);
+            if (config is not null) CheckSameNetwork(config, embedded, path);
             return (config ?? embedded, stateDict);
         }
         if (Type.GetType(PyTorchImporterType, throwOnError: false) is not { } type)
             throw new SsdInputException($"{path}: importing a PyTorch checkpoint needs SsdSharp.Torch (libtorch); convert it once with `ssd convert` or `ssd export`");
         return ((ICheckpointImporter)Activator.CreateInstance(type)!).Import(path, config);
+    }
+
+    /// <summary>
+    /// Refuses a configuration <paramref name="given"/> to override the one a model file embeds when it describes another
+    /// network (input size, default boxes or classes): the weights would not fit, and the message should name the
+    /// configuration, not blame the file.
+    /// </summary>
+    /// <exception cref="WeightsException">Naming the file, its network and the configuration's.</exception>
+    public static void CheckSameNetwork(SsdConfig given, SsdConfig embedded, string path)
+    {
+        if (given.InputSize != embedded.InputSize || given.NumPriors != embedded.NumPriors || given.NumClasses != embedded.NumClasses)
+            throw new WeightsException($"{path}: the model is {embedded.Name} ({embedded.InputSize} px, {embedded.NumPriors} default boxes, {embedded.NumClasses} classes); " +
+                                       $"config '{given.Name}' describes another network ({given.InputSize} px, {given.NumPriors}, {given.NumClasses}); expected a configuration of the same network, or none");
     }
 
     /// <summary>

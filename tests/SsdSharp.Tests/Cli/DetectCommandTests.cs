@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SsdSharp.Configuration;
 using SsdSharp.Tests.Infrastructure;
 
 namespace SsdSharp.Tests.Cli;
@@ -84,5 +85,16 @@ public class DetectCommandTests
         var result = CliRunner.Run("detect", "--weights", Checkpoint, "--config", "coco300", Image);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("21 classes", result.Stderr);
+    }
+
+    /// <summary>A configuration of another network over the bundled model: the bundled file was blamed ("does not fit the network").</summary>
+    [Fact]
+    public void AConfigurationOfAnotherNetworkOverTheBundledModelIsNamed()
+    {
+        using var temp = new TempFolder();
+        var config = temp.Path("cfg3.json");
+        (SsdPresets.Shapes300 with { Name = "three", ClassNames = ["circle", "square", "star"] }).Save(config);
+        var result = CliRunner.Run("detect", "--config", config, "--backend", "onnxruntime", Image);
+        CliAssert.OneLineError(result, "the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'three' describes another network");
     }
 }

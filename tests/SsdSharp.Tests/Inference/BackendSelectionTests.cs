@@ -3,6 +3,7 @@ using SsdSharp.Inference;
 using SsdSharp.Onnx;
 using SsdSharp.Preprocessing;
 using SsdSharp.Tests.Infrastructure;
+using SsdSharp.Weights;
 
 namespace SsdSharp.Tests.Inference;
 
@@ -53,8 +54,21 @@ public sealed class BackendSelectionTests : IDisposable
         }
         var e = Assert.Throws<SsdInputException>(() => InferenceBackends.Open(path, null, Options(InferenceBackendKind.LibTorch)));
         Assert.Equal($"{path}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it", e.Message);
-        var other = Assert.Throws<SsdInputException>(() => InferenceBackends.Open(path, SsdPresets.Voc300, Options(InferenceBackendKind.OnnxRuntime)));
+        var other = Assert.Throws<WeightsException>(() => InferenceBackends.Open(path, SsdPresets.Voc300, Options(InferenceBackendKind.OnnxRuntime)));
         Assert.StartsWith($"{path}: the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'voc300' describes another network", other.Message);
+    }
+
+    /// <summary>A configuration of another network over a model file was blamed on the file ("does not fit the network").</summary>
+    [Theory]
+    [InlineData(InferenceBackendKind.LibTorch)]
+    [InlineData(InferenceBackendKind.OnnxRuntime)]
+    [InlineData(InferenceBackendKind.Auto)]
+    public void AConfigurationOfAnotherNetworkOverAModelFileIsNamed(InferenceBackendKind backend)
+    {
+        var threeClasses = SsdPresets.Shapes300 with { Name = "three", ClassNames = ["circle", "square", "star"] };
+        var e = Assert.Throws<WeightsException>(() => InferenceBackends.Open(Model, threeClasses, Options(backend)));
+        Assert.Equal($"{Model}: the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'three' describes another network " +
+                     "(300 px, 8732, 4); expected a configuration of the same network, or none", e.Message);
     }
 
     [Fact]
