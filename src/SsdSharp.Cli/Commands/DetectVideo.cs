@@ -51,7 +51,7 @@ internal sealed class DetectVideo
         return false;
     }
 
-    /// <summary>Detects in each source in turn.</summary>
+    /// <summary>Detects in each source in turn; a source that cannot be read (or turns out damaged) is named, the others still run, and the exit code is 2.</summary>
     /// <param name="parse">The command line.</param>
     /// <param name="inputs">Videos, streams, camera devices, or (with --track) image folders.</param>
     /// <param name="plan">The command's outputs, with the model's files among its inputs; the videos' files are added.</param>
@@ -86,6 +86,7 @@ internal sealed class DetectVideo
 
         using var stop = new CancellationTokenSource();
         int? signal = null;
+        bool failed = false;
         void Stop(int code)
         {
             signal ??= code;
@@ -108,7 +109,16 @@ internal sealed class DetectVideo
             using var detector = openDetector();
             for (int i = 0; i < sources.Count; i++)
             {
-                DetectOne(detector, sources[i].Open(), lines, options, selection, drawings?[i], drawThreshold ?? DefaultDrawThreshold, stop.Token).GetAwaiter().GetResult();
+                try
+                {
+                    DetectOne(detector, sources[i].Open(), lines, options, selection, drawings?[i], drawThreshold ?? DefaultDrawThreshold, stop.Token).GetAwaiter().GetResult();
+                }
+                catch (SsdInputException e) when (!stop.IsCancellationRequested)
+                {
+                    // One bad video is that video's problem, as a bad image is: named, and the others still detected.
+                    CommandRunner.WriteError(e.Message);
+                    failed = true;
+                }
                 if (stop.IsCancellationRequested) break;
             }
         }
@@ -118,7 +128,7 @@ internal sealed class DetectVideo
         }
         // A live source ends only when stopped: that is its normal end; a file cut short says so by the exit code.
         bool live = parse.GetValue(_camera) != null || inputs.All(i => VideoSource.Parse(i).IsLive);
-        return signal is { } code && !live ? code : 0;
+        return signal is { } code && !live ? code : failed ? CommandRunner.InputError : 0;
     }
 
     /// <summary>The sources, opened one at a time when their turn comes (a probe of a stream takes a while).</summary>

@@ -42,7 +42,10 @@ public sealed class FrameReader : IFrameSource
     };
 
     /// <inheritdoc/>
-    /// <exception cref="SsdInputException">FFmpeg fails before the first frame (a broken file, a stream that does not answer).</exception>
+    /// <exception cref="SsdInputException">
+    /// FFmpeg fails before the first frame (a broken file, a stream that does not answer), or, after the last frame of a
+    /// file, reports errors (a damaged file, or one cut short).
+    /// </exception>
     public async IAsyncEnumerable<VideoFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var arguments = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "error" };
@@ -80,8 +83,15 @@ public sealed class FrameReader : IFrameSource
             if (!process.HasExited) process.Kill();
         }
         await process.WaitForExitAsync(CancellationToken.None);
-        if (process.ExitCode != 0 && read == 0 && !cancellationToken.IsCancellationRequested)
-            throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({VideoInfo.LastLine(await errors) ?? $"exit code {process.ExitCode}"})");
+        if (cancellationToken.IsCancellationRequested) yield break;
+        var reported = VideoInfo.LastLine(await errors);
+        if (process.ExitCode != 0 && read == 0)
+            throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({reported ?? $"exit code {process.ExitCode}"})");
+        // A file cut short (a copy that stopped, a recording killed mid-write) decodes up to the cut and FFmpeg still exits 0:
+        // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.
+        // (Live sources complain of lost packets all the time, and have no whole to cover.)
+        if (!IsLive && (process.ExitCode != 0 || reported != null))
+            throw new SsdInputException($"{_source.Location}: damaged or cut short: ffmpeg decoded {read} frame(s) and reported errors (last: {reported ?? $"exit code {process.ExitCode}"}); the results cover the frames decoded");
     }
 
     private static string Seconds(double seconds) => seconds.ToString("0.######", CultureInfo.InvariantCulture);

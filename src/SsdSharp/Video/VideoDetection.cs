@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using SsdSharp.Inference;
 using SsdSharp.Preprocessing;
@@ -30,7 +31,7 @@ public static class VideoDetection
     /// <param name="source">The frames.</param>
     /// <param name="options">Tracking and tiling.</param>
     /// <param name="cancellationToken">Ends the enumeration after the frame being detected (no error: a live source runs until stopped).</param>
-    /// <exception cref="SsdInputException">The source fails (a broken file, FFmpeg missing).</exception>
+    /// <exception cref="SsdInputException">The source fails (a broken file, FFmpeg missing), raised after the frames it gave before failing.</exception>
     public static async IAsyncEnumerable<FrameDetections> DetectAsync(this SsdDetector detector, IFrameSource source,
         VideoDetectionOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -53,6 +54,8 @@ public static class VideoDetection
                 for (int i = 0; i < batch.Count; i++)
                     yield return new FrameDetections(source.Name, batch[i], results[i], tracker?.Update(results[i].Detections));
             }
+            // The source's failure after the frames it gave: those frames are results (a file cut short keeps its first half).
+            if (await decoding is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
         }
         finally
         {
@@ -61,21 +64,26 @@ public static class VideoDetection
         }
     }
 
-    private static async Task Decode(IFrameSource source, ChannelWriter<VideoFrame> frames, CancellationToken cancellationToken)
+    /// <summary>Queues the source's frames; the queue ends either way, and a failure of the source is returned, to be raised after its frames.</summary>
+    private static async Task<Exception?> Decode(IFrameSource source, ChannelWriter<VideoFrame> frames, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var frame in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken))
                 await frames.WriteAsync(frame, cancellationToken);
-            frames.Complete();
+            return null;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            frames.TryComplete();
+            return null;
         }
         catch (Exception e)
         {
-            frames.TryComplete(e);
+            return e;
+        }
+        finally
+        {
+            frames.TryComplete();
         }
     }
 

@@ -76,6 +76,25 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         Assert.DoesNotContain(lines.SelectMany(l => l["detections"]!.AsArray()), d => d!.AsObject().ContainsKey("track_id"));
     }
 
+    /// <summary>A video cut short gave the frames before the cut and exit 0, as if it were whole.</summary>
+    [FfmpegFact]
+    public void AVideoCutShortIsNamedAndTheOthersAreStillDetected()
+    {
+        var bytes = File.ReadAllBytes(clip.Path);
+        var cut = Path.Combine(clip.Folder, "cut", "cut.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(cut)!);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length * 2 / 3)]);
+        var run = CliRunner.Run("detect", cut, clip.Path);
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = Lines(run.Stdout);
+        var cutFrames = lines.Count(l => (string?)l["video"] == "cut.mp4");
+        Assert.InRange(cutFrames, 1, SyntheticClip.Frames - 1);
+        Assert.Equal(SyntheticClip.Frames, lines.Count(l => (string?)l["video"] == "clip.mp4"));
+        Assert.Contains($"ssd: error: {cut}: damaged or cut short: ffmpeg decoded {cutFrames} frame(s) and reported errors (last: ", run.Stderr);
+        Assert.DoesNotContain(" at ", run.Stderr);
+    }
+
     [FfmpegFact]
     public void SigtermStopsAfterTheCurrentFrameAndLeavesAVideoThatPlays()
     {
