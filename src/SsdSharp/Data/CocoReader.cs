@@ -30,7 +30,7 @@ public static class CocoReader
         if (root.ValueKind != JsonValueKind.Object) throw Malformed(annotationsFile, "the top level is not a JSON object");
 
         var categories = ReadCategories(annotationsFile, root);
-        var names = options.ClassNames ?? categories.Select(c => c.Name).ToArray();
+        var names = options.ClassNames ?? categories.Select(c => c.Name).Where(n => n != ClassIndex.Background).ToArray();
         var classes = new ClassIndex(names);
         var categoryIds = new long[names.Count];
         foreach (var (id, name, index) in categories)

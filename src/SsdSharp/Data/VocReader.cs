@@ -28,7 +28,7 @@ public static class VocReader
         Parallel.For(0, entries.Length, i => raws[i] = Parse(entries[i].Root, entries[i].Id));
 
         var names = options.ClassNames ?? raws.SelectMany(r => r.Objects).Select(o => o.Name).OfType<string>()
-            .Distinct().Order(StringComparer.Ordinal).ToArray();
+            .Where(n => n != ClassIndex.Background).Distinct().Order(StringComparer.Ordinal).ToArray();
         var classes = new ClassIndex(names);
         var (images, problems) = new AnnotationValidator(classes, options).ValidateAll(raws, []);
         return new AnnotatedDataset(DatasetSpec.Voc([.. roots]), names, images, problems);

@@ -54,7 +54,7 @@ public class DataCommandTests : IDisposable
     [InlineData("dataset stats --data VOC:/nowhere", "VOC root '/nowhere': directory not found")]
     [InlineData("dataset stats --data VOC:/tmp --policy lenient", "--policy: 'lenient' is not one of fix, skip-object, skip-image, fail")]
     [InlineData("dataset stats --data VOC:/nowhere --out /tmp/never", "--out is the folder of --draw N's drawings: give --draw N too")]
-    [InlineData("dataset stats --data VOC:/nowhere --classes ,", "--classes ',': expected class names separated by commas")]
+    [InlineData("dataset stats --data VOC:/nowhere --classes ,", "--classes ',' has an empty item (two commas, or one at an end): expected class names separated by commas")]
     [InlineData("synth --out /tmp/never --images 1 --classes circle,oval", "unknown shape 'oval'")]
     [InlineData("synth --out /tmp/never --images 0", "--images: must be in [1, 1000000], got 0")]
     public void Bad_input_is_one_line_with_exit_code_2(string args, string message)

@@ -180,6 +180,25 @@ public class ValidationTests : IDisposable
         Assert.Empty(ReadVoc(ValidationPolicy.SkipImage, verify: true).Images);
     }
 
+    /// <summary>Classes found in the data took 'background' as one, and the configuration then refused it naming no file.</summary>
+    [Fact]
+    public void A_class_named_background_is_a_problem_of_the_object_or_category_that_names_it()
+    {
+        _data.WriteImage("a", 100, 80);
+        _data.WriteVoc("a", 100, 80, ("circle", "11", "11", "31", "31"), ("background", "40", "11", "60", "31"));
+        _data.WriteSplit("train", "a");
+        // As any class outside the list: not skipped under any policy, since the list itself would be wrong.
+        var voc = Assert.Throws<DatasetValidationException>(() => VocReader.Read([_data.Root], new DatasetReadOptions { Split = "train", Policy = ValidationPolicy.SkipObject }));
+        Assert.Equal($"{_data.Xml("a")}: object[1]: class 'background' is SSD's class 0 (no object), not a class of the data; rename it", voc.Message);
+
+        var json = """
+            {"categories": [{"id": 0, "name": "background"}, {"id": 4, "name": "circle"}],
+             "images": [{"id": 7, "file_name": "a.jpg", "width": 100, "height": 80}], "annotations": []}
+            """;
+        var e = Assert.Throws<DatasetValidationException>(() => CocoReader.Read(_data.WriteFile("instances.json", json), Path.Combine(_data.Root, "JPEGImages"), new DatasetReadOptions()));
+        Assert.Contains("instances.json: categories[0] (id 0): class 'background' is SSD's class 0 (no object), not a class of the data; rename it", e.Message);
+    }
+
     private AnnotatedDataset ReadCoco(string json, ValidationPolicy policy = ValidationPolicy.Fix) =>
         CocoReader.Read(_data.WriteFile("instances.json", json), Path.Combine(_data.Root, "JPEGImages"),
             new DatasetReadOptions { ClassNames = Classes, Policy = policy });
