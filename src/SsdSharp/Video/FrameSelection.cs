@@ -6,6 +6,12 @@ public sealed record FrameSelection
     /// <summary>The largest <see cref="Every"/>: a frame a day at 25 frames/s is far past any use, and a slip such as 2000000000 is refused.</summary>
     public const int MaxEvery = 1_000_000;
 
+    /// <summary>
+    /// The largest <see cref="Start"/> and <see cref="Duration"/>, about 31 years: FFmpeg takes times as int64 microseconds
+    /// and fails on 1e15 s with a message that blames the video, so a slip is refused here, naming the option.
+    /// </summary>
+    public const double MaxSeconds = 1e9;
+
     /// <summary>Detect every N-th frame (1: all), counted from the first frame read.</summary>
     public int Every { get; init; } = 1;
 
@@ -27,8 +33,8 @@ public sealed record FrameSelection
     public FrameSelection Validate()
     {
         if (Every is < 1 or > MaxEvery) throw new SsdInputException($"--every: must be 1 to {MaxEvery}, got {Every}");
-        if (!(Start >= 0) || double.IsInfinity(Start)) throw new SsdInputException($"--start: must be 0 or more seconds, got {Start}");
-        if (Duration is { } d && !(d > 0 && double.IsFinite(d))) throw new SsdInputException($"--duration: must be more than 0 seconds, got {d}");
+        if (!(Start is >= 0 and <= MaxSeconds)) throw new SsdInputException($"--start: must be 0 to {MaxSeconds:0e0} seconds, got {Start}");
+        if (Duration is { } d && !(d is > 0 and <= MaxSeconds)) throw new SsdInputException($"--duration: must be more than 0 and at most {MaxSeconds:0e0} seconds, got {d}");
         if (MaxFramesPerSecond is { } f && !(f is >= VideoWriter.MinFramesPerSecond and <= VideoWriter.MaxFramesPerSecond))
             throw new SsdInputException($"--fps: must be {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond}, got {f}");
         return this;

@@ -182,6 +182,11 @@ public sealed class VideoOutputSafetyTests : IDisposable
         Assert.Throws<SsdInputException>(() => new SyntheticVideoOptions { FramesPerSecond = double.NaN }.Validate());
         Assert.Throws<SsdInputException>(() => new FrameSelection { Every = 2_000_000_000 }.Validate());
         Assert.Throws<SsdInputException>(() => new FrameSelection { MaxFramesPerSecond = 1e-300 }.Validate());
+        // FFmpeg refused these blaming the video.
+        Assert.Equal("--duration: must be more than 0 and at most 1e9 seconds, got 1000000000000000",
+            Assert.Throws<SsdInputException>(() => new FrameSelection { Duration = 1e15 }.Validate()).Message);
+        Assert.Equal("--start: must be 0 to 1e9 seconds, got 1000000000000000", Assert.Throws<SsdInputException>(() => new FrameSelection { Start = 1e15 }.Validate()).Message);
+        _ = new FrameSelection { Start = FrameSelection.MaxSeconds, Duration = FrameSelection.MaxSeconds }.Validate();
         Assert.Throws<ArgumentOutOfRangeException>(() => VideoWriter.Create(_temp.Path("x.mp4"), 20000, 64, 25));
         Assert.Throws<ArgumentOutOfRangeException>(() => VideoWriter.Create(_temp.Path("x.mp4"), 64, 64, 1e-9));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Root));
