@@ -80,6 +80,7 @@ internal static class ExportCommand
             }
             else
             {
+                OnnxQuantizer.CheckOptions(resolved, stateDict, quantization, source);
                 var splitName = parse.GetValue(split)!;
                 var set = CalibrationImages.From(spec!, splitName, NetworkInputFormat.From(resolved), parse.GetValue(images), parse.GetValue(seed));
                 var described = $"{spec!.Format.ToString().ToUpperInvariant()}:{string.Join(',', spec.Paths)}, split {splitName}, seed {parse.GetValue(seed)}";

@@ -38,6 +38,16 @@ public static class OnnxQuantizer
         QuantizationOptions? options = null, IProgress<CalibrationProgress>? progress = null, string calibration = "", string source = "state dict") =>
         Build(config, stateDict, images, options, progress, calibration, source).ToByteArray();
 
+    /// <summary>
+    /// Refuses what in <paramref name="options"/> does not fit the network — a keep-float name that matches no
+    /// convolution — before any calibration image is read: reading a dataset's annotations takes a while, and the
+    /// misspelling would otherwise come after it. <see cref="Quantize"/> checks the same.
+    /// </summary>
+    /// <exception cref="SsdInputException">A keep-float name or prefix matches no convolution; the message lists the layers.</exception>
+    /// <exception cref="WeightsException">The state dict does not fit the configuration.</exception>
+    public static void CheckOptions(SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, QuantizationOptions options, string source = "state dict") =>
+        _ = QdqPlan.For(OnnxExporter.BuildModel(config, stateDict, options.Validate().Export, source).Graph, options.KeepFloat);
+
     /// <summary>Writes the quantized model to <paramref name="path"/> (atomically); see <see cref="Quantize"/>.</summary>
     public static void Save(string path, SsdConfig config, IReadOnlyDictionary<string, HostTensor> stateDict, IReadOnlyList<float[]> images,
         QuantizationOptions? options = null, IProgress<CalibrationProgress>? progress = null, string calibration = "", string source = "state dict")
