@@ -119,9 +119,14 @@ public sealed class AugmentedImage
     }
 
     /// <summary>A copy of the window's pixels.</summary>
+    /// <exception cref="InvalidOperationException">The window (an expanded canvas up to 16 times the image) holds more values than an array can.</exception>
     public RgbImage ToRgbImage()
     {
-        var pixels = new float[Width * Height * 3];
+        // In long: an int product of a 4× expanded large image wraps around.
+        long values = 3L * Width * Height;
+        if (values > Array.MaxLength)
+            throw new InvalidOperationException($"a {Width}×{Height} window holds {values} values, more than one array can; expand less");
+        var pixels = new float[values];
         for (int y = 0; y < Height; y++)
         {
             for (int x = 0; x < Width; x++)

@@ -121,4 +121,14 @@ public class AugmentedImageTests
         Assert.False(view.ShowsFill);
         Assert.Throws<ArgumentOutOfRangeException>(() => view.Crop(5, 5, 10, 10));
     }
+
+    /// <summary>The copy's size was an int product, which wraps around for a window of more than 2³¹ values.</summary>
+    [Fact]
+    public void A_window_too_large_to_copy_is_refused_not_wrapped_around()
+    {
+        var view = new AugmentedImage(new RgbImage(1, 1, [0.1f, 0.2f, 0.3f]));
+        view.Expand(50_000, 50_000, 7, 7, [1f, 2f, 3f]);
+        var e = Assert.Throws<InvalidOperationException>(view.ToRgbImage);
+        Assert.Equal("a 50000×50000 window holds 7500000000 values, more than one array can; expand less", e.Message);
+    }
 }
