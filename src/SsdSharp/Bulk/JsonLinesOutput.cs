@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SsdSharp.Evaluation;
+using SsdSharp.IO;
 using SsdSharp.Inference;
 
 namespace SsdSharp.Bulk;
@@ -66,8 +67,8 @@ public sealed class JsonLinesOutput : IDisposable
     /// A file that is not such an output is left as it is.
     /// </summary>
     /// <exception cref="SsdInputException">
-    /// Another process is writing the file, a whole line is not one of this format, or it ends in text without a line break
-    /// that is no torn line of an image.
+    /// Another process is writing the file, it is a FIFO or socket, a whole line is not one of this format, or it ends in
+    /// text without a line break that is no torn line of an image.
     /// </exception>
     public static JsonLinesOutput Resume(string path)
     {
@@ -80,6 +81,12 @@ public sealed class JsonLinesOutput : IDisposable
         catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
         {
             throw new SsdInputException($"{path}: cannot open it to continue ({e.Message}); is another run writing it?");
+        }
+        if (!stream.CanSeek)
+        {
+            // A FIFO opens for reading and writing at once, and reading its earlier lines would then wait for ever.
+            stream.Dispose();
+            throw new SsdInputException($"{path}: {InputFile.NoData}; --resume continues an output file of an earlier run");
         }
         var output = new JsonLinesOutput(stream, ownsStream: true);
         try

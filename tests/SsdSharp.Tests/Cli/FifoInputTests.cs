@@ -62,6 +62,15 @@ public sealed class FifoInputTests : IDisposable
     }
 
     [Fact]
+    public void ResumingOntoAFifoIsRefusedNotWaitedOn()
+    {
+        var lines = _temp.Path("lines.jsonl");
+        using (var mkfifo = Process.Start("mkfifo", [lines])) mkfifo.WaitForExit();
+        CliAssert.OneLineError(CliRunner.RunWithin(Within, "detect", "--format", "jsonl", "--output", lines, "--resume", Fixtures.ReferenceFile("image_11.png")),
+            $"{lines}: empty, or not a regular file (a FIFO, socket or device); --resume continues an output file of an earlier run");
+    }
+
+    [Fact]
     public void AFolderGivenAsTheModelIsNamedAsAFolder()
     {
         var folder = _temp.Folder("adir");
