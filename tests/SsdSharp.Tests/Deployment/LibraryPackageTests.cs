@@ -41,6 +41,7 @@ public class LibraryPackageTests(PackedLibraries packed) : IClassFixture<PackedL
         var metadata = Nuspec(package).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
         Assert.False(string.IsNullOrWhiteSpace(Value(metadata, "description")));
         Assert.Equal("README.md", Value(metadata, "readme"));
+        Assert.Equal("MIT", Value(metadata, "license"));
         Assert.NotEqual("1.0.0", Value(metadata, "version"));
 
         using var symbols = ZipFile.OpenRead(packed.Feed.Package(id, ".snupkg"));
