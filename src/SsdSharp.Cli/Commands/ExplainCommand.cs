@@ -94,9 +94,11 @@ internal static class ExplainCommand
     {
         var weights = WeightsOption.Create("--weights", "SsdSharp model file, or ssd.pytorch .pth with --config. Default: the bundled shapes300.");
         var config = new Option<string?>("--config") { Description = "Preset or JSON config (required for .pth)." };
-        var confThreshold = new Option<double>("--conf-threshold") { Description = "Minimum class score of a candidate.", DefaultValueFactory = _ => 0.3 };
-        var nmsThreshold = new Option<double>("--nms-threshold") { Description = "NMS IoU threshold.", DefaultValueFactory = _ => 0.45 };
-        var topK = new Option<int>("--top-k") { Description = "Candidates and kept boxes per class.", DefaultValueFactory = _ => 200 };
+        // The candidates drawn start at 0.3 (the model's 0.01 would bury the picture); NMS and top-k are the model's unless
+        // given, so that the explanation shows what `ssd detect` does with the same model.
+        var confThreshold = NumericOption.Create("--conf-threshold", "Minimum class score of a candidate, in [0, 1).", new NumberRange<double>(0, 1, MaxOpen: true), 0.3);
+        var nmsThreshold = NumericOption.Optional("--nms-threshold", "NMS IoU threshold, in (0, 1]. Default: the model's, as ssd detect.", new NumberRange<double>(0, 1, MinOpen: true));
+        var topK = NumericOption.Optional("--top-k", "Candidates and kept boxes per class. Default: the model's, as ssd detect.", new NumberRange<int>(1));
         var image = new Argument<string>("IMAGE") { Description = "The image." };
         var output = Out();
         var force = ForceOption.Create();
@@ -106,27 +108,27 @@ internal static class ExplainCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var options = new DetectorOptions
-            {
-                Detection = new DetectionOptions
-                {
-                    ConfidenceThreshold = parse.GetValue(confThreshold),
-                    NmsThreshold = parse.GetValue(nmsThreshold),
-                    TopK = parse.GetValue(topK),
-                }.Validate(),
-            };
             var imagePath = parse.GetValue(image)!;
             InputFile.CheckReadable(imagePath, "an image file");
             var plan = new OutputPlan().Reads(imagePath, parse.GetValue(weights), parse.GetValue(config));
             var folder = plan.Folder("--out", parse.GetValue(output)!, parse.GetValue(force));
-            using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), options);
+            using var detector = ModelResolver.CreateDetector(parse.GetValue(weights), parse.GetValue(config), new DetectorOptions());
+            var own = detector.Detection;
+            detector.Detection = own with
+            {
+                ConfidenceThreshold = parse.GetValue(confThreshold),
+                NmsThreshold = parse.GetValue(nmsThreshold) ?? own.NmsThreshold,
+                TopK = parse.GetValue(topK) ?? own.TopK,
+            };
             var explanation = DetectionExplanation.Of(detector, imagePath);
             // The pictures are one per class with candidates: known, and claimed, once the image is detected.
             foreach (var name in explanation.FileNames(detector.Config)) plan.FileIn("--out", folder, name);
-            Console.WriteLine($"{explanation.Candidates.Count} candidates before NMS, {explanation.Kept.Count} detections after");
+            var used = detector.Detection;
+            Console.WriteLine(FormattableString.Invariant(
+                $"{explanation.Candidates.Count} candidates (score ≥ {used.ConfidenceThreshold}, top {used.TopK} per class) before NMS at {used.NmsThreshold}, {explanation.Kept.Count} detections after"));
             foreach (var d in explanation.Kept)
                 Console.WriteLine($"  {detector.Config.LabelOf(d.Detection.ClassId),-12} {d.Detection.Score:F3}  source {d.Location.Source} cell ({d.Location.Row}, {d.Location.Column}) box {d.Location.Box}  prior {d.Detection.Prior}");
-            Report(explanation.Draw(detector.Config, options.Detection, folder.Path));
+            Report(explanation.Draw(detector.Config, detector.Detection, folder.Path));
             return 0;
         }));
         return command;

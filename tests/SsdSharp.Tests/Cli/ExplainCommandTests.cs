@@ -57,6 +57,18 @@ public sealed class ExplainCommandTests : IDisposable
         AssertOneLineError(CliRunner.Run("explain", "match", "--config", "shapes300", "--data", "VOC:" + data, "--id", "nope", "--out", pictures), "'nope'");
     }
 
+    /// <summary>explain detect used NMS at 0.45 whatever the model, where ssd detect uses the model's (shapes512: 0.5).</summary>
+    [Theory]
+    [InlineData("shapes300", new string[0], "top 200 per class) before NMS at 0.45,")]
+    [InlineData("shapes512", new string[0], "top 200 per class) before NMS at 0.5,")]
+    [InlineData("shapes512", new[] { "--nms-threshold", "0.6", "--top-k", "50" }, "top 50 per class) before NMS at 0.6,")]
+    public void DetectExplainsTheModelsOwnPostProcessingUnlessTold(string model, string[] options, string settings)
+    {
+        var result = CliRunner.Run(["explain", "detect", "--weights", model, "--out", _directory, .. options, Fixtures.ReferenceFile("image_11.png")]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("candidates (score ≥ 0.3, " + settings, result.Stdout);
+    }
+
     [Fact]
     public void DetectRefusesAMissingImage() =>
         AssertOneLineError(CliRunner.Run("explain", "detect", Path.Combine(_directory, "missing.jpg"), "--out", _directory), "missing.jpg");
