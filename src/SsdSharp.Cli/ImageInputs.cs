@@ -39,7 +39,7 @@ internal static class ImageInputs
                 images.Sort(StringComparer.Ordinal);
                 foreach (var image in images)
                 {
-                    if (files.Add(Identity(image))) paths.Add(image);
+                    if (files.Add(FolderImageIdentity(image))) paths.Add(image);
                     else filesAgain++;
                 }
             }
@@ -91,14 +91,23 @@ internal static class ImageInputs
             }
             else if (Extensions.Contains(Path.GetExtension(entry)) && File.Exists(entry))
             {
-                // A link among the images that leads nowhere is that image's problem, reported with the others' results
-                // (as a damaged image is), not a reason to stop.
-                if (InputFile.LinkProblem(entry) is null) InputFile.CheckReadable(entry, ImageFile);
                 images.Add(entry);
             }
         }
     }
 
-    /// <summary>What tells a file met twice: its canonical path; a link loop, which has none, is known by its own path.</summary>
-    private static string Identity(string image) => CanonicalPath.TryOf(image) ?? Path.GetFullPath(image);
+    /// <summary>
+    /// What tells an image of a folder met twice: its canonical path (a link loop, which has none, is known by its own).
+    /// A FIFO, device or empty file is refused before anything opens it; a link that leads nowhere is kept, that image's
+    /// problem to report with the others' results (as a damaged image is), not a reason to stop. The path's links are
+    /// resolved once for both: a folder may hold a million images.
+    /// </summary>
+    /// <exception cref="SsdInputException">The image is a FIFO, socket, device or empty file.</exception>
+    private static string FolderImageIdentity(string image)
+    {
+        if (CanonicalPath.TryOf(image) is not { } canonical) return Path.GetFullPath(image);
+        var info = new FileInfo(canonical);
+        if (info.Exists && info.Length == 0) throw new SsdInputException($"{image}: {InputFile.NoData}; expected {ImageFile}");
+        return canonical;
+    }
 }

@@ -7,6 +7,7 @@ using SsdSharp.Inference;
 using SsdSharp.IO;
 using SsdSharp.Tracking;
 using SsdSharp.Video;
+using SsdSharp.Weights;
 
 namespace SsdSharp.Cli.Commands;
 
@@ -113,9 +114,10 @@ internal sealed class DetectVideo
                 {
                     DetectOne(detector, sources[i].Open(), lines, options, selection, drawings?[i], drawThreshold ?? DefaultDrawThreshold, stop.Token).GetAwaiter().GetResult();
                 }
-                catch (SsdInputException e) when (!stop.IsCancellationRequested)
+                catch (SsdInputException e) when (!stop.IsCancellationRequested && e is not WeightsException)
                 {
                     // One bad video is that video's problem, as a bad image is: named, and the others still detected.
+                    // (A damaged model is every video's: it ends the run, named once.)
                     CommandRunner.WriteError(e.Message);
                     failed = true;
                 }

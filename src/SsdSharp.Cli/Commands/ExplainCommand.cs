@@ -125,7 +125,7 @@ internal static class ExplainCommand
             foreach (var name in explanation.FileNames(detector.Config)) plan.FileIn("--out", folder, name);
             var used = detector.Detection;
             Console.WriteLine(FormattableString.Invariant(
-                $"{explanation.Candidates.Count} candidates (score ≥ {used.ConfidenceThreshold}, top {used.TopK} per class) before NMS at {used.NmsThreshold}, {explanation.Kept.Count} detections after"));
+                $"{explanation.Candidates.Count} candidates (score > {used.ConfidenceThreshold}, top {used.TopK} {(used.ClassAgnostic ? "over all classes" : "per class")}) before NMS at {used.NmsThreshold}, {explanation.Kept.Count} detections after"));
             foreach (var d in explanation.Kept)
                 Console.WriteLine($"  {detector.Config.LabelOf(d.Detection.ClassId),-12} {d.Detection.Score:F3}  source {d.Location.Source} cell ({d.Location.Row}, {d.Location.Column}) box {d.Location.Box}  prior {d.Detection.Prior}");
             Report(explanation.Draw(detector.Config, detector.Detection, folder.Path));

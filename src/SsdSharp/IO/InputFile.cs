@@ -56,9 +56,10 @@ public static class InputFile
     /// </summary>
     public static bool HoldsNoData(string path)
     {
-        if (!File.Exists(path) || LinkProblem(path) != null) return false;
-        // FileInfo describes a link itself: the file checked is the one at the end of the links (/dev/zero behind a link too).
-        var info = new FileInfo(CanonicalPath.Of(path));
+        // FileInfo describes a link itself: the file checked is the one at the end of the links (/dev/zero behind a link
+        // too); a link that leads nowhere has none, and is its reader's to name.
+        if (!File.Exists(path) || CanonicalPath.TryOf(path) is not { } target) return false;
+        var info = new FileInfo(target);
         return info.Exists && info.Length == 0;
     }
 }

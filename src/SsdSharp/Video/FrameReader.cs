@@ -89,9 +89,10 @@ public sealed class FrameReader : IFrameSource
             throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({reported ?? $"exit code {process.ExitCode}"})");
         // A file cut short (a copy that stopped, a recording killed mid-write) decodes up to the cut and FFmpeg still exits 0:
         // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.
-        // (Live sources complain of lost packets all the time, and have no whole to cover.)
+        // They may also be about a few frames of a file otherwise whole (a recording that starts mid-group): the message
+        // says "may". (Live sources complain of lost packets all the time, and have no whole to cover.)
         if (!IsLive && (process.ExitCode != 0 || reported != null))
-            throw new SsdInputException($"{_source.Location}: damaged or cut short: ffmpeg decoded {read} frame(s) and reported errors (last: {reported ?? $"exit code {process.ExitCode}"}); the results cover the frames decoded");
+            throw new SsdInputException($"{_source.Location}: ffmpeg reported errors (last: {reported ?? $"exit code {process.ExitCode}"}) and decoded {read} frame(s): the file may be damaged or cut short; the results cover the frames decoded");
     }
 
     private static string Seconds(double seconds) => seconds.ToString("0.######", CultureInfo.InvariantCulture);

@@ -55,7 +55,8 @@ public static class VideoDetection
                     yield return new FrameDetections(source.Name, batch[i], results[i], tracker?.Update(results[i].Detections));
             }
             // The source's failure after the frames it gave: those frames are results (a file cut short keeps its first half).
-            if (await decoding is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
+            // (Stopped, the frames queued after the stop were not detected, and the stop is no error.)
+            if (!stop.IsCancellationRequested && await decoding is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
         }
         finally
         {

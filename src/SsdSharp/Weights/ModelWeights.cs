@@ -42,9 +42,11 @@ public static class ModelWeights
     /// <exception cref="WeightsException">Naming the file, its network and the configuration's.</exception>
     public static void CheckSameNetwork(SsdConfig given, SsdConfig embedded, string path)
     {
+        // Class counts as names are given (without background), as a configuration lists them.
         if (given.InputSize != embedded.InputSize || given.NumPriors != embedded.NumPriors || given.NumClasses != embedded.NumClasses)
-            throw new WeightsException($"{path}: the model is {embedded.Name} ({embedded.InputSize} px, {embedded.NumPriors} default boxes, {embedded.NumClasses} classes); " +
-                                       $"config '{given.Name}' describes another network ({given.InputSize} px, {given.NumPriors}, {given.NumClasses}); expected a configuration of the same network, or none");
+            throw new WeightsException($"{path}: the model is {embedded.Name} ({embedded.InputSize} px, {embedded.NumPriors} default boxes, {embedded.ClassNames.Count} class names); " +
+                                       $"config '{given.Name}' describes another network ({given.InputSize} px, {given.NumPriors} default boxes, {given.ClassNames.Count} class names); " +
+                                       $"expected a configuration of the same network ({embedded.ClassNames.Count} class names), or none");
     }
 
     /// <summary>

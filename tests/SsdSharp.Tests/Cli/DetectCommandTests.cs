@@ -95,6 +95,6 @@ public class DetectCommandTests
         var config = temp.Path("cfg3.json");
         (SsdPresets.Shapes300 with { Name = "three", ClassNames = ["circle", "square", "star"] }).Save(config);
         var result = CliRunner.Run("detect", "--config", config, "--backend", "onnxruntime", Image);
-        CliAssert.OneLineError(result, "the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'three' describes another network");
+        CliAssert.OneLineError(result, "the model is shapes300 (300 px, 8732 default boxes, 5 class names); config 'three' describes another network");
     }
 }

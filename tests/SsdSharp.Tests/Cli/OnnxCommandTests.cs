@@ -37,8 +37,21 @@ public class OnnxCommandTests
     [Fact]
     public void AnOnnxModelWithDamagedWeightsIsNamedNotWrittenOut()
     {
-        // SsdSharp reads a model file's weights and refuses NaN ones; an .onnx file's weights only ONNX Runtime reads.
         var folder = Directory.CreateTempSubdirectory("ssd-nan-onnx").FullName;
+        var onnx = DamagedOnnx(folder);
+        var output = Path.Combine(folder, "detections.json");
+        var detect = CliRunner.Run("detect", "--weights", onnx, "--output", output, Image);
+        Assert.Equal(2, detect.ExitCode);
+        Assert.Equal($"ssd: error: {onnx}: the model computes NaN or infinite values; its weights are damaged", detect.Stderr.Trim());
+        Assert.False(File.Exists(output));
+    }
+
+    /// <summary>
+    /// The bundled model exported to <c>FOLDER/damaged.onnx</c> with one convolution's weights NaN. SsdSharp reads a model
+    /// file's weights and refuses NaN ones; an .onnx file's weights only ONNX Runtime reads.
+    /// </summary>
+    internal static string DamagedOnnx(string folder)
+    {
         var onnx = Path.Combine(folder, "damaged.onnx");
         Assert.Equal(0, CliRunner.Run("export", "--weights", Bundled, "--output", onnx).ExitCode);
         var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
@@ -47,12 +60,7 @@ public class OnnxCommandTests
         for (int i = 0; i < nan.Length; i += 4) BitConverter.TryWriteBytes(nan.AsSpan(i), float.NaN);
         weight.RawData = Google.Protobuf.ByteString.CopyFrom(nan);
         File.WriteAllBytes(onnx, Google.Protobuf.MessageExtensions.ToByteArray(model));
-
-        var output = Path.Combine(folder, "detections.json");
-        var detect = CliRunner.Run("detect", "--weights", onnx, "--output", output, Image);
-        Assert.Equal(2, detect.ExitCode);
-        Assert.Equal($"ssd: error: {onnx}: the model computes NaN or infinite values; its weights are damaged", detect.Stderr.Trim());
-        Assert.False(File.Exists(output));
+        return onnx;
     }
 
     [Theory]

@@ -55,7 +55,7 @@ public sealed class BackendSelectionTests : IDisposable
         var e = Assert.Throws<SsdInputException>(() => InferenceBackends.Open(path, null, Options(InferenceBackendKind.LibTorch)));
         Assert.Equal($"{path}: an ONNX model runs on ONNX Runtime; backend libtorch does not go with it", e.Message);
         var other = Assert.Throws<WeightsException>(() => InferenceBackends.Open(path, SsdPresets.Voc300, Options(InferenceBackendKind.OnnxRuntime)));
-        Assert.StartsWith($"{path}: the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'voc300' describes another network", other.Message);
+        Assert.StartsWith($"{path}: the model is shapes300 (300 px, 8732 default boxes, 5 class names); config 'voc300' describes another network", other.Message);
     }
 
     /// <summary>A configuration of another network over a model file was blamed on the file ("does not fit the network").</summary>
@@ -67,8 +67,8 @@ public sealed class BackendSelectionTests : IDisposable
     {
         var threeClasses = SsdPresets.Shapes300 with { Name = "three", ClassNames = ["circle", "square", "star"] };
         var e = Assert.Throws<WeightsException>(() => InferenceBackends.Open(Model, threeClasses, Options(backend)));
-        Assert.Equal($"{Model}: the model is shapes300 (300 px, 8732 default boxes, 6 classes); config 'three' describes another network " +
-                     "(300 px, 8732, 4); expected a configuration of the same network, or none", e.Message);
+        Assert.Equal($"{Model}: the model is shapes300 (300 px, 8732 default boxes, 5 class names); config 'three' describes another network " +
+                     "(300 px, 8732 default boxes, 3 class names); expected a configuration of the same network (5 class names), or none", e.Message);
     }
 
     [Fact]

@@ -91,8 +91,24 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         var cutFrames = lines.Count(l => (string?)l["video"] == "cut.mp4");
         Assert.InRange(cutFrames, 1, SyntheticClip.Frames - 1);
         Assert.Equal(SyntheticClip.Frames, lines.Count(l => (string?)l["video"] == "clip.mp4"));
-        Assert.Contains($"ssd: error: {cut}: damaged or cut short: ffmpeg decoded {cutFrames} frame(s) and reported errors (last: ", run.Stderr);
+        Assert.Contains($"ssd: error: {cut}: ffmpeg reported errors (last: ", run.Stderr);
+        Assert.Contains($") and decoded {cutFrames} frame(s): the file may be damaged or cut short; the results cover the frames decoded", run.Stderr);
         Assert.DoesNotContain(" at ", run.Stderr);
+    }
+
+    /// <summary>A damaged model is not each video's problem: named once, and the run ends.</summary>
+    [FfmpegFact]
+    public void ADamagedModelEndsTheRunNamedOnce()
+    {
+        var folder = Directory.CreateTempSubdirectory("ssd-nan-video").FullName;
+        var onnx = SsdSharp.Tests.Cli.OnnxCommandTests.DamagedOnnx(folder);
+        var again = Path.Combine(folder, "again.mp4");
+        File.Copy(clip.Path, again);
+        var run = CliRunner.Run("detect", "--weights", onnx, clip.Path, again);
+
+        Assert.Equal(2, run.ExitCode);
+        var errors = run.Stderr.Split('\n').Where(l => l.StartsWith("ssd: error:", StringComparison.Ordinal)).ToList();
+        Assert.Equal($"ssd: error: {onnx}: the model computes NaN or infinite values; its weights are damaged", Assert.Single(errors));
     }
 
     [FfmpegFact]
