@@ -106,8 +106,7 @@ internal static class ImageInputs
     private static string FolderImageIdentity(string image)
     {
         if (CanonicalPath.TryOf(image) is not { } canonical) return Path.GetFullPath(image);
-        var info = new FileInfo(canonical);
-        if (info.Exists && info.Length == 0) throw new SsdInputException($"{image}: {InputFile.NoData}; expected {ImageFile}");
+        if (InputFile.ReportsNoData(canonical)) throw new SsdInputException($"{image}: {InputFile.NoData}; expected {ImageFile}");
         return canonical;
     }
 }

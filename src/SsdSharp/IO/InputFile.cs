@@ -58,8 +58,16 @@ public static class InputFile
     {
         // FileInfo describes a link itself: the file checked is the one at the end of the links (/dev/zero behind a link
         // too); a link that leads nowhere has none, and is its reader's to name.
-        if (!File.Exists(path) || CanonicalPath.TryOf(path) is not { } target) return false;
-        var info = new FileInfo(target);
+        return File.Exists(path) && CanonicalPath.TryOf(path) is { } target && ReportsNoData(target);
+    }
+
+    /// <summary>
+    /// <see cref="HoldsNoData"/> for a path whose links are resolved already (<see cref="CanonicalPath"/>): a caller that
+    /// needs the canonical path anyway (a walk of a million images) resolves it once.
+    /// </summary>
+    public static bool ReportsNoData(string canonicalPath)
+    {
+        var info = new FileInfo(canonicalPath);
         return info.Exists && info.Length == 0;
     }
 }
