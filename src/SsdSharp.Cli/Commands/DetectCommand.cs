@@ -20,7 +20,7 @@ internal static class DetectCommand
         format.AcceptOnlyFromAmong("json", "text", "jsonl");
         var output = new Option<string?>("--output") { Description = "Write the results to this file instead of stdout." };
         var draw = new Option<string?>("--draw") { Description = "Write annotated copies of the images into this folder (PNG, named by the images' paths)." };
-        var drawThreshold = NumericOption.Optional("--draw-threshold", "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported.", new NumberRange<double>(0, 1));
+        var drawThreshold = NumericOption.Optional("--draw-threshold", "Draw only detections scoring at least this (0 to 1; the output is unaffected). Default: all reported for images, 0.5 for videos.", new NumberRange<double>(0, 1));
         var batch = NumericOption.Create("--batch", "Images per forward pass.", NumericOption.BatchRange, 8);
         var device = DeviceOption.Create();
         var maxMegapixels = ImageLimitOption.Create();
