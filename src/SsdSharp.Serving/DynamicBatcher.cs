@@ -60,8 +60,9 @@ public sealed class DynamicBatcher : IDisposable
     }
 
     /// <summary>
-    /// Queues preprocessed images for forward passes, all or none: null when the queue cannot take them all
-    /// (or the batcher is stopping), else a task per image that completes with its batch's predictions.
+    /// Queues preprocessed images for forward passes, all or none: null when the queue cannot take them all, else a task
+    /// per image that completes with its batch's predictions; once the batcher is stopping, the images not queued get
+    /// tasks faulted with <see cref="ServiceStoppingException"/> (those queued before still run).
     /// </summary>
     /// <param name="inputs">Per image <c>[3, S, S]</c> float32 (<see cref="SsdDetector.Preprocess"/> of one image).</param>
     /// <param name="cancellationToken">A cancelled image is dropped from its batch if it has not run yet.</param>

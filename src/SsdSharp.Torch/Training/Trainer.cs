@@ -84,7 +84,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Optional hook run every <see cref="TrainingOptions.EvaluateEvery"/> iterations with the network in
-    /// eval mode; its metrics (for example <c>map</c>) are logged and reported.
+    /// eval mode; its metrics (for example <see cref="VocEvaluationHook"/>'s <c>map07</c>) are logged and reported.
     /// </summary>
     public Func<SsdNetwork, CancellationToken, IReadOnlyDictionary<string, double>>? Evaluator { get; set; }
 

@@ -11,7 +11,7 @@ namespace SsdSharp.Training;
 /// <param name="Remaining">Estimated time to the end of the run.</param>
 /// <param name="StepSeconds">Wall time of this iteration: waiting for its batch plus the optimiser step.</param>
 /// <param name="DataWaitSeconds">Part of <paramref name="StepSeconds"/> spent waiting for the batch.</param>
-/// <param name="Evaluation">Metrics of the evaluation hook when it ran after this step (for example <c>map</c>).</param>
+/// <param name="Evaluation">Metrics of the evaluation hook when it ran after this step (for example <c>map07</c>).</param>
 /// <param name="CheckpointPath">The checkpoint written after this step, if any.</param>
 public sealed record TrainingProgress(
     long Iteration,

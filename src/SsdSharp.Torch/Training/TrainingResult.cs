@@ -18,7 +18,7 @@ public enum TrainingOutcome
 /// <param name="LogPath">The JSON-lines log.</param>
 /// <param name="LossCurvePath">The loss chart.</param>
 /// <param name="ImagesPerSecond">Mean throughput of this session, data waits included.</param>
-/// <param name="DataWaitShare">Share of this session's step time spent waiting for batches (0–1).</param>
+/// <param name="DataWaitShare">Share of this session's wall time spent waiting for batches (0–1).</param>
 public sealed record TrainingResult(
     TrainingOutcome Outcome,
     long Iteration,

@@ -16,7 +16,7 @@ public static class VocEvaluationHook
     /// no class has ground truth.
     /// </summary>
     /// <param name="images">Evaluation images with their ground truth (difficult objects kept; the evaluator ignores them).</param>
-    /// <param name="options">How to detect; <see cref="ModelEvaluation.DetectionOptionsFor"/> the network's configuration on the CPU when null.</param>
+    /// <param name="options">How to detect; <see cref="ModelEvaluation.DetectionOptionsFor"/> the network's configuration, on the default device (<see cref="DetectorOptions.Device"/>), when null.</param>
     public static Func<SsdNetwork, CancellationToken, IReadOnlyDictionary<string, double>> Create(IReadOnlyList<ImageAnnotation> images, DetectorOptions? options = null)
     {
         return (network, cancellationToken) =>

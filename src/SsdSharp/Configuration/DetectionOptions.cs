@@ -1,6 +1,6 @@
 namespace SsdSharp.Configuration;
 
-/// <summary>Settings of the test-phase post-processing (SPEC §5); the defaults are the reference's.</summary>
+/// <summary>Settings of the test-phase post-processing (SPEC §5); the defaults are the reference's but for <see cref="MaxDetections"/>.</summary>
 public sealed record DetectionOptions
 {
     /// <summary>A class score must exceed this to be a candidate (0.01).</summary>

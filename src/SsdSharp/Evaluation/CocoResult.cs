@@ -7,9 +7,9 @@ namespace SsdSharp.Evaluation;
 /// <param name="AP">AP averaged over IoU 0.50:0.05:0.95, all areas, 100 detections.</param>
 /// <param name="AP50">AP at IoU 0.50.</param>
 /// <param name="AP75">AP at IoU 0.75.</param>
-/// <param name="APs">AP for small objects (area &lt; 32²).</param>
+/// <param name="APs">AP for small objects (area ≤ 32²; the bounds are inclusive, as pycocotools').</param>
 /// <param name="APm">AP for medium objects (32² ≤ area ≤ 96²).</param>
-/// <param name="APl">AP for large objects (area &gt; 96²).</param>
+/// <param name="APl">AP for large objects (area ≥ 96²).</param>
 /// <param name="AR1">Recall with 1 detection per image and category, averaged over IoU thresholds.</param>
 /// <param name="AR10">Recall with 10 detections.</param>
 /// <param name="AR100">Recall with 100 detections.</param>

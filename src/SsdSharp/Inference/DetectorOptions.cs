@@ -29,8 +29,9 @@ public sealed record DetectorOptions
     /// threshold: boxes averaged, scores the mean over both views (and still above the confidence threshold). Twice the
     /// network's work (one forward pass of twice the batch). Applies to every way of detecting on the detector
     /// (<c>Detect…</c>, tiles, files); not to <see cref="SsdDetector.Backend"/> and the single-view
-    /// <see cref="SsdDetector.PostProcess(NetworkPredictions, int, string, int, int, DetectionOptions)"/>, and the detection
-    /// service of <c>ssd serve</c> and the explanations of <c>ssd explain detect</c>, built on those, refuse it.
+    /// <see cref="SsdDetector.PostProcess(NetworkPredictions, int, string, int, int, DetectionOptions)"/> (the service of
+    /// <c>ssd serve</c> mirrors and fuses on its own, with the two-view <c>PostProcess</c>), and the explanations of
+    /// <c>ssd explain detect</c>, built on the single view, refuse it.
     /// </summary>
     public bool TestTimeAugmentation { get; init; }
 

@@ -109,7 +109,7 @@ public sealed class SsdDetector : IDisposable
     /// <summary>
     /// Detects objects in a large image tile by tile (<see cref="TileOptions"/>): every tile, and the whole image
     /// shrunk, through the network in batches, their detections merged by NMS in image coordinates and capped
-    /// as <see cref="DetectorOptions.Detection"/> says. Finds small objects at the cost of a forward pass per tile.
+    /// as <see cref="Detection"/> says. Finds small objects at the cost of a forward pass per tile.
     /// With the whole image detected too, a tile's boxes are left to the other views where those show more of the
     /// object: boxes at an edge the tile shares with another (most likely cut objects) where the whole image shows them
     /// at least as large as the smallest default box or a neighbouring tile holds more of them, and boxes larger than
