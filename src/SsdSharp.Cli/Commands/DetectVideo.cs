@@ -230,8 +230,6 @@ internal sealed class DetectVideo
         Note($"{source.Name}: {frames} frame(s) in {clock.Elapsed.TotalSeconds:F1} s, {Rate(frames, clock)} frames/s (decode, detect{(annotated != null ? ", draw, encode" : "")})"
              + (stop.IsCancellationRequested ? $"; stopped after frame {last}" : ""));
         if (annotated != null) Note($"wrote {annotated.Path} ({annotated.Frames} frames)");
-        if (source is FrameReader { StartComplaint: { } complaint })
-            CommandRunner.WriteWarning($"{source.Name}: ffmpeg could not decode the frames before its first key frame (last: {complaint}): the file starts mid-stream, or is damaged there; frame indices and times count from the first frame decoded");
     }
 
     /// <summary>Queues a frame for the annotated video; false when the encoder stopped with the signal (see <see cref="Finish"/>).</summary>

@@ -32,14 +32,6 @@ public sealed class FrameReader : IFrameSource
     /// <inheritdoc/>
     public bool IsLive => _source.IsLive;
 
-    /// <summary>
-    /// FFmpeg's last complaint before the first frame of a file was decoded, once <see cref="ReadAsync"/> has finished; null
-    /// when it had none. A file that starts between key frames (a recording or an excerpt of a stream, often MPEG-TS) begins
-    /// with frames that cannot be decoded without the ones before: FFmpeg leaves them out, complaining, and frame indices and
-    /// times count from the first frame decoded.
-    /// </summary>
-    public string? StartComplaint { get; private set; }
-
     /// <summary>FFmpeg's input options for <paramref name="source"/>, ending with <c>-i LOCATION</c>.</summary>
     internal static IEnumerable<string> InputArguments(VideoSource source) => source.Kind switch
     {
@@ -51,8 +43,8 @@ public sealed class FrameReader : IFrameSource
 
     /// <inheritdoc/>
     /// <exception cref="SsdInputException">
-    /// FFmpeg decodes no frame (a broken file, a stream that does not answer), or, after the last frame of a file, reports
-    /// errors that came once frames were decoded (a damaged file, or one cut short).
+    /// FFmpeg fails before the first frame (a broken file, a stream that does not answer), or, after the last frame of a
+    /// file, reports errors (a damaged file, or one cut short).
     /// </exception>
     public async IAsyncEnumerable<VideoFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -65,7 +57,7 @@ public sealed class FrameReader : IFrameSource
         arguments.AddRange(["-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]);
 
         using var process = Ffmpeg.Start(Ffmpeg.FfmpegPath, arguments, writeInput: false);
-        var complaints = new Complaints(process.StandardError);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
         var output = process.StandardOutput.BaseStream;
         int frameBytes = checked(Info.Width * Info.Height * 3);
         long first = IsLive ? 0 : (long)Math.Ceiling(_selection.Start * Info.FramesPerSecond - 1e-6);
@@ -79,7 +71,6 @@ public sealed class FrameReader : IFrameSource
                 var pixels = new byte[frameBytes];
                 if (await output.ReadAtLeastAsync(pixels, frameBytes, throwOnEndOfStream: false, cancellationToken) < frameBytes) break;
                 long index = first + read++;
-                complaints.FrameDecoded();
                 double time = IsLive ? clock.Elapsed.TotalSeconds : index / Info.FramesPerSecond;
                 if ((read - 1) % _selection.Every != 0) continue;
                 if (!admit(time)) continue;
@@ -93,53 +84,15 @@ public sealed class FrameReader : IFrameSource
         }
         await process.WaitForExitAsync(CancellationToken.None);
         if (cancellationToken.IsCancellationRequested) yield break;
-        await complaints.Completion;
-        if (read == 0 && (process.ExitCode != 0 || complaints.Last != null))
-            throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({complaints.Last ?? $"exit code {process.ExitCode}"})");
-        if (IsLive) yield break;
+        var reported = VideoInfo.LastLine(await errors);
+        if (process.ExitCode != 0 && read == 0)
+            throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({reported ?? $"exit code {process.ExitCode}"})");
         // A file cut short (a copy that stopped, a recording killed mid-write) decodes up to the cut and FFmpeg still exits 0:
-        // its complaints once frames came are the one sign, and a result that silently covers half the video must not pass
-        // for the whole. They may also be about a few frames of a file otherwise whole: the message says "may". Complaints
-        // before the first frame are about the frames before the first key frame, which a file that starts mid-stream lacks;
-        // the file is whole from there (StartComplaint). (Live sources complain of lost packets all the time, and have no
-        // whole to cover.)
-        if (process.ExitCode != 0 || complaints.AfterFirstFrame != null)
-            throw new SsdInputException($"{_source.Location}: ffmpeg reported errors (last: {complaints.AfterFirstFrame ?? $"exit code {process.ExitCode}"}) and decoded {read} frame(s): the file may be damaged or cut short; the results cover the frames decoded");
-        StartComplaint = complaints.BeforeFirstFrame;
-    }
-
-    /// <summary>
-    /// FFmpeg's error lines, each sorted by whether a frame had been read when it came: FFmpeg writes the complaints about a
-    /// packet before the frames decoded after it, and a thread of its own reads them as they come (a late read would only
-    /// count a complaint as after the first frame, the stricter side).
-    /// </summary>
-    private sealed class Complaints
-    {
-        private long _framesDecoded;
-
-        public Complaints(StreamReader errors) => Completion = Task.Factory.StartNew(() =>
-        {
-            while (errors.ReadLine() is { } line)
-            {
-                line = line.Trim();
-                // FFmpeg folds repeats into this line, written when another message comes or at exit: not a complaint of its own.
-                if (line.Length == 0 || line.StartsWith("Last message repeated", StringComparison.Ordinal)) continue;
-                if (Interlocked.Read(ref _framesDecoded) == 0) BeforeFirstFrame = line;
-                else AfterFirstFrame = line;
-                Last = line;
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        /// <summary>Done when FFmpeg's error output ends.</summary>
-        public Task Completion { get; }
-
-        public string? BeforeFirstFrame { get; private set; }
-
-        public string? AfterFirstFrame { get; private set; }
-
-        public string? Last { get; private set; }
-
-        public void FrameDecoded() => Interlocked.Increment(ref _framesDecoded);
+        // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.
+        // They may also be about a few frames of a file otherwise whole (a recording that starts mid-group): the message
+        // says "may". (Live sources complain of lost packets all the time, and have no whole to cover.)
+        if (!IsLive && (process.ExitCode != 0 || reported != null))
+            throw new SsdInputException($"{_source.Location}: ffmpeg reported errors (last: {reported ?? $"exit code {process.ExitCode}"}) and decoded {read} frame(s): the file may be damaged or cut short; the results cover the frames decoded");
     }
 
     private static string Seconds(double seconds) => seconds.ToString("0.######", CultureInfo.InvariantCulture);

@@ -96,50 +96,6 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         Assert.DoesNotContain(" at ", run.Stderr);
     }
 
-    /// <summary>
-    /// A file that starts mid-stream (here an MPEG-TS without its first third, as a recording of a broadcast or an excerpt of a
-    /// camera's stream begins) made FFmpeg complain of the frames before its first key frame, and was called damaged (exit 2);
-    /// it is whole from that key frame on. Damaged further on as well, it is named so.
-    /// </summary>
-    [FfmpegFact]
-    public void AFileThatStartsMidStreamIsDetectedFromItsFirstKeyFrameAndOneDamagedFurtherOnIsNamed()
-    {
-        var folder = Path.Combine(clip.Folder, "mid-stream");
-        Directory.CreateDirectory(folder);
-        var video = Path.Combine(folder, "whole.mp4");
-        var made = CliRunner.Run("synth", "video", "--out", video, "--frames", "60", "--width", "160", "--height", "120", "--objects", "2");
-        Assert.True(made.ExitCode == 0, made.Stderr);
-        var stream = Path.Combine(folder, "whole.ts");
-        var (code, output) = ProcessRunner.Run(Ffmpeg.FfmpegPath, ["-v", "error", "-i", video, "-c", "copy", "-f", "mpegts", stream], TimeSpan.FromMinutes(1));
-        Assert.True(code == 0, output);
-        // MPEG-TS is a run of 188-byte packets: a recording may start at any of them.
-        var packets = File.ReadAllBytes(stream).Chunk(188).ToArray();
-        var mid = Path.Combine(folder, "mid.ts");
-        File.WriteAllBytes(mid, packets[(packets.Length / 3)..].SelectMany(p => p).ToArray());
-        // Three packets of the same file two thirds in, their payloads overwritten (headers kept, so the stream goes on).
-        var damaged = packets[(packets.Length / 3)..].Select(p => p.ToArray()).ToArray();
-        for (int i = damaged.Length * 2 / 3; i < damaged.Length * 2 / 3 + 3; i++)
-            for (int j = 8; j < 188; j++) damaged[i][j] = (byte)(j * 37);
-        var both = Path.Combine(folder, "both.ts");
-        File.WriteAllBytes(both, damaged.SelectMany(p => p).ToArray());
-        var run = CliRunner.Run("detect", mid, both);
-
-        Assert.Equal(2, run.ExitCode);
-        var lines = Lines(run.Stdout);
-        // The frames FFmpeg can decode, counted by ffprobe (quiet: it complains of the same frames).
-        var (counted, frames) = ProcessRunner.Run(Ffmpeg.FfprobePath,
-            ["-v", "quiet", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", mid], TimeSpan.FromMinutes(1));
-        Assert.True(counted == 0, frames);
-        // MPEG-TS lists the stream under its program as well: the same count twice.
-        var decodable = int.Parse(frames.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0], CultureInfo.InvariantCulture);
-        Assert.InRange(decodable, 1, 59);
-        Assert.Equal(Enumerable.Range(0, decodable).Select(i => (long)i), lines.Where(l => (string?)l["video"] == "mid.ts").Select(l => (long)l["frame"]!));
-        Assert.Contains("ssd: warning: mid.ts: ffmpeg could not decode the frames before its first key frame (last: ", run.Stderr);
-        Assert.DoesNotContain($"ssd: error: {mid}", run.Stderr);
-        Assert.Contains($"ssd: error: {both}: ffmpeg reported errors (last: ", run.Stderr);
-        Assert.InRange(lines.Count(l => (string?)l["video"] == "both.ts"), 1, decodable);
-    }
-
     /// <summary>A damaged model is not each video's problem: named once, and the run ends.</summary>
     [FfmpegFact]
     public void ADamagedModelEndsTheRunNamedOnce()
