@@ -91,8 +91,12 @@ public sealed class FrameReader : IFrameSource
         // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.
         // They may also be about a few frames of a file otherwise whole (a recording that starts mid-group): the message
         // says "may". (Live sources complain of lost packets all the time, and have no whole to cover.)
+        // A file that starts between key frames makes FFmpeg complain of the frames before the first one, whole or not; which
+        // complaint is about which frame cannot be told from its output, so the message says why and how to make a clean copy
+        // (stream copy drops the packets before the first key frame).
         if (!IsLive && (process.ExitCode != 0 || reported != null))
-            throw new SsdInputException($"{_source.Location}: ffmpeg reported errors (last: {reported ?? $"exit code {process.ExitCode}"}) and decoded {read} frame(s): the file may be damaged or cut short; the results cover the frames decoded");
+            throw new SsdInputException($"{_source.Location}: ffmpeg reported errors (last: {reported ?? $"exit code {process.ExitCode}"}) and decoded {read} frame(s): the file may be damaged or cut short; the results cover the frames decoded"
+                                        + (Info.StartsWithKeyFrame ? "" : $"; it also starts between key frames, whose first frames FFmpeg cannot decode and complains of: 'ffmpeg -i {_source.Location} -map 0:v -c copy COPY.mp4' makes a copy that starts at its first key frame"));
     }
 
     private static string Seconds(double seconds) => seconds.ToString("0.######", CultureInfo.InvariantCulture);

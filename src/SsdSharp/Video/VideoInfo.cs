@@ -10,6 +10,13 @@ namespace SsdSharp.Video;
 /// <param name="FrameCount">Frames in the stream when the container says; null for live sources and some files.</param>
 public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, long? FrameCount)
 {
+    /// <summary>
+    /// Whether a file's first video packet is a key frame; false for a file that starts between key frames (an excerpt of
+    /// a stream, often MPEG-TS), whose first frames need ones it lacks: FFmpeg leaves them out and complains of them.
+    /// True for live sources and when unknown.
+    /// </summary>
+    public bool StartsWithKeyFrame { get; init; } = true;
+
     /// <summary>The frame rate assumed when a source reports none (some cameras and streams).</summary>
     public const double DefaultFramesPerSecond = 25;
 
@@ -20,13 +27,16 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
         using var process = Ffmpeg.Start(Ffmpeg.FfprobePath,
         [
             "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames:stream_side_data=rotation",
+            "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames:stream_side_data=rotation" + (source.IsLive ? "" : ":packet=flags"),
+            // A file's first packet only: whether it is a key frame (a live source is not read for it).
+            .. (source.IsLive ? Array.Empty<string>() : ["-read_intervals", "%+#1"]),
             "-of", "json", .. FrameReader.InputArguments(source),
         ], writeInput: false);
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         process.WaitForExitAsync(cancellationToken).GetAwaiter().GetResult();
-        var stream = JsonNode.Parse(output.Result)?["streams"]?.AsArray().FirstOrDefault();
+        var probed = JsonNode.Parse(output.Result);
+        var stream = probed?["streams"]?.AsArray().FirstOrDefault();
         if (process.ExitCode != 0 || stream is null)
         {
             var reason = LastLine(error.Result) ?? "no video stream";
@@ -39,7 +49,8 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
         double fps = Rate((string?)stream["avg_frame_rate"]) ?? Rate((string?)stream["r_frame_rate"]) ?? DefaultFramesPerSecond;
         long? frames = long.TryParse((string?)stream["nb_frames"], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
         if (width <= 0 || height <= 0) throw new SsdInputException($"{source.Location}: the video stream has no frame size");
-        return new VideoInfo(width, height, fps, frames);
+        var firstPacket = (string?)probed?["packets"]?.AsArray().FirstOrDefault()?["flags"];
+        return new VideoInfo(width, height, fps, frames) { StartsWithKeyFrame = firstPacket is null || firstPacket.StartsWith('K') };
     }
 
     /// <summary>An FFmpeg rate such as <c>30000/1001</c>; null for <c>0/0</c> (unknown).</summary>

@@ -94,6 +94,48 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         Assert.Contains($"ssd: error: {cut}: ffmpeg reported errors (last: ", run.Stderr);
         Assert.Contains($") and decoded {cutFrames} frame(s): the file may be damaged or cut short; the results cover the frames decoded", run.Stderr);
         Assert.DoesNotContain(" at ", run.Stderr);
+        Assert.DoesNotContain("between key frames", run.Stderr);
+    }
+
+    /// <summary>
+    /// A file that starts between key frames (here an MPEG-TS without its first third, as an excerpt of a broadcast or of a
+    /// camera's stream begins) makes FFmpeg complain of the frames before the first key frame: it is named as possibly
+    /// damaged (its complaints cannot be told apart from damage), with the reason and the stream copy that starts at the
+    /// key frame, which decodes cleanly.
+    /// </summary>
+    [FfmpegFact]
+    public void AFileThatStartsBetweenKeyFramesIsNamedWithTheCopyThatDecodesCleanly()
+    {
+        var folder = Path.Combine(clip.Folder, "mid-stream");
+        Directory.CreateDirectory(folder);
+        var video = Path.Combine(folder, "whole.mp4");
+        var made = CliRunner.Run("synth", "video", "--out", video, "--frames", "60", "--width", "160", "--height", "120", "--objects", "2");
+        Assert.True(made.ExitCode == 0, made.Stderr);
+        var stream = Path.Combine(folder, "whole.ts");
+        RunFfmpeg("-i", video, "-c", "copy", "-f", "mpegts", stream);
+        // MPEG-TS is a run of 188-byte packets: an excerpt may start at any of them.
+        var packets = File.ReadAllBytes(stream).Chunk(188).ToArray();
+        var mid = Path.Combine(folder, "mid.ts");
+        File.WriteAllBytes(mid, packets[(packets.Length / 3)..].SelectMany(p => p).ToArray());
+        var run = CliRunner.Run("detect", mid);
+
+        Assert.Equal(2, run.ExitCode);
+        int frames = Lines(run.Stdout).Length;
+        Assert.InRange(frames, 1, 59);
+        Assert.Contains($"ssd: error: {mid}: ffmpeg reported errors (last: ", run.Stderr);
+        Assert.Contains($"; it also starts between key frames, whose first frames FFmpeg cannot decode and complains of: 'ffmpeg -i {mid} -map 0:v -c copy COPY.mp4' makes a copy that starts at its first key frame", run.Stderr);
+
+        var copy = Path.Combine(folder, "copy.mp4");
+        RunFfmpeg("-i", mid, "-map", "0:v", "-c", "copy", copy);
+        var clean = CliRunner.Run("detect", copy);
+        Assert.True(clean.ExitCode == 0, clean.Stderr);
+        Assert.Equal(frames, Lines(clean.Stdout).Length);
+    }
+
+    private static void RunFfmpeg(params string[] arguments)
+    {
+        var (code, output) = ProcessRunner.Run(Ffmpeg.FfmpegPath, ["-v", "quiet", "-y", .. arguments], TimeSpan.FromMinutes(1));
+        Assert.True(code == 0, output);
     }
 
     /// <summary>A damaged model is not each video's problem: named once, and the run ends.</summary>
