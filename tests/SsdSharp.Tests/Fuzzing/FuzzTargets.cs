@@ -19,19 +19,22 @@ internal static class FuzzTargets
         {
             SafeTensors.Load(input, "fuzz.safetensors");
         }),
-        // The header alone (what kind of file it is): never more lenient than the whole read, and the same metadata where both read it.
+        // The header alone (what kind of file it is): never stricter than the whole read (a file the whole read takes is
+        // never refused by its header), and the same metadata where both read it. It may be more lenient: it does not
+        // see the tensors' data.
         new("safetensors-metadata", FuzzSeeds.SafeTensorsFiles, work => input =>
         {
-            var metadata = SafeTensors.Metadata(Write(work, "w.safetensors", input));
-            Dictionary<string, string> whole;
+            Dictionary<string, string> metadata;
             try
             {
-                whole = SafeTensors.Load(input, "fuzz.safetensors").Metadata;
+                metadata = SafeTensors.Metadata(Write(work, "w.safetensors", input));
             }
-            catch (WeightsException)
+            catch (WeightsException refused)
             {
-                return;
+                if (TryLoad(input) != null) throw new InvalidOperationException($"the header alone was refused ({refused.Message}) where the whole file reads");
+                throw;
             }
+            if (TryLoad(input) is not { } whole) return;
             if (!metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(whole.OrderBy(kv => kv.Key, StringComparer.Ordinal)))
                 throw new InvalidOperationException("the header's metadata differs from the whole file's");
         }),
@@ -113,6 +116,19 @@ internal static class FuzzTargets
         var path = Path.Combine(directory, name);
         File.WriteAllBytes(path, input);
         return path;
+    }
+
+    /// <summary>The whole file's metadata; null when the whole read refuses it.</summary>
+    private static Dictionary<string, string>? TryLoad(byte[] input)
+    {
+        try
+        {
+            return SafeTensors.Load(input, "fuzz.safetensors").Metadata;
+        }
+        catch (WeightsException)
+        {
+            return null;
+        }
     }
 
     private static void LoadPyTorch(string path)

@@ -122,9 +122,7 @@ public sealed class TrainCommandTests : IClassFixture<TrainCommandTests.TinyData
     public void NewRunWithoutConfigIsRefusedInOneLine()
     {
         var result = CliRunner.Run("train", "--data", _data.Spec, "--out", _data.NewDirectory());
-        Assert.Equal(CliExit.InputError, result.ExitCode);
-        Assert.Contains("--config is required", result.Stderr);
-        Assert.DoesNotContain(" at ", result.Stderr);
+        CliAssert.OneLineError(result, "--config is required for a new run");
     }
 
     [Fact]

@@ -38,19 +38,28 @@ public class PhotometricDistortTests
     }
 
     [Fact]
-    public void Hue_shift_wraps_around_red()
+    public void Hue_shift_goes_both_ways_around_red_and_keeps_saturation_and_value()
     {
-        // Pure red shifted by −18° must come out at 342°, not at a negative hue.
-        var sample = Sample(255, 0, 0);
-        var distort = new PhotometricDistort { Probability = 1, BrightnessDelta = 0, ContrastLower = 1, ContrastUpper = 1,
-            SaturationLower = 1, SaturationUpper = 1, HueDelta = 18, ChannelSwap = false };
-        distort.Apply(sample, new RandomSource(1));
+        // Pure red (hue 0) shifted by up to ±18°: a shift down must come out at 342–360°, one up at 0–18°, the colour's
+        // saturation and value unchanged. Over 40 draws both directions occur.
+        bool down = false, up = false;
         Span<float> rgb = stackalloc float[3];
-        sample.Image.GetPixel(0, 0, rgb);
+        for (int seed = 0; seed < 40; seed++)
+        {
+            var sample = Sample(255, 0, 0);
+            var distort = new PhotometricDistort { Probability = 1, BrightnessDelta = 0, ContrastLower = 1, ContrastUpper = 1,
+                SaturationLower = 1, SaturationUpper = 1, HueDelta = 18, ChannelSwap = false };
+            distort.Apply(sample, new RandomSource((ulong)seed));
+            sample.Image.GetPixel(0, 0, rgb);
 
-        PhotometricDistort.RgbToHsv(rgb[0], rgb[1], rgb[2], out float h, out _, out _);
-        Assert.True(h is > 342f and < 360f or < 18f, $"hue {h}");
-        Assert.True(h != 0f);
+            PhotometricDistort.RgbToHsv(rgb[0], rgb[1], rgb[2], out float h, out float sat, out float v);
+            Assert.True(h is >= 342f and < 360f or > 0f and <= 18f, $"seed {seed}: hue {h}");
+            Assert.Equal(1f, sat, 3);
+            Assert.Equal(255f, v, 2);
+            down |= h > 180f;
+            up |= h < 180f;
+        }
+        Assert.True(down && up, $"shifts down: {down}, up: {up}");
     }
 
     [Fact]
