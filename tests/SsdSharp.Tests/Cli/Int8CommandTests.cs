@@ -37,7 +37,7 @@ public class Int8CommandTests
     [InlineData(new[] { "--calibration", "VOC:nowhere" }, "--calibration: only with --quantize int8")]
     [InlineData(new[] { "--keep-float", "conf" }, "--keep-float: only with --quantize int8")]
     [InlineData(new[] { "--calibration-method", "minmax" }, "--calibration-method: only with --quantize int8")]
-    [InlineData(new[] { "--quantize", "int8", "--calibration", "VOC:nowhere", "--seed", "-1" }, "--seed")]
+    [InlineData(new[] { "--quantize", "int8", "--calibration", "VOC:nowhere", "--seed", "-1" }, "--seed: must be at least 0, got -1")]
     // Before the calibration data is read (here it would be refused as missing): a misspelt layer was found only after it.
     [InlineData(new[] { "--quantize", "int8", "--calibration", "VOC:nowhere", "--keep-float", "lco" }, "keep-float 'lco': no convolution is named so")]
     public void CalibrationOptionsGoTogether(string[] options, string message)

@@ -43,6 +43,7 @@ public class ValidationTests : IDisposable
         var data = ReadVoc(ValidationPolicy.SkipObject);
         var o = Assert.Single(Assert.Single(data.Images).Objects);
         Assert.Equal(10f, o.Y1);
+        Assert.Equal(2, data.Problems.Count);
         Assert.All(data.Problems, p => Assert.Equal(ProblemAction.ObjectSkipped, p.Action));
     }
 

@@ -18,6 +18,7 @@ namespace SsdSharp.Tests.Fuzzing;
 /// The limits of issue 9 at the library level: every absurd declared size, damaged encoding and
 /// non-finite value is refused with one line naming the input, before anything large is allocated.
 /// </summary>
+[Collection(PixelLimitCollection.Name)]
 public sealed class InputLimitTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("ssd-limits-").FullName;

@@ -7,6 +7,7 @@ namespace SsdSharp.Tests.Imaging;
 /// The pixel limit cannot be raised past what a decoded image's float array holds: 30000×30000 with
 /// <c>--max-megapixels 1000</c> overflowed <c>width · height · 3</c> and cost every other image's results.
 /// </summary>
+[Collection(PixelLimitCollection.Name)]
 public sealed class PixelCeilingTests
 {
     [Fact]
@@ -22,7 +23,7 @@ public sealed class PixelCeilingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageDecoder.MaxPixels = ImageDecoder.MaxSupportedPixels + 1);
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageDecoder.MaxPixels = 30_000L * 30_000);
         Assert.Equal(ImageDecoder.DefaultMaxPixels, ImageDecoder.MaxPixels);
-        // Raising it cannot break a test running beside this one; lowering it could.
+        // Raising it cannot break a test running beside this one; lowering it could (the tests that set it share a collection).
         ImageDecoder.MaxPixels = ImageDecoder.MaxSupportedPixels;
         ImageDecoder.MaxPixels = ImageDecoder.DefaultMaxPixels;
     }

@@ -152,11 +152,9 @@ public sealed class BackendSelectionTests : IDisposable
         Assert.Equal(
             [(InferenceBackendKind.LibTorch, TensorLayout.Contiguous), (InferenceBackendKind.LibTorch, TensorLayout.ChannelsLast), (InferenceBackendKind.OnnxRuntime, TensorLayout.Contiguous)],
             AutoBackend.Candidates(auto).Select(c => (c.Backend, c.Layout)));
-        Assert.All(AutoBackend.Candidates(auto with { Precision = InferencePrecision.BFloat16 }), c =>
-        {
-            Assert.Equal(InferenceBackendKind.LibTorch, c.Backend);
-            Assert.Equal(InferencePrecision.BFloat16, c.Precision);
-        });
+        Assert.Equal(
+            [(InferenceBackendKind.LibTorch, TensorLayout.Contiguous, InferencePrecision.BFloat16), (InferenceBackendKind.LibTorch, TensorLayout.ChannelsLast, InferencePrecision.BFloat16)],
+            AutoBackend.Candidates(auto with { Precision = InferencePrecision.BFloat16 }).Select(c => (c.Backend, c.Layout, c.Precision)));
         Assert.Equal([(InferenceBackendKind.LibTorch, TensorLayout.ChannelsLast)],
             AutoBackend.Candidates(auto with { Layout = TensorLayout.ChannelsLast }).Select(c => (c.Backend, c.Layout)));
         Assert.Equal([InferenceBackendKind.LibTorch], AutoBackend.Candidates(auto with { Device = ComputeDevice.Cuda() }).Select(c => c.Backend));

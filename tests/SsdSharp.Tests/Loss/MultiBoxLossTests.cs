@@ -39,7 +39,8 @@ public class MultiBoxLossTests
         Assert.Equal(0f, losses.Localization.item<float>());
         Assert.True(float.IsFinite(losses.Confidence.item<float>()));
         losses.Total().backward();
-        Assert.True(conf.grad is null || conf.grad.isfinite().all().item<bool>());
+        Assert.NotNull(conf.grad);
+        Assert.True(conf.grad.isfinite().all().item<bool>());
     }
 
     [Fact]
