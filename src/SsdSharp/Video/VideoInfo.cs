@@ -63,6 +63,8 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
         return num / den;
     }
 
+    /// <summary>FFmpeg's last message in <paramref name="text"/>; not its "Last message repeated N times", which says nothing by itself.</summary>
     internal static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(line => !line.StartsWith("Last message repeated", StringComparison.Ordinal));
 }

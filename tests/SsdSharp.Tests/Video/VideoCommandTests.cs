@@ -132,6 +132,15 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         Assert.Equal(frames, Lines(clean.Stdout).Length);
     }
 
+    /// <summary>FFmpeg folds repeats into "Last message repeated N times", which named nothing when it was the last line.</summary>
+    [Fact]
+    public void TheLastMessageNamedIsARealOne()
+    {
+        var text = "[h264 @ 0x1] non-existing PPS 0 referenced\n    Last message repeated 1 times\n[h264 @ 0x1] no frame!\n    Last message repeated 3 times\n";
+        Assert.Equal("[h264 @ 0x1] no frame!", VideoInfo.LastLine(text));
+        Assert.Null(VideoInfo.LastLine("    Last message repeated 2 times\n"));
+    }
+
     private static void RunFfmpeg(params string[] arguments)
     {
         var (code, output) = ProcessRunner.Run(Ffmpeg.FfmpegPath, ["-v", "quiet", "-y", .. arguments], TimeSpan.FromMinutes(1));
