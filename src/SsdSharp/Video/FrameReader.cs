@@ -89,11 +89,10 @@ public sealed class FrameReader : IFrameSource
             throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({reported ?? $"exit code {process.ExitCode}"})");
         // A file cut short (a copy that stopped, a recording killed mid-write) decodes up to the cut and FFmpeg still exits 0:
         // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.
-        // They may also be about a few frames of a file otherwise whole (a recording that starts mid-group): the message
-        // says "may". (Live sources complain of lost packets all the time, and have no whole to cover.)
-        // A file that starts between key frames makes FFmpeg complain of the frames before the first one, whole or not; which
-        // complaint is about which frame cannot be told from its output, so the message says why and how to make a clean copy
-        // (stream copy drops the packets before the first key frame).
+        // They may also be about the first frames of a file otherwise whole, one that starts between key frames: which
+        // complaint is about which frame cannot be told from FFmpeg's output, so the message says "may", and for such a file
+        // why and how to make a clean copy (stream copy drops the packets before the first key frame). (Live sources
+        // complain of lost packets all the time, and have no whole to cover.)
         if (!IsLive && (process.ExitCode != 0 || reported != null))
             throw new SsdInputException($"{_source.Location}: ffmpeg reported errors (last: {reported ?? $"exit code {process.ExitCode}"}) and decoded {read} frame(s): the file may be damaged or cut short; the results cover the frames decoded"
                                         + (Info.StartsWithKeyFrame ? "" : $"; it also starts between key frames, whose first frames FFmpeg cannot decode and complains of: 'ffmpeg -i {_source.Location} -map 0:v -c copy COPY.mp4' makes a copy that starts at its first key frame"));
