@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SsdSharp.Video;
 
 /// <summary>Which frames of a source are detected: <c>--every</c>, <c>--start</c>, <c>--duration</c>, <c>--fps</c>.</summary>
@@ -39,6 +41,18 @@ public sealed record FrameSelection
             throw new SsdInputException($"--fps: must be {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond}, got {f}");
         return this;
     }
+
+    /// <summary>The index of the first frame at or after <see cref="Start"/> in a source of <paramref name="framesPerSecond"/>.</summary>
+    internal long FirstIndex(double framesPerSecond) => (long)Math.Ceiling(Start * framesPerSecond - 1e-6);
+
+    /// <summary>
+    /// The error for a source <paramref name="name"/> that has no frame from <see cref="Start"/> on: a start at or past its
+    /// end, which would otherwise give no detections (and an empty annotated video) with no word of why.
+    /// </summary>
+    /// <param name="name">The source, as its other errors name it.</param>
+    /// <param name="length">Its length in seconds, when known.</param>
+    internal SsdInputException StartPastEnd(string name, double? length) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: --start {Start} s: no frame there or after; expected a start before its last frame") + (length is { } l ? string.Create(CultureInfo.InvariantCulture, $" (it is {l:0.###} s long)") : ""));
 
     /// <summary>A test of whether a frame at a time (seconds) passes <see cref="MaxFramesPerSecond"/>, given the frames it passed before (one per reading).</summary>
     internal Func<double, bool> RateCap()

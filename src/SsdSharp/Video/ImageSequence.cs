@@ -15,6 +15,7 @@ public sealed class ImageSequence : IFrameSource
 
     /// <summary>A sequence named <paramref name="name"/> of <paramref name="paths"/> (at least one).</summary>
     /// <exception cref="ImageDecodeException">The first image cannot be read.</exception>
+    /// <exception cref="SsdInputException">No images, or <c>--start</c> is past the last.</exception>
     public ImageSequence(string name, IReadOnlyList<string> paths, FrameSelection? selection = null)
     {
         if (paths.Count == 0) throw new SsdInputException($"{name}: no images");
@@ -22,7 +23,9 @@ public sealed class ImageSequence : IFrameSource
         _selection = (selection ?? new FrameSelection()).Validate();
         Name = name;
         using var first = ImageDecoder.Decode(paths[0]);
-        Info = new VideoInfo(first.Width, first.Height, VideoInfo.DefaultFramesPerSecond, paths.Count);
+        double fps = VideoInfo.DefaultFramesPerSecond;
+        Info = new VideoInfo(first.Width, first.Height, fps, paths.Count) { Duration = paths.Count / fps };
+        if (_selection.FirstIndex(fps) >= paths.Count) throw _selection.StartPastEnd(name, Info.Duration);
     }
 
     /// <inheritdoc/>
@@ -40,7 +43,7 @@ public sealed class ImageSequence : IFrameSource
     public async IAsyncEnumerable<VideoFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         double fps = Info.FramesPerSecond;
-        long first = (long)Math.Ceiling(_selection.Start * fps - 1e-6);
+        long first = _selection.FirstIndex(fps);
         long last = _selection.Duration is { } d ? first + (long)Math.Ceiling(d * fps - 1e-6) : _paths.Count;
         var admit = _selection.RateCap();
         for (long index = first; index < Math.Min(last, _paths.Count); index += _selection.Every)

@@ -17,6 +17,9 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
     /// </summary>
     public bool StartsWithKeyFrame { get; init; } = true;
 
+    /// <summary>A file's length in seconds as its container says (it may count a longer audio stream); null for live sources and when unknown.</summary>
+    public double? Duration { get; init; }
+
     /// <summary>The frame rate assumed when a source reports none (some cameras and streams).</summary>
     public const double DefaultFramesPerSecond = 25;
 
@@ -27,7 +30,7 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
         using var process = Ffmpeg.Start(Ffmpeg.FfprobePath,
         [
             "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames:stream_side_data=rotation" + (source.IsLive ? "" : ":packet=flags"),
+            "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames:stream_side_data=rotation" + (source.IsLive ? "" : ":packet=flags:format=duration"),
             // A file's first packet only: whether it is a key frame (a live source is not read for it).
             .. (source.IsLive ? Array.Empty<string>() : ["-read_intervals", "%+#1"]),
             "-of", "json", .. FrameReader.InputArguments(source),
@@ -50,7 +53,8 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
         long? frames = long.TryParse((string?)stream["nb_frames"], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
         if (width <= 0 || height <= 0) throw new SsdInputException($"{source.Location}: the video stream has no frame size");
         var firstPacket = (string?)probed?["packets"]?.AsArray().FirstOrDefault()?["flags"];
-        return new VideoInfo(width, height, fps, frames) { StartsWithKeyFrame = firstPacket is null || firstPacket.StartsWith('K') };
+        double? duration = double.TryParse((string?)probed?["format"]?["duration"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
+        return new VideoInfo(width, height, fps, frames) { StartsWithKeyFrame = firstPacket is null || firstPacket.StartsWith('K'), Duration = duration };
     }
 
     /// <summary>An FFmpeg rate such as <c>30000/1001</c>; null for <c>0/0</c> (unknown).</summary>

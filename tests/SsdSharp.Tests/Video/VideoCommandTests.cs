@@ -216,6 +216,44 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         Assert.All(lines, l => Assert.Equal("frames", (string?)l["video"]));
     }
 
+    /// <summary>A start past a video's end gave no lines, an annotated video of no frames and exit 0, as for a video without objects.</summary>
+    [FfmpegFact]
+    public void AStartPastTheEndIsNamedAndDrawsNothing()
+    {
+        var draw = Path.Combine(clip.Folder, "past-end");
+        var run = CliRunner.Run("detect", clip.Path, "--start", "5", "--draw", draw);
+
+        CliAssert.OneLineError(run, $"ssd: error: {clip.Path}: --start 5 s: no frame there or after; expected a start before its last frame (it is 0.48 s long)");
+        Assert.Empty(run.Stdout);
+        Assert.False(File.Exists(Path.Combine(draw, "clip.mp4")));
+    }
+
+    /// <summary>A start after the last frame (0.44 s) and before the container's end (0.48 s) is found when no frame came.</summary>
+    [FfmpegFact]
+    public void AStartAfterTheLastFrameIsNamed()
+    {
+        var run = CliRunner.Run("detect", clip.Path, "--start", "0.46");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        Assert.Contains($"ssd: error: {clip.Path}: --start 0.46 s: no frame there or after; expected a start before its last frame (it is 0.48 s long)", run.Stderr);
+    }
+
+    [Fact]
+    public void AStartPastTheLastImageOfAFolderOfFramesIsNamed()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(clip.Folder, "two-frames")).FullName;
+        foreach (var name in new[] { "a.jpg", "b.jpg" }) File.Copy(BundledDetector.Sample(1), Path.Combine(folder, name));
+
+        // 25 frames/s: the second image is at 0.04 s.
+        var last = CliRunner.Run("detect", "--track", folder, "--start", "0.04");
+        var past = CliRunner.Run("detect", "--track", folder, "--start", "0.05");
+
+        Assert.True(last.ExitCode == 0, last.Stderr);
+        Assert.Equal([1L], Lines(last.Stdout).Select(l => (long)l["frame"]!));
+        CliAssert.OneLineError(past, "ssd: error: two-frames: --start 0.05 s: no frame there or after; expected a start before its last frame (it is 0.08 s long)");
+    }
+
     [Fact]
     public void VideoOptionsWithoutAVideoAndMixedInputsAreRefused()
     {
