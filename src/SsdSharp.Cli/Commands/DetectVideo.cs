@@ -190,30 +190,34 @@ internal sealed class DetectVideo
         FrameSelection selection, string? videoPath, double drawThreshold, CancellationToken stop)
     {
         var info = source.Info;
-        AnnotatedVideo? annotated = null;
+        double drawnFps = Math.Min(info.FramesPerSecond / selection.Every, selection.MaxFramesPerSecond ?? double.MaxValue);
         if (videoPath != null)
         {
-            double fps = Math.Min(info.FramesPerSecond / selection.Every, selection.MaxFramesPerSecond ?? double.MaxValue);
             // Known only now that the source is open; FFmpeg would fail on such a size or rate once frames came.
             if (info.Width > VideoWriter.MaxSide || info.Height > VideoWriter.MaxSide)
                 throw new SsdInputException($"--draw: {source.Name} is {info.Width}×{info.Height}; an annotated video's sides are at most {VideoWriter.MaxSide}: leave out --draw");
-            if (!(fps is >= VideoWriter.MinFramesPerSecond and <= VideoWriter.MaxFramesPerSecond))
+            if (!(drawnFps is >= VideoWriter.MinFramesPerSecond and <= VideoWriter.MaxFramesPerSecond))
                 throw new SsdInputException(string.Create(CultureInfo.InvariantCulture,
-                    $"--draw: {source.Name} at {info.FramesPerSecond:0.##} frames/s with --every {selection.Every} makes a video of {fps:G3} frames/s; an annotated video plays at {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond} frames/s: choose --every to fit, or leave out --draw"));
-            annotated = AnnotatedVideo.Create(videoPath, info, fps, drawThreshold);
+                    $"--draw: {source.Name} at {info.FramesPerSecond:0.##} frames/s with --every {selection.Every} makes a video of {drawnFps:G3} frames/s; an annotated video plays at {VideoWriter.MinFramesPerSecond} to {VideoWriter.MaxFramesPerSecond} frames/s: choose --every to fit, or leave out --draw"));
         }
+        // Made at the first frame: a source that gives none (a --start after its last frame) leaves no empty video behind.
+        AnnotatedVideo? annotated = null;
         Note($"{source.Name}: {info.Width}×{info.Height}, {info.FramesPerSecond:0.##} frames/s" + (info.FrameCount is { } n ? $", {n} frames" : "")
              + (source.IsLive ? "; live: Ctrl-C stops" : ""));
         var clock = Stopwatch.StartNew();
         var next = ProgressEvery;
         long frames = 0, last = -1;
-        bool drawing = annotated != null;
+        bool drawing = videoPath != null;
         try
         {
             await foreach (var frame in detector.DetectAsync(source, options, stop))
             {
                 lines.Write(frame.ToJsonObject());
-                if (drawing && !await Add(annotated!, frame, stop)) drawing = false;
+                if (drawing)
+                {
+                    annotated ??= AnnotatedVideo.Create(videoPath!, info, drawnFps, drawThreshold);
+                    drawing = await Add(annotated, frame, stop);
+                }
                 frames++;
                 last = frame.Frame.Index;
                 if (clock.Elapsed >= next)
@@ -225,7 +229,7 @@ internal sealed class DetectVideo
         }
         finally
         {
-            if (drawing) await Finish(annotated!, stop);
+            if (drawing && annotated != null) await Finish(annotated, stop);
         }
         Note($"{source.Name}: {frames} frame(s) in {clock.Elapsed.TotalSeconds:F1} s, {Rate(frames, clock)} frames/s (decode, detect{(annotated != null ? ", draw, encode" : "")})"
              + (stop.IsCancellationRequested ? $"; stopped after frame {last}" : ""));

@@ -14,15 +14,13 @@ public sealed class FrameReader : IFrameSource
     private readonly FrameSelection _selection;
 
     /// <summary>Opens <paramref name="source"/> (asks <c>ffprobe</c> for its size and rate).</summary>
-    /// <exception cref="SsdInputException">FFmpeg is missing, the source cannot be opened, <c>--start</c> was given for a live source, or it is past a file's end.</exception>
+    /// <exception cref="SsdInputException">FFmpeg is missing, the source cannot be opened, or <c>--start</c> was given for a live source.</exception>
     public FrameReader(VideoSource source, FrameSelection? selection = null)
     {
         _source = source;
         _selection = (selection ?? new FrameSelection()).Validate();
         if (source.IsLive && _selection.Start > 0) throw new SsdInputException($"{source.Location}: --start needs a video file; a live source starts now");
         Info = VideoInfo.Probe(source);
-        // Refused before any output is made for it (an annotated video of no frames).
-        if (!source.IsLive && Info.Duration is { } length && _selection.Start >= length) throw _selection.StartPastEnd(source.Location, length);
     }
 
     /// <inheritdoc/>
@@ -89,10 +87,11 @@ public sealed class FrameReader : IFrameSource
         var reported = VideoInfo.LastLine(await errors);
         if (process.ExitCode != 0 && read == 0)
             throw new SsdInputException($"{_source.Location}: ffmpeg could not decode it ({reported ?? $"exit code {process.ExitCode}"})");
-        // Nothing decoded and no complaint: a start after the last frame (a container's length may count a longer audio
-        // stream, or end one frame's time after it), or an empty stream; no detections must not pass for a video without objects.
+        // Nothing decoded and no complaint: a start after the last frame, a span without one, or an empty stream. No
+        // detections must not pass for a video without objects. (Known only now: a container's length may count a longer
+        // audio stream, end a frame's time after the last, or be estimated from the bitrate.)
         if (!IsLive && read == 0 && process.ExitCode == 0 && reported == null)
-            throw _selection.Start > 0 ? _selection.StartPastEnd(_source.Location, Info.Duration) : new SsdInputException($"{_source.Location}: ffmpeg decoded no frame; expected a video stream with frames");
+            throw _selection.NoFrame(_source.Location, Info.Duration);
         // A file cut short (a copy that stopped, a recording killed mid-write) decodes up to the cut and FFmpeg still exits 0:
         // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.
         // They may also be about the first frames of a file otherwise whole, one that starts between key frames: which

@@ -46,13 +46,21 @@ public sealed record FrameSelection
     internal long FirstIndex(double framesPerSecond) => (long)Math.Ceiling(Start * framesPerSecond - 1e-6);
 
     /// <summary>
-    /// The error for a source <paramref name="name"/> that has no frame from <see cref="Start"/> on: a start at or past its
-    /// end, which would otherwise give no detections (and an empty annotated video) with no word of why.
+    /// The error for a source <paramref name="name"/> that gave no frame from <see cref="Start"/> (for <see cref="Duration"/>):
+    /// a start after its last frame, a span between two, or an empty stream would otherwise give no detections with no word of why.
     /// </summary>
     /// <param name="name">The source, as its other errors name it.</param>
     /// <param name="length">Its length in seconds, when known.</param>
-    internal SsdInputException StartPastEnd(string name, double? length) => new(string.Create(CultureInfo.InvariantCulture,
-        $"{name}: --start {Start} s: no frame there or after; expected a start before its last frame") + (length is { } l ? string.Create(CultureInfo.InvariantCulture, $" (it is {l:0.###} s long)") : ""));
+    internal SsdInputException NoFrame(string name, double? length)
+    {
+        var known = length is { } l ? string.Create(CultureInfo.InvariantCulture, $" (it is {l:0.###} s long)") : "";
+        return new SsdInputException((Start, Duration) switch
+        {
+            (_, { } d) => string.Create(CultureInfo.InvariantCulture, $"{name}: no frame from --start {Start} s for --duration {d} s{known}; expected a span that holds a frame"),
+            (0, null) => $"{name}: no frame at all{known}; expected a video stream that holds frames",
+            _ => string.Create(CultureInfo.InvariantCulture, $"{name}: no frame at or after --start {Start} s{known}; expected an earlier start"),
+        });
+    }
 
     /// <summary>A test of whether a frame at a time (seconds) passes <see cref="MaxFramesPerSecond"/>, given the frames it passed before (one per reading).</summary>
     internal Func<double, bool> RateCap()

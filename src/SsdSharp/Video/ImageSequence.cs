@@ -25,7 +25,7 @@ public sealed class ImageSequence : IFrameSource
         using var first = ImageDecoder.Decode(paths[0]);
         double fps = VideoInfo.DefaultFramesPerSecond;
         Info = new VideoInfo(first.Width, first.Height, fps, paths.Count) { Duration = paths.Count / fps };
-        if (_selection.FirstIndex(fps) >= paths.Count) throw _selection.StartPastEnd(name, Info.Duration);
+        if (_selection.FirstIndex(fps) >= paths.Count) throw _selection.NoFrame(name, Info.Duration);
     }
 
     /// <inheritdoc/>

@@ -17,7 +17,7 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, lo
     /// </summary>
     public bool StartsWithKeyFrame { get; init; } = true;
 
-    /// <summary>A file's length in seconds as its container says (it may count a longer audio stream); null for live sources and when unknown.</summary>
+    /// <summary>A file's length in seconds as its container says (it may count a longer audio stream, or be estimated from the bitrate); null for live sources and when unknown.</summary>
     public double? Duration { get; init; }
 
     /// <summary>The frame rate assumed when a source reports none (some cameras and streams).</summary>

@@ -216,27 +216,31 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         Assert.All(lines, l => Assert.Equal("frames", (string?)l["video"]));
     }
 
-    /// <summary>A start past a video's end gave no lines, an annotated video of no frames and exit 0, as for a video without objects.</summary>
+    /// <summary>
+    /// A start past a video's end gave no lines, an annotated video of no frames and exit 0, as for a video without
+    /// objects; so did one after the last frame (0.44 s) within the container's length (0.48 s), and a span between frames.
+    /// </summary>
     [FfmpegFact]
-    public void AStartPastTheEndIsNamedAndDrawsNothing()
-    {
-        var draw = Path.Combine(clip.Folder, "past-end");
-        var run = CliRunner.Run("detect", clip.Path, "--start", "5", "--draw", draw);
+    public void AStartPastTheEndIsNamedAndDrawsNothing() =>
+        AssertNoFrame(["--start", "5"], "no frame at or after --start 5 s (it is 0.48 s long); expected an earlier start");
 
-        CliAssert.OneLineError(run, $"ssd: error: {clip.Path}: --start 5 s: no frame there or after; expected a start before its last frame (it is 0.48 s long)");
-        Assert.Empty(run.Stdout);
-        Assert.False(File.Exists(Path.Combine(draw, "clip.mp4")));
-    }
-
-    /// <summary>A start after the last frame (0.44 s) and before the container's end (0.48 s) is found when no frame came.</summary>
     [FfmpegFact]
-    public void AStartAfterTheLastFrameIsNamed()
+    public void AStartAfterTheLastFrameWithinTheContainersLengthIsNamedAndDrawsNothing() =>
+        AssertNoFrame(["--start", "0.46"], "no frame at or after --start 0.46 s (it is 0.48 s long); expected an earlier start");
+
+    [FfmpegFact]
+    public void ASpanBetweenTwoFramesIsNamedAndDrawsNothing() =>
+        AssertNoFrame(["--start", "0.1", "--duration", "0.01"], "no frame from --start 0.1 s for --duration 0.01 s (it is 0.48 s long); expected a span that holds a frame");
+
+    private void AssertNoFrame(string[] selection, string message)
     {
-        var run = CliRunner.Run("detect", clip.Path, "--start", "0.46");
+        var draw = Path.Combine(clip.Folder, "no-frame-" + string.Join('_', selection));
+        var run = CliRunner.Run(["detect", clip.Path, "--draw", draw, .. selection]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Empty(run.Stdout);
-        Assert.Contains($"ssd: error: {clip.Path}: --start 0.46 s: no frame there or after; expected a start before its last frame (it is 0.48 s long)", run.Stderr);
+        Assert.Contains($"ssd: error: {clip.Path}: {message}\n", run.Stderr.ReplaceLineEndings("\n"));
+        Assert.False(File.Exists(Path.Combine(draw, "clip.mp4")));
     }
 
     [Fact]
@@ -251,7 +255,7 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
 
         Assert.True(last.ExitCode == 0, last.Stderr);
         Assert.Equal([1L], Lines(last.Stdout).Select(l => (long)l["frame"]!));
-        CliAssert.OneLineError(past, "ssd: error: two-frames: --start 0.05 s: no frame there or after; expected a start before its last frame (it is 0.08 s long)");
+        CliAssert.OneLineError(past, "ssd: error: two-frames: no frame at or after --start 0.05 s (it is 0.08 s long); expected an earlier start");
     }
 
     [Fact]
