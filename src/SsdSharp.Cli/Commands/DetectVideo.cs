@@ -212,12 +212,10 @@ internal sealed class DetectVideo
         {
             await foreach (var frame in detector.DetectAsync(source, options, stop))
             {
+                // Before the frame's line: a video that cannot be made ends the source with no line written for it.
+                if (drawing) annotated ??= AnnotatedVideo.Create(videoPath!, info, drawnFps, drawThreshold);
                 lines.Write(frame.ToJsonObject());
-                if (drawing)
-                {
-                    annotated ??= AnnotatedVideo.Create(videoPath!, info, drawnFps, drawThreshold);
-                    drawing = await Add(annotated, frame, stop);
-                }
+                if (drawing) drawing = await Add(annotated!, frame, stop);
                 frames++;
                 last = frame.Frame.Index;
                 if (clock.Elapsed >= next)

@@ -54,10 +54,14 @@ public sealed record FrameSelection
     internal SsdInputException NoFrame(string name, double? length)
     {
         var known = length is { } l ? string.Create(CultureInfo.InvariantCulture, $" (it is {l:0.###} s long)") : "";
+        // A start past the end is the thing to change, whatever the duration; a frame at 0 lies in every span from 0, so
+        // none there means an empty stream.
+        bool pastEnd = length is { } end && Start >= end;
         return new SsdInputException((Start, Duration) switch
         {
-            (_, { } d) => string.Create(CultureInfo.InvariantCulture, $"{name}: no frame from --start {Start} s for --duration {d} s{known}; expected a span that holds a frame"),
             (0, null) => $"{name}: no frame at all{known}; expected a video stream that holds frames",
+            (0, { } d) => string.Create(CultureInfo.InvariantCulture, $"{name}: no frame in its first {d} s{known}; expected a video stream that holds frames"),
+            (_, { } d) when !pastEnd => string.Create(CultureInfo.InvariantCulture, $"{name}: no frame from --start {Start} s for --duration {d} s{known}; expected a span that holds a frame"),
             _ => string.Create(CultureInfo.InvariantCulture, $"{name}: no frame at or after --start {Start} s{known}; expected an earlier start"),
         });
     }

@@ -229,6 +229,10 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
         AssertNoFrame(["--start", "0.46"], "no frame at or after --start 0.46 s (it is 0.48 s long); expected an earlier start");
 
     [FfmpegFact]
+    public void ASpanPastTheEndAsksForAnEarlierStart() =>
+        AssertNoFrame(["--start", "5", "--duration", "1"], "no frame at or after --start 5 s (it is 0.48 s long); expected an earlier start");
+
+    [FfmpegFact]
     public void ASpanBetweenTwoFramesIsNamedAndDrawsNothing() =>
         AssertNoFrame(["--start", "0.1", "--duration", "0.01"], "no frame from --start 0.1 s for --duration 0.01 s (it is 0.48 s long); expected a span that holds a frame");
 
@@ -239,7 +243,8 @@ public class VideoCommandTests(SyntheticClip clip) : IClassFixture<SyntheticClip
 
         Assert.Equal(2, run.ExitCode);
         Assert.Empty(run.Stdout);
-        Assert.Contains($"ssd: error: {clip.Path}: {message}\n", run.Stderr.ReplaceLineEndings("\n"));
+        // After the probe's note ("clip.mp4: 320×240, 25 frames/s"), the one error line.
+        Assert.Equal($"ssd: error: {clip.Path}: {message}", Assert.Single(run.Stderr.Split('\n', StringSplitOptions.TrimEntries), l => l.StartsWith("ssd: error:", StringComparison.Ordinal)));
         Assert.False(File.Exists(Path.Combine(draw, "clip.mp4")));
     }
 
