@@ -90,7 +90,7 @@ public sealed class FrameReader : IFrameSource
         // Nothing decoded and no complaint: a start after the last frame, a span without one, or an empty stream. No
         // detections must not pass for a video without objects. (Known only now: a container's length may count a longer
         // audio stream, end a frame's time after the last, or be estimated from the bitrate.)
-        if (!IsLive && read == 0 && process.ExitCode == 0 && reported == null)
+        if (!IsLive && read == 0 && reported == null)
             throw _selection.NoFrame(_source.Location, Info.Duration);
         // A file cut short (a copy that stopped, a recording killed mid-write) decodes up to the cut and FFmpeg still exits 0:
         // its complaints are the one sign, and a result that silently covers half the video must not pass for the whole.

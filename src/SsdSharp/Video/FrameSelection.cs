@@ -43,7 +43,10 @@ public sealed record FrameSelection
     }
 
     /// <summary>The index of the first frame at or after <see cref="Start"/> in a source of <paramref name="framesPerSecond"/>.</summary>
-    internal long FirstIndex(double framesPerSecond) => (long)Math.Ceiling(Start * framesPerSecond - 1e-6);
+    internal long FirstIndex(double framesPerSecond) => FramesIn(Start, framesPerSecond);
+
+    /// <summary>How many frames start within <paramref name="seconds"/> at <paramref name="framesPerSecond"/> (a time a hair past a frame's, from rounding, still counts as that frame's).</summary>
+    internal static long FramesIn(double seconds, double framesPerSecond) => (long)Math.Ceiling(seconds * framesPerSecond - 1e-6);
 
     /// <summary>
     /// The error for a source <paramref name="name"/> that gave no frame from <see cref="Start"/> (for <see cref="Duration"/>):

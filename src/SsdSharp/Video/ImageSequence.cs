@@ -44,7 +44,7 @@ public sealed class ImageSequence : IFrameSource
     {
         double fps = Info.FramesPerSecond;
         long first = _selection.FirstIndex(fps);
-        long last = _selection.Duration is { } d ? first + (long)Math.Ceiling(d * fps - 1e-6) : _paths.Count;
+        long last = _selection.Duration is { } d ? first + FrameSelection.FramesIn(d, fps) : _paths.Count;
         var admit = _selection.RateCap();
         for (long index = first; index < Math.Min(last, _paths.Count); index += _selection.Every)
         {
